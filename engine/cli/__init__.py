@@ -1,0 +1,41 @@
+"""The headless ``stickgen`` command line. Each subcommand lives in its own module with
+``register(subparsers)``; errors are one clear line on stderr and a non-zero exit."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# Subcommand modules, in the order ``stickgen --help`` lists them.
+SUBCOMMANDS = ("generate", "render", "convert")
+
+
+class CliError(Exception):
+    """An error the CLI reports as one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stickgen", description="Stick-Gen: text to stick-figure motion.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(f"engine.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"engine.cli.{name}":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("stickgen: interrupted", file=sys.stderr)
+        return 130
+    except (CliError, ValueError, OSError) as exc:
+        print(f"stickgen: error: {exc}", file=sys.stderr)
+        return 2

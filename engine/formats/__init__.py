@@ -1,0 +1,1 @@
+"""File formats: the canonical .motion.json, BVH, DeepMimic/npz mocap readers and projects."""

@@ -1,0 +1,1 @@
+"""Stick-Gen Studio: the PySide6 + pyqtgraph application over ``engine``."""

@@ -1,0 +1,1 @@
+"""Qt views: main window, viewport, timeline, panels and dialogs."""

@@ -1,0 +1,2 @@
+"""Training: procedural and mocap datasets, training loop with resume, fine-tunes, evaluation.
+Never imports Qt."""
