@@ -1,0 +1,5 @@
+"""Procedural action library: parametric, physically plausible motions that make training data.
+
+Importing this package registers every action generator in ``base.REGISTRY``.
+"""
+from .base import REGISTRY, ActionParams, Clip, sample_params  # noqa: F401
