@@ -10,7 +10,7 @@ import zlib
 
 import numpy as np
 
-from .phrases import CONNECTORS, HAND_WORDS, MOOD_WORDS, PHRASES, REPEAT_WORDS, SPEED_WORDS, SUBJECTS
+from engine.phrases import CONNECTORS, HAND_WORDS, MOOD_WORDS, PHRASES, REPEAT_WORDS, SPEED_WORDS, SUBJECTS
 
 SPLITS = ("train", "val", "test")
 COUNTABLE = {"wave", "clap", "nod", "jump", "punch", "kick", "hop", "bow", "shake_head",

@@ -1,4 +1,5 @@
-"""Verb phrases for every action: how people say it. Used for captions and by the planner.
+"""Verb phrases for every action: how people say it. Used for training captions and by the planner
+(prototypes for embedding-nearest action matching).
 
 Each action maps to at least eight phrasings (third person, present tense, no subject). A phrase
 may hold ``{hand}`` (filled with e.g. "with the left hand") or ``{side}`` ("left"/"right").
