@@ -1,0 +1,35 @@
+"""Embedding-nearest action matching for clauses the rules do not understand.
+
+Each action's prototype is the mean embedding of its phrasings (engine.phrases); a clause maps
+to the action whose prototype is most similar (cosine).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..actions import ACTIONS
+from ..phrases import PHRASES
+
+
+class NearestAction:
+    """Callable clause -> (action, cosine similarity). ``encoder`` has
+    ``encode(list[str]) -> (N, D) float32`` with L2-normalised rows."""
+
+    def __init__(self, encoder) -> None:
+        self.encoder = encoder
+        texts, owners = [], []
+        for action in ACTIONS:
+            for phrase in PHRASES[action]:
+                texts.append("a person " + phrase.replace("{hand}", "with a hand")
+                             .replace("{side}", "right"))
+                owners.append(action)
+        emb = np.asarray(encoder.encode(texts), dtype=np.float32)
+        owners_arr = np.array(owners)
+        protos = np.stack([emb[owners_arr == a].mean(axis=0) for a in ACTIONS])
+        self.prototypes = protos / np.linalg.norm(protos, axis=1, keepdims=True)  # (A, D)
+
+    def __call__(self, clause: str) -> tuple[str, float]:
+        e = np.asarray(self.encoder.encode([clause]), dtype=np.float32)[0]
+        sims = self.prototypes @ (e / max(float(np.linalg.norm(e)), 1e-9))
+        best = int(np.argmax(sims))
+        return ACTIONS[best], float(sims[best])

@@ -1,0 +1,194 @@
+"""The offline rule planner: prompt -> timed segments (action, text, duration, cues).
+
+It splits the prompt into clauses, finds each clause's action by keyword rules (the earliest
+match in the clause wins), reads durations, repetitions, speed, expression and speech cues, and
+hands clauses with no rule to an embedding-nearest matcher when one is given. It never raises on
+odd input except for a prompt with nothing in it (PlanError).
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from ..actions import ACTION_INFO
+from .lexicon import (ACTION_RULES, DANCE_STYLES, DEFAULT_DANCE, EMOJI_ACTIONS, EXPRESSION_CUES, NUMBER_WORDS, SPEECH_CUES,
+                      SPEED_CUES)
+from .plan import Plan, PlanSegment
+
+MAX_PROMPT_CHARS = 2000
+MAX_SEGMENTS = 16
+MIN_SEGMENT_S, MAX_TOTAL_S = 0.5, 120.0
+DEFAULT_SECONDS = {"locomotion": 4.0, "jump": 2.0, "level": 2.5, "gesture": 2.5, "combat": 2.0,
+                   "dance": 5.0, "acrobatics": 2.5}
+REPEAT_SECONDS = {"gesture": 0.8, "combat": 1.0, "jump": 1.1, "dance": 1.5}
+
+# Matcher for clauses no rule understands: text -> (action, similarity) or None.
+Nearest = Callable[[str], "tuple[str, float] | None"]
+
+
+class PlanError(ValueError):
+    """The prompt cannot be planned at all (e.g. it is empty)."""
+
+
+_STRONG_SPLIT = re.compile(
+    r"\s*(?:[.;!?\n]+|,?\s*\b(?:and then|then|after that|afterwards|after this|next|finally|"
+    r"and finally|later|followed by|before)\b,?)\s*", re.I)
+_SOFT_SPLIT = re.compile(r"\s*(?:,\s*and\b|,|\band\b)\s*", re.I)
+_LEADING_SUBJECT = re.compile(
+    r"^(?:(?:a|an|the|this|that|my|our|some|one)\s+(?:\w+\s+)?(?:man|woman|person|guy|girl|boy|"
+    r"kid|child|figure|character|dancer|athlete|player|runner|someone|soldier|lady|gentleman|"
+    r"stick figure|robot|actor)\b|he|she|they|it|someone|somebody|i|we|you)\s*", re.I)
+_NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True)) + ")"
+_DURATION = re.compile(r"\bfor\s+(?:about\s+|around\s+)?" + _NUM +
+                       r"\s*(seconds?|secs?|s|minutes?|mins?)\b", re.I)
+_REPEATS = re.compile(r"\b(once|twice|thrice|" + _NUM + r"\s+times)\b", re.I)
+
+
+def _number(word: str) -> float:
+    word = word.lower()
+    return float(word) if word[0].isdigit() else float(NUMBER_WORDS.get(word, 1))
+
+
+def split_clauses(prompt: str) -> list[str]:
+    """Clauses in order: strong separators (then, '.', ';') first, then 'and'/',' pieces that
+    each carry an action of their own."""
+    out: list[str] = []
+    for strong in _STRONG_SPLIT.split(prompt):
+        pieces = [p for p in _SOFT_SPLIT.split(strong) if p and p.strip()]
+        merged: list[str] = []
+        for p in pieces:
+            if merged and match_action(p) is None:
+                merged[-1] += " and " + p  # "walks slowly and happily": no action of its own
+            else:
+                merged.append(p)
+        out.extend(m.strip() for m in merged if m.strip())
+    return out
+
+
+def match_action(clause: str) -> str | None:
+    """The action of the earliest rule match in ``clause`` (ties: the more specific rule)."""
+    text = _LEADING_SUBJECT.sub("", clause.strip())
+    best: tuple[int, int, str] | None = None
+    for order, (pattern, action) in enumerate(ACTION_RULES):
+        m = pattern.search(text)
+        if m and (best is None or (m.start(), order) < best[:2]):
+            best = (m.start(), order, action)
+    if best is not None and best[2] == "dance":
+        styles = [a for pattern, a in ACTION_RULES if a in DANCE_STYLES and pattern.search(text)]
+        return styles[0] if styles else DEFAULT_DANCE
+    if best is None:
+        for ch, action in EMOJI_ACTIONS.items():
+            if ch in clause:
+                return action
+    return best[2] if best else None
+
+
+def _cue(clause: str, cues) -> object | None:
+    for pattern, value in cues:
+        if pattern.search(clause):
+            return value
+    return None
+
+
+def _repeats(clause: str) -> int | None:
+    m = _REPEATS.search(clause)
+    if not m:
+        return None
+    word = m.group(1).lower()
+    n = {"once": 1, "twice": 2, "thrice": 3}.get(word)
+    return int(n if n is not None else _number(m.group(2)))
+
+
+def _duration(clause: str) -> float | None:
+    m = _DURATION.search(clause)
+    if not m:
+        return None
+    value = _number(m.group(1))
+    return value * (60.0 if m.group(2).lower().startswith("m") else 1.0)
+
+
+def plan_prompt(prompt: str, seconds: float | None = None, nearest: Nearest | None = None) -> Plan:
+    """Plan ``prompt``. ``seconds`` (if given) is the total length to fill; ``nearest`` maps
+    clauses no rule understands to an action by embedding similarity."""
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise PlanError("the prompt is empty: describe a motion, e.g. 'a man walks and waves'")
+    if seconds is not None and not (seconds > 0):
+        raise PlanError(f"duration must be positive, got {seconds}")
+    warnings: list[str] = []
+    text = " ".join(prompt.split())
+    if len(text) > MAX_PROMPT_CHARS:
+        warnings.append(f"the prompt is {len(text)} characters; only the first "
+                        f"{MAX_PROMPT_CHARS} were used")
+        text = text[:MAX_PROMPT_CHARS]
+    clauses = split_clauses(text)
+    if len(clauses) > MAX_SEGMENTS:
+        warnings.append(f"the prompt describes {len(clauses)} actions; only the first "
+                        f"{MAX_SEGMENTS} were used")
+        clauses = clauses[:MAX_SEGMENTS]
+    segments = [_segment(c, nearest, warnings) for c in clauses]
+    segments = [s for s in segments if s is not None]
+    if not segments:
+        warnings.append(f"could not find an action in {prompt[:60]!r}; showing the figure idle")
+        segments = [PlanSegment("idle", text[:200] or "stands still", 3.0, matched_by="default")]
+    _fit_durations(segments, seconds, warnings)
+    return Plan(prompt, segments, warnings)
+
+
+def _segment(clause: str, nearest: Nearest | None, warnings: list[str]) -> PlanSegment | None:
+    action, how = match_action(clause), "rule"
+    if action is None:
+        if not re.search(r"\w", clause):
+            return None
+        found = nearest(clause) if nearest is not None else None
+        if found is None:
+            warnings.append(f"no action understood in {clause[:60]!r}; skipped")
+            return None
+        action, score = found
+        how = "embedding"
+        if score < 0.3:
+            warnings.append(f"{clause[:60]!r} is unclear; guessed '{action}' "
+                            f"(similarity {score:.2f})")
+    info = ACTION_INFO[action]
+    speed = _cue(clause, SPEED_CUES) or 1.0
+    repeats = _repeats(clause)
+    duration = _duration(clause)
+    explicit = duration is not None
+    if duration is None:
+        duration = DEFAULT_SECONDS[info.family]
+        if repeats:
+            duration = max(duration * 0.6, repeats * REPEAT_SECONDS.get(info.family, 1.0))
+        duration /= max(0.5, min(float(speed), 1.5)) ** 0.5
+    return PlanSegment(action, clause, float(duration), _cue(clause, EXPRESSION_CUES),
+                       _cue(clause, SPEECH_CUES), float(speed), repeats, explicit, how)
+
+
+def _fit_durations(segments: list[PlanSegment], seconds: float | None,
+                   warnings: list[str]) -> None:
+    """Scale free segments to fill ``seconds``; keep every segment >= MIN_SEGMENT_S and the
+    total <= MAX_TOTAL_S."""
+    for s in segments:
+        if s.duration <= 0:
+            warnings.append(f"duration {s.duration:g} s is not positive; used {MIN_SEGMENT_S} s")
+        s.duration = max(MIN_SEGMENT_S, s.duration)
+    if seconds is not None:
+        if seconds > MAX_TOTAL_S:
+            warnings.append(f"{seconds:g} s is too long; limited to {MAX_TOTAL_S:g} s")
+            seconds = MAX_TOTAL_S
+        seconds = max(seconds, MIN_SEGMENT_S * len(segments))
+        fixed = sum(s.duration for s in segments if s.explicit_duration)
+        free = [s for s in segments if not s.explicit_duration]
+        if free and fixed < seconds - MIN_SEGMENT_S * len(free):
+            scale = (seconds - fixed) / sum(s.duration for s in free)
+            for s in free:
+                s.duration *= scale
+        else:
+            scale = seconds / sum(s.duration for s in segments)
+            for s in segments:
+                s.duration *= scale
+    total = sum(s.duration for s in segments)
+    if total > MAX_TOTAL_S:
+        warnings.append(f"the plan lasts {total:.0f} s; shortened to {MAX_TOTAL_S:g} s")
+        for s in segments:
+            s.duration *= MAX_TOTAL_S / total
+    for s in segments:
+        s.duration = max(MIN_SEGMENT_S, s.duration)

@@ -1,0 +1,210 @@
+"""The dataset builder: procedural sequences and real mocap clips -> train/val/test shards.
+
+Every sample is made from its own RNG, ``default_rng([seed, index])``, so a build is
+deterministic for a seed (same seed, same bytes) whatever the number of worker processes.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from engine.actions import ACTIONS, mirror_action
+from engine.atomic import write_text_atomic
+from engine.skeleton import mirror_positions
+
+from .captions import compose, mirror_text, segment_text
+from .shards import Sample, Segment, write_shard
+
+SHARD_SIZE = 500
+VAL_SHARE, TEST_SHARE = 0.04, 0.04
+REAL_WINDOW_S = 10.0   # real clips are cut into windows of at most this many seconds
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    out: Path
+    samples: int = 20000      # procedural samples (all splits together)
+    seed: int = 0
+    real_repeats: int = 8     # how many random windows (each maybe mirrored) per real clip
+    workers: int = 1
+    mocap_root: Path | None = None  # folder with the real clips; default: the shipped copies
+
+
+def split_of(index: int, seed: int) -> str:
+    """Train, val or test for procedural sample ``index``: a fixed hash, not the RNG stream."""
+    u = (zlib.crc32(f"{seed}:{index}".encode()) % 10000) / 10000.0
+    return "test" if u < TEST_SHARE else "val" if u < TEST_SHARE + VAL_SHARE else "train"
+
+
+def segments_from_labels(labels: list[str], texts: list[str]) -> list[Segment]:
+    """Segments at label changes, paired in order with their phrasings."""
+    bounds = [0] + [t for t in range(1, len(labels)) if labels[t] != labels[t - 1]] + [len(labels)]
+    return [Segment(a, b, labels[a], texts[min(i, len(texts) - 1)])
+            for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:]))]
+
+
+def mirror_sample(s: Sample) -> Sample:
+    """Left/right mirror: positions, action labels and every word 'left'/'right' swap."""
+    ids = np.array([ACTIONS.index(mirror_action(ACTIONS[i])) for i in s.action_ids], np.int16)
+    segs = [Segment(g.start, g.stop, mirror_action(g.action), mirror_text(g.text))
+            for g in s.segments]
+    return Sample(mirror_positions(s.positions), ids, mirror_text(s.caption), segs,
+                  s.source, s.fps)
+
+
+def procedural_sample(seed: int, index: int) -> tuple[str, Sample]:
+    """Procedural sample ``index`` of a build with ``seed``: (split, sample)."""
+    from training.procedural import sample_params
+    from training.procedural.sequence import make_sequence, plausible_actions
+
+    split = split_of(index, seed)
+    rng = np.random.default_rng([seed, index])
+    n = int(rng.choice([1, 2, 3], p=[0.45, 0.35, 0.2]))
+    names = plausible_actions(rng, n)
+    total = float(rng.uniform(2.5, 10.0))
+    weights = rng.uniform(0.7, 1.3, size=len(names))
+    durations = np.maximum(1.6, total * weights / weights.sum())
+    params = []
+    for name, d in zip(names, durations):
+        repeats = int(rng.integers(1, 5)) if rng.random() < 0.3 else None
+        params.append(sample_params(rng, duration=float(d), repeats=repeats))
+    clip = make_sequence(names, rng, params)
+    texts = [segment_text(name, rng, split, speed=p.speed, mood=p.mood, hand=p.hand,
+                          side=_side(p), repeats=p.repeats) for name, p in zip(names, params)]
+    segments = segments_from_labels(clip.actions, texts)
+    caption = compose([g.text for g in segments], rng)
+    sample = Sample.from_labels(clip.positions, clip.actions, caption, segments)
+    if rng.random() < 0.5:
+        sample = mirror_sample(sample)
+    return split, sample
+
+
+def _side(p) -> str:
+    side = getattr(p, "side", None) or p.hand
+    return "right" if side not in ("left", "right") else side
+
+
+def real_samples(clips, seed: int, repeats: int) -> dict[str, list[Sample]]:
+    """Windows of the real clips: each clip goes wholly to one split (no leakage), and training
+    clips give ``repeats`` random windows, half of them mirrored.
+
+    clips: iterable of (clip_id, Motion at 25 fps, caption).
+    """
+    out: dict[str, list[Sample]] = {"train": [], "val": [], "test": []}
+    for clip_id, motion, caption in clips:
+        u = (zlib.crc32(f"real:{clip_id}".encode()) % 1000) / 1000.0
+        split = "test" if u < 0.12 else "val" if u < 0.2 else "train"
+        rng = np.random.default_rng([seed, zlib.crc32(clip_id.encode())])
+        win = int(REAL_WINDOW_S * motion.fps)
+        n = repeats if split == "train" else 1
+        for k in range(n):
+            start = int(rng.integers(0, max(1, motion.num_frames - win + 1)))
+            m = motion.slice(start, start + win)
+            segs = segments_from_labels(m.actions, [caption])
+            s = Sample.from_labels(m.positions, m.actions, caption, segs, f"mocap:{clip_id}",
+                                   m.fps)
+            if split == "train" and k % 2 == 1:
+                s = mirror_sample(s)
+            out[split].append(s)
+    return out
+
+
+def _progress(done: int, total: int, t0: float) -> None:
+    rate = done / max(time.perf_counter() - t0, 1e-9)
+    bar = "#" * int(30 * done / total)
+    sys.stderr.write(f"\r[{bar:<30}] {done}/{total} samples  {rate:.0f}/s ")
+    sys.stderr.flush()
+
+
+def build(cfg: BuildConfig, load_real: Callable[[], list] | None = None,
+          progress: bool = True) -> dict:
+    """Build the dataset into cfg.out/{train,val,test}/shard_*.npz plus manifest.json.
+
+    Returns the summary that also goes into manifest.json.
+    """
+    t0 = time.perf_counter()
+    out = Path(cfg.out)
+    buffers: dict[str, list[Sample]] = {"train": [], "val": [], "test": []}
+    shard_no = Counter()
+    counts: dict[str, Counter] = {"samples": Counter(), "frames": Counter()}
+    totals = Counter()
+
+    def flush(split: str, force: bool = False) -> None:
+        buf = buffers[split]
+        while len(buf) >= SHARD_SIZE or (force and buf):
+            chunk, buffers[split] = buf[:SHARD_SIZE], buf[SHARD_SIZE:]
+            buf = buffers[split]
+            write_shard(out / split / f"shard_{shard_no[split]:05d}.npz", chunk)
+            shard_no[split] += 1
+
+    def add(split: str, s: Sample) -> None:
+        buffers[split].append(s)
+        kind = "real" if s.source.startswith("mocap") else "procedural"
+        totals[f"{split}_samples"] += 1
+        totals[f"{kind}_frames"] += s.num_frames
+        if split == "train":
+            for a, c in Counter(ACTIONS[i] for i in s.action_ids).items():
+                counts["frames"][a] += c
+            for a in {g.action for g in s.segments}:
+                counts["samples"][a] += 1
+        flush(split)
+
+    for split, s in _iter_procedural(cfg):
+        add(split, s)
+        done = sum(totals[f"{k}_samples"] for k in ("train", "val", "test"))
+        if progress and (done % 50 == 0 or done == cfg.samples):
+            _progress(done, cfg.samples, t0)
+    if progress:
+        sys.stderr.write("\n")
+    real = load_real() if load_real is not None else _load_shipped_real(cfg)
+    for split, samples in real_samples(real, cfg.seed, cfg.real_repeats).items():
+        for s in samples:
+            add(split, s)
+    for split in buffers:
+        flush(split, force=True)
+    seconds = time.perf_counter() - t0
+    frames = totals["real_frames"] + totals["procedural_frames"]
+    summary = {
+        "format": "stickgen.dataset", "version": 1, "seed": cfg.seed,
+        "procedural_samples": cfg.samples, "real_clips": len(real),
+        "splits": {k: totals[f"{k}_samples"] for k in ("train", "val", "test")},
+        "total_frames": frames,
+        "real_frame_share": round(totals["real_frames"] / max(frames, 1), 4),
+        "train_samples_per_action": dict(sorted(counts["samples"].items())),
+        "train_frames_per_action": dict(sorted(counts["frames"].items())),
+        "actions": list(ACTIONS),
+    }
+    write_text_atomic(out / "manifest.json", json.dumps(summary, indent=1))
+    summary["build_seconds"] = round(seconds, 2)
+    return summary
+
+
+def _iter_procedural(cfg: BuildConfig):
+    if cfg.workers <= 1:
+        for i in range(cfg.samples):
+            yield procedural_sample(cfg.seed, i)
+        return
+    import multiprocessing as mp
+    with mp.get_context("spawn").Pool(cfg.workers) as pool:
+        # imap keeps index order, so the shards are the same as with one worker.
+        yield from pool.imap(_sample_star, ((cfg.seed, i) for i in range(cfg.samples)),
+                             chunksize=16)
+
+
+def _sample_star(args: tuple[int, int]) -> tuple[str, Sample]:
+    return procedural_sample(*args)
+
+
+def _load_shipped_real(cfg: BuildConfig) -> list:
+    from engine.mocap_catalogue import load_mocap_catalogue
+
+    entries = load_mocap_catalogue(cfg.mocap_root) if cfg.mocap_root else load_mocap_catalogue()
+    return [(e.clip_id, e.motion.resample(25.0), e.caption) for e in entries]
