@@ -1,0 +1,156 @@
+"""The ``.stickgen`` project file: versioned JSON, migrated forward on load, written atomically,
+with a separate autosave file for crash recovery.
+
+Motions are stored as base64 of little-endian float32 so a project saves and loads exactly.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from ..atomic import write_text_atomic
+from ..motion import Motion
+from ..project import Actor, ExpressionKey, Generation, PoseKey, Project, SpeechRange
+from .errors import FormatError
+
+FORMAT_TAG = "stickgen.project"
+SCHEMA_VERSION = 2
+AUTOSAVE_SUFFIX = ".autosave"
+
+
+def _encode_array(a: np.ndarray) -> dict[str, Any]:
+    a = np.ascontiguousarray(a, dtype="<f4")
+    return {"dtype": "float32", "shape": list(a.shape), "data": base64.b64encode(a.tobytes()).decode()}
+
+
+def _decode_array(d: dict[str, Any], where: str, path: object) -> np.ndarray:
+    try:
+        raw = base64.b64decode(d["data"], validate=True)
+        arr = np.frombuffer(raw, dtype="<f4").reshape(d["shape"]).astype(np.float32)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FormatError(path, f"{where}: bad array data ({exc})") from None
+    if not np.isfinite(arr).all():
+        raise FormatError(path, f"{where}: contains NaN or infinity")
+    return arr
+
+
+def to_dict(project: Project) -> dict[str, Any]:
+    actors = []
+    for a in project.actors:
+        m = a.motion
+        actors.append({
+            "name": a.name, "color": a.color, "prompt": a.prompt, "seed": a.seed,
+            "visible": a.visible, "segments": a.segments,
+            "motion": {"positions": _encode_array(m.positions), "fps": m.fps,
+                       "joints": list(m.joints), "parents": list(m.parents),
+                       "actions": m.actions, "expressions": m.expressions, "speech": m.speech},
+            "expression_keys": [asdict(k) for k in a.expression_keys],
+            "speech": [asdict(s) for s in a.speech],
+            "pose_keys": [asdict(k) for k in a.pose_keys],
+        })
+    return {"format": FORMAT_TAG, "schema_version": SCHEMA_VERSION, "fps": project.fps,
+            "actors": actors, "camera": project.camera,
+            "history": [asdict(g) for g in project.history], "settings": project.settings}
+
+
+def save_project(path: str | os.PathLike, project: Project) -> None:
+    """Write atomically: a temp file beside ``path`` renamed over it only when complete."""
+    write_text_atomic(path, json.dumps(to_dict(project), indent=1))
+
+
+def autosave_path(path: str | os.PathLike) -> Path:
+    return Path(str(path) + AUTOSAVE_SUFFIX)
+
+
+def write_autosave(path: str | os.PathLike, project: Project) -> Path:
+    """Save a recovery copy beside the project (never the project file itself)."""
+    target = autosave_path(path)
+    save_project(target, project)
+    return target
+
+
+def recovery_for(path: str | os.PathLike) -> Path | None:
+    """The autosave of ``path`` if it is newer than the project file (a crash left it)."""
+    auto = autosave_path(path)
+    if not auto.exists():
+        return None
+    if not Path(path).exists() or auto.stat().st_mtime > Path(path).stat().st_mtime:
+        return auto
+    return None
+
+
+# Upgrade functions: MIGRATIONS[v] turns a version-v dict into a version-(v+1) dict.
+def _v1_to_v2(d: dict[str, Any]) -> dict[str, Any]:
+    # v1 kept one camera list per actor and had no settings; v2 has one shot camera.
+    d = dict(d)
+    cams = [k for a in d.get("actors", []) for k in a.pop("camera", [])]
+    d.setdefault("camera", cams)
+    d.setdefault("settings", {})
+    d["schema_version"] = 2
+    return d
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+
+
+def load_project(path: str | os.PathLike) -> Project:
+    """Read, migrate and validate a project; FormatError says what is wrong."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise FormatError(path, f"not a valid project file (JSON error: {exc.msg})", exc.lineno) from None
+    except UnicodeDecodeError:
+        raise FormatError(path, "not a project file (binary data)") from None
+    return from_dict(data, path)
+
+
+def from_dict(data: Any, path: object = "<project>") -> Project:
+    if not isinstance(data, dict) or data.get("format") != FORMAT_TAG:
+        raise FormatError(path, "not a Stick-Gen project (missing format tag "
+                                f"{FORMAT_TAG!r})")
+    version = data.get("schema_version")
+    if not isinstance(version, int) or version < 1:
+        raise FormatError(path, f"bad schema_version {version!r}")
+    if version > SCHEMA_VERSION:
+        raise FormatError(path, f"this project was saved by a newer Stick-Gen (schema "
+                                f"{version}; this version reads up to {SCHEMA_VERSION}); "
+                                "update Stick-Gen to open it")
+    while version < SCHEMA_VERSION:
+        data = MIGRATIONS[version](data)
+        version = data["schema_version"]
+    try:
+        actors = [_actor(a, i, path) for i, a in enumerate(data.get("actors", []))]
+        return Project(
+            fps=float(data.get("fps", 25.0)), actors=actors, camera=list(data.get("camera", [])),
+            history=[Generation(**g) for g in data.get("history", [])],
+            settings=dict(data.get("settings", {})))
+    except (TypeError, KeyError, ValueError) as exc:
+        if isinstance(exc, FormatError):
+            raise
+        raise FormatError(path, f"malformed project: {exc}") from None
+
+
+def _actor(a: dict[str, Any], i: int, path: object) -> Actor:
+    where = f"actors[{i}]"
+    m = a["motion"]
+    pos = _decode_array(m["positions"], f"{where}.motion.positions", path)
+    try:
+        motion = Motion(pos, float(m["fps"]), m["actions"], m["expressions"], m["speech"],
+                        tuple(m["joints"]), tuple(m["parents"]))
+    except ValueError as exc:
+        raise FormatError(path, f"{where}.motion: {exc}") from None
+    return Actor(
+        name=str(a["name"]), motion=motion, color=str(a.get("color", "#2b6cb0")),
+        prompt=str(a.get("prompt", "")), seed=int(a.get("seed", 0)),
+        segments=list(a.get("segments", [])),
+        expression_keys=[ExpressionKey(**k) for k in a.get("expression_keys", [])],
+        speech=[SpeechRange(**s) for s in a.get("speech", [])],
+        pose_keys=[PoseKey(**k) for k in a.get("pose_keys", [])],
+        visible=bool(a.get("visible", True)))
