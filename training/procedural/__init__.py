@@ -3,3 +3,4 @@
 Importing this package registers every action generator in ``base.REGISTRY``.
 """
 from .base import REGISTRY, ActionParams, Clip, sample_params  # noqa: F401
+from . import gestures  # noqa: F401,E402

@@ -1,0 +1,179 @@
+"""``Draft``: the working state of one standing-action sample, posed by where limbs point.
+
+Gesture, combat and dance generators think in world terms ("the hand goes above the head", "the
+left foot steps 25 cm forward"), while the rig wants local Euler angles. A draft holds the root
+path, heading, torso angles and contacts, lets a generator say where each arm points or reaches
+and where each foot stands, and turns that into angles with exact bone lengths before
+``base.finish``. Directions and targets are in the clip's own frame (before ``p.direction``).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .base import ActionParams, Clip, finish, mood_posture
+from .rig import J, euler, rot_y, two_bone_ik, zero_angles
+
+SIDES = ("l", "r")
+FORWARD = np.array([0.0, 0.0, 1.0])
+DOWN = np.array([0.0, -1.0, 0.0])
+
+
+def unit(v: np.ndarray) -> np.ndarray:
+    """(..., 3) vectors scaled to length 1."""
+    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
+
+
+def blend_dirs(a: np.ndarray, b: np.ndarray, w: np.ndarray, via: np.ndarray | None = None) -> np.ndarray:
+    """Directions (T, 3) from a (w=0) to b (w=1), w (T,); ``via`` (3,) bows the path through a
+    side so that opposite directions (arm down -> arm up) swing one definite way."""
+    w = np.asarray(w, dtype=np.float64)[:, None]
+    out = a * (1.0 - w) + b * w
+    if via is not None:
+        out = out + 4.0 * w * (1.0 - w) * np.asarray(via, dtype=np.float64)
+    return unit(out)
+
+
+def aim(parent: np.ndarray, direction: np.ndarray) -> np.ndarray:
+    """Local Euler angles (T, 3) that point a hanging bone along ``direction`` (T, 3, world) under
+    a parent whose global rotation is ``parent`` (T, 3, 3). Uses no twist (y = 0): a stick bone
+    has none, and the child bone is aimed on its own."""
+    local = unit(np.einsum("tji,tj->ti", parent, direction))
+    z = np.arcsin(np.clip(local[:, 0], -1.0, 1.0))
+    x = np.arctan2(-local[:, 2], -local[:, 1])
+    return np.stack([x, np.zeros_like(x), z], -1)
+
+
+class Draft:
+    """Mutable pose plan of one sample; ``finish`` turns it into a Clip."""
+
+    def __init__(self, p: ActionParams, rng: np.random.Generator, posture: float = 1.0):
+        self.p, self.rng, self.body = p, rng, p.body
+        self.t = p.time()                                  # (T,) seconds
+        self.T = len(self.t)
+        self.off = self.body.offsets()                     # (J, 3) rest offsets of this body
+        self.angles = zero_angles(self.T)                  # (T, J, 3) local Euler angles
+        mood_posture(self.angles, p.mood, posture)
+        self.stand_height = self.body.standing_pelvis_height()
+        self.root = np.zeros((self.T, 3))
+        self.root[:, 1] = self.stand_height
+        self.yaw = np.zeros(self.T)                        # (T,) heading, radians
+        self.contacts = np.ones((self.T, 2), dtype=bool)   # (left, right) planted
+        hx = abs(float(self.off[J["l_hip"], 0]))
+        self.home = {"l": np.array([hx, 0.0, 0.0]), "r": np.array([-hx, 0.0, 0.0])}
+        self.feet = {s: np.tile(self.home[s], (self.T, 1)) for s in SIDES}  # (T, 3) foot targets
+        self.free_legs: set[str] = set()                   # legs posed by angles, not targets
+        self.arm_dirs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._sway_phase = rng.uniform(0, 2 * np.pi)
+
+    # -- frames -------------------------------------------------------------------------------
+    @property
+    def leg_length(self) -> float:
+        return self.body.thigh + self.body.shin
+
+    @property
+    def arm_lengths(self) -> tuple[float, float]:
+        return (float(np.linalg.norm(self.off[J["l_elbow"]])),
+                float(np.linalg.norm(self.off[J["l_hand"]])))
+
+    def heading(self, v) -> np.ndarray:
+        """Body-frame vectors (3,) or (T, 3) (forward +Z, left +X) turned by the heading -> (T, 3)."""
+        v = np.broadcast_to(np.asarray(v, dtype=np.float64), (self.T, 3))
+        return np.einsum("tij,tj->ti", rot_y(self.yaw), v)
+
+    def rotations(self) -> tuple[np.ndarray, np.ndarray]:
+        """Global rotations (T, 3, 3) of the pelvis and of the neck (the shoulders' parent)."""
+        pelvis = rot_y(self.yaw) @ euler(self.angles[:, J["pelvis"]])
+        neck = pelvis @ euler(self.angles[:, J["spine"]]) @ euler(self.angles[:, J["neck"]])
+        return pelvis, neck
+
+    def hips(self) -> dict[str, np.ndarray]:
+        pelvis, _ = self.rotations()
+        return {s: self.root + pelvis @ self.off[J[f"{s}_hip"]] for s in SIDES}
+
+    def shoulders(self) -> dict[str, np.ndarray]:
+        """World shoulder positions (T, 3) per side for the current root and torso."""
+        pelvis, neck = self.rotations()
+        spine = pelvis @ euler(self.angles[:, J["spine"]])
+        base = self.root + pelvis @ self.off[J["spine"]] + spine @ self.off[J["neck"]]
+        return {s: base + neck @ self.off[J[f"{s}_shoulder"]] for s in SIDES}
+
+    # -- arms ---------------------------------------------------------------------------------
+    def idle_arm(self, side: str) -> tuple[np.ndarray, np.ndarray]:
+        """Relaxed hanging arm, breathing a little: (upper, fore) world directions (T, 3)."""
+        sign = 1.0 if side == "l" else -1.0
+        a = 0.12 + 0.03 * np.sin(2 * np.pi * 0.25 * self.t + self._sway_phase)
+        upper = np.stack([sign * np.sin(a), -np.cos(a), np.zeros_like(a)], -1)
+        fore = unit(upper + 0.16 * FORWARD)
+        return self.heading(upper), self.heading(fore)
+
+    def set_arm(self, side: str, upper: np.ndarray, fore: np.ndarray,
+                weight: np.ndarray | None = None, via=None, chest: bool = False) -> None:
+        """Point an arm: upper arm and forearm along world directions (T, 3), blended from the
+        idle arm by ``weight`` (T,) in [0, 1] (None = fully). With ``chest`` the directions are in
+        the chest's frame instead, so the arm follows the trunk as it bends (a side stretch)."""
+        if chest:
+            _, neck = self.rotations()
+            upper = np.einsum("tij,tj->ti", neck, np.broadcast_to(upper, (self.T, 3)))
+            fore = np.einsum("tij,tj->ti", neck, np.broadcast_to(fore, (self.T, 3)))
+        if weight is not None:
+            iu, fo = self.idle_arm(side)
+            via_w = None if via is None else np.asarray(via, dtype=np.float64)
+            upper = blend_dirs(iu, unit(upper), weight, via_w)
+            fore = blend_dirs(fo, unit(fore), weight, via_w)
+        self.arm_dirs[side] = (unit(upper), unit(fore))
+
+    def reach(self, side: str, target: np.ndarray, weight: np.ndarray | None = None,
+              pole=None) -> None:
+        """Put the hand at world ``target`` (T, 3), moving in a straight line from the idle hand
+        by ``weight`` (T,). The elbow bends toward ``pole`` (body frame; default back, down, out)."""
+        shoulder = self.shoulders()[side]
+        if weight is not None:
+            w = np.asarray(weight, dtype=np.float64)[:, None]
+            iu, fo = self.idle_arm(side)
+            rest = shoulder + iu * self.arm_lengths[0] + fo * self.arm_lengths[1]
+            target = rest * (1.0 - w) + target * w
+        sign = 1.0 if side == "l" else -1.0
+        pole = (0.45 * sign, -0.5, -0.75) if pole is None else pole
+        l1, l2 = self.arm_lengths
+        elbow, hand = two_bone_ik(shoulder, target, l1, l2, self.heading(pole))
+        self.arm_dirs[side] = (unit(elbow - shoulder), unit(hand - elbow))
+
+    # -- legs and root ------------------------------------------------------------------------
+    def settle(self, margin: float = 2e-4) -> None:
+        """Lower the root where a targeted foot would be out of the leg's reach (knees bend)."""
+        hips = self.hips()
+        reach = self.leg_length - margin
+        drop = np.zeros(self.T)
+        for s in SIDES:
+            if s in self.free_legs:
+                continue
+            d = hips[s] - self.feet[s]
+            flat = np.minimum(np.hypot(d[:, 0], d[:, 2]), reach * 0.999)
+            drop = np.maximum(drop, d[:, 1] - np.sqrt(reach * reach - flat * flat))
+        self.root[:, 1] -= np.maximum(drop, 0.0)
+
+    def _pose_legs(self) -> None:
+        pelvis, _ = self.rotations()
+        hips = self.hips()
+        pole = self.heading(FORWARD)
+        for s in SIDES:
+            if s in self.free_legs:
+                continue
+            knee, foot = two_bone_ik(hips[s], self.feet[s], self.body.thigh, self.body.shin, pole)
+            thigh = aim(pelvis, knee - hips[s])
+            self.angles[:, J[f"{s}_hip"]] = thigh
+            self.angles[:, J[f"{s}_knee"]] = aim(pelvis @ euler(thigh), foot - knee)
+
+    def _pose_arms(self) -> None:
+        _, neck = self.rotations()
+        for s in SIDES:
+            upper, fore = self.arm_dirs.get(s) or self.idle_arm(s)
+            sh = aim(neck, upper)
+            self.angles[:, J[f"{s}_shoulder"]] = sh
+            self.angles[:, J[f"{s}_elbow"]] = aim(neck @ euler(sh), fore)
+
+    def finish(self, label: str) -> Clip:
+        self.settle()
+        self._pose_legs()
+        self._pose_arms()
+        return finish(self.p, self.root, self.yaw, self.angles, self.contacts, label)
