@@ -1,0 +1,95 @@
+"""Undo commands. Every edit of the document is one of these; only redo()/undo() mutate.
+
+Most edits replace one field of the project or of an actor with a new value. Commands that carry
+a ``merge_key`` (e.g. one drag of a key or a joint) merge with the previous command of the same
+key, so a whole drag is one undo step.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from engine.project import Actor
+
+_MERGE_IDS: dict[str, int] = {}
+
+
+def merge_id(key: str) -> int:
+    """A stable small integer per merge key (Qt merges commands with equal id())."""
+    return _MERGE_IDS.setdefault(key, 1000 + len(_MERGE_IDS))
+
+
+class SetField(QUndoCommand):
+    """Set ``field`` of the project (actor=None) or of actor ``actor`` to ``value``."""
+
+    def __init__(self, doc, text: str, field: str, value: Any, actor: int | None = None,
+                 merge_key: str | None = None) -> None:
+        super().__init__(text)
+        self.doc, self.field, self.actor, self.merge_key = doc, field, actor, merge_key
+        self.new = value
+        self.old = copy.deepcopy(getattr(self._target(), field))
+
+    def _target(self):
+        return self.doc.project if self.actor is None else self.doc.project.actors[self.actor]
+
+    def redo(self) -> None:
+        setattr(self._target(), self.field, copy.deepcopy(self.new))
+        self.doc.notify(self.field, self.actor)
+
+    def undo(self) -> None:
+        setattr(self._target(), self.field, copy.deepcopy(self.old))
+        self.doc.notify(self.field, self.actor)
+
+    def id(self) -> int:
+        return merge_id(f"{self.merge_key}:{self.field}:{self.actor}") if self.merge_key else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, SetField) or other.id() != self.id() or self.id() < 0:
+            return False
+        self.new = other.new  # keep our ``old``: the state before the whole drag
+        return True
+
+
+class ReplaceActor(QUndoCommand):
+    """Replace actor ``index`` wholesale (a generation result), or append one (index=None)."""
+
+    def __init__(self, doc, text: str, actor: Actor, index: int | None = None) -> None:
+        super().__init__(text)
+        self.doc, self.index = doc, index
+        self.new = copy.deepcopy(actor)
+        self.old = copy.deepcopy(doc.project.actors[index]) if index is not None else None
+
+    def redo(self) -> None:
+        actors = self.doc.project.actors
+        if self.index is None:
+            actors.append(copy.deepcopy(self.new))
+            self.doc.notify("actors", None)
+        else:
+            actors[self.index] = copy.deepcopy(self.new)
+            self.doc.notify("motion", self.index)
+
+    def undo(self) -> None:
+        actors = self.doc.project.actors
+        if self.index is None:
+            actors.pop()
+            self.doc.notify("actors", None)
+        else:
+            actors[self.index] = copy.deepcopy(self.old)
+            self.doc.notify("motion", self.index)
+
+
+class RemoveActor(QUndoCommand):
+    def __init__(self, doc, index: int) -> None:
+        super().__init__(f"Remove {doc.project.actors[index].name}")
+        self.doc, self.index = doc, index
+        self.actor = copy.deepcopy(doc.project.actors[index])
+
+    def redo(self) -> None:
+        self.doc.project.actors.pop(self.index)
+        self.doc.notify("actors", None)
+
+    def undo(self) -> None:
+        self.doc.project.actors.insert(self.index, copy.deepcopy(self.actor))
+        self.doc.notify("actors", None)
