@@ -1,0 +1,350 @@
+"""Motion(s) + camera + style + frame -> a depth-sorted list of 2D primitives in pixels.
+
+The same list is painted by the app's viewport (QPainter) and rasterised by the exporter
+(engine.raster), so what you see is what you export. Painting it is a loop over ``items`` in
+order: every primitive is fully described by its fields, coordinates are pixels of a
+``width`` x ``height`` picture (x right, y down), colours are RGBA 0..255.
+
+* :class:`Line` -- a limb or grid line; ``round_cap`` lines end in half-discs (QPainter:
+  Qt.RoundCap), others are flat.
+* :class:`Circle` -- the head: an outline ``width`` pixels wide centred on ``radius``, filled
+  with ``fill`` when given.
+* :class:`Polyline` -- an open stroke (brows, a closed mouth) with round caps and joins.
+* :class:`Polygon` -- a filled shape (floor, shadow rings, eyes, open mouth) with an optional
+  outline of ``width`` pixels and round joins.
+
+Items are ordered back to front: floor, grid, shadows, then every actor's limbs, heads and faces
+sorted by depth together, so a nearer limb (or a nearer actor) is drawn later.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Sequence, Union
+
+import numpy as np
+
+from .camera import CameraTrack
+from .face import FaceParams, FaceTracks, tracks_for
+from .motion import Motion
+from .projection import NEAR, CameraState, clip_polygon, clip_segments, view_planes
+from .skeleton import HEAD_RADIUS
+from .style import RGB, Style, get_style, mix
+
+Color = tuple[int, int, int, int]   # RGBA, 0..255
+Point = tuple[float, float]         # pixels
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    p0: Point
+    p1: Point
+    width: float
+    color: Color
+    round_cap: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Circle:
+    center: Point
+    radius: float
+    width: float
+    color: Color
+    fill: Color | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Polyline:
+    points: tuple[Point, ...]
+    width: float
+    color: Color
+
+
+@dataclass(frozen=True, slots=True)
+class Polygon:
+    points: tuple[Point, ...]
+    fill: Color
+    outline: Color | None = None
+    width: float = 0.0
+
+
+Primitive = Union[Line, Circle, Polyline, Polygon]
+
+
+@dataclass
+class DrawList:
+    width: int
+    height: int
+    background: RGB
+    items: list[Primitive]
+
+    def to_dict(self) -> dict:
+        """Plain data (for golden tests and debugging): every item with its type name."""
+        return {"width": self.width, "height": self.height, "background": list(self.background),
+                "items": [{"type": type(it).__name__, **asdict(it)} for it in self.items]}
+
+
+def _rgba(c: RGB, alpha: float = 1.0) -> Color:
+    return (int(c[0]), int(c[1]), int(c[2]), int(round(255 * min(1.0, max(0.0, alpha)))))
+
+
+def _pt(p: np.ndarray) -> Point:
+    return (round(float(p[0]), 3), round(float(p[1]), 3))
+
+
+def _pts(a: np.ndarray) -> tuple[Point, ...]:
+    return tuple((round(float(x), 3), round(float(y), 3)) for x, y in a)
+
+
+def pose_at(motion: Motion, frame: float) -> np.ndarray:
+    """Joint positions at a possibly fractional frame, clamped to the motion: (J, 3) float64."""
+    T = motion.num_frames
+    f = min(max(float(frame), 0.0), T - 1.0)
+    i0 = int(math.floor(f))
+    i1 = min(i0 + 1, T - 1)
+    w = f - i0
+    return motion.positions[i0].astype(np.float64) * (1 - w) + motion.positions[i1] * w
+
+
+def build_drawlist(motions: Motion | Sequence[Motion], camera: CameraTrack | CameraState | None,
+                   frame: float, width: int, height: int, style: Style | str | None = None,
+                   faces: Sequence[FaceTracks] | None = None) -> DrawList:
+    """The picture of ``frame`` as primitives, back to front.
+
+    motions: one Motion or a list (one per actor, colours from the style in order).
+    camera: a CameraTrack (evaluated at ``frame``), a fixed CameraState, or None for the
+      default framing. faces: precomputed FaceTracks per actor (exporters pass them to skip a
+      cache lookup per frame).
+    """
+    motions = [motions] if isinstance(motions, Motion) else list(motions)
+    st = get_style(style)
+    if isinstance(camera, CameraState):
+        cam = camera
+    else:
+        cam = (camera or CameraTrack()).evaluate(frame, motions, width / max(height, 1))
+    right, up, fwd = cam.basis()
+    f_px = cam.focal_px(height)
+    items: list[Primitive] = []
+    if st.floor is not None:
+        items.extend(_floor(cam, width, height, st))
+    if st.ground != "none":
+        items.extend(_ground(cam, width, height, st))
+    poses = [pose_at(m, frame) for m in motions]
+    if st.shadow:
+        for m, pose in zip(motions, poses):
+            items.extend(_shadow(pose, m.joints, cam, width, height, st))
+    figure: list[tuple[float, int, Primitive]] = []
+    for i, (m, pose) in enumerate(zip(motions, poses)):
+        face = (faces[i] if faces is not None else tracks_for(m)).params(frame)
+        _figure(m, pose, face, cam, f_px, width, height, st, st.actor_color(i), figure)
+    figure.sort(key=lambda t: (-t[0], t[1]))
+    items.extend(p for _, _, p in figure)
+    return DrawList(width, height, st.background, items)
+
+
+def _floor(cam: CameraState, w: int, h: int, st: Style) -> list[Primitive]:
+    """The floor plane as one polygon reaching to the horizon."""
+    t = np.asarray(cam.target)
+    R = 500.0
+    quad = np.array([[t[0] - R, 0, t[2] - R], [t[0] + R, 0, t[2] - R],
+                     [t[0] + R, 0, t[2] + R], [t[0] - R, 0, t[2] + R]])
+    poly = clip_polygon(cam.to_camera(quad), view_planes(cam, w, h))
+    if len(poly) < 3:
+        return []
+    px, _ = cam.project_camera(poly, w, h)
+    return [Polygon(_pts(px), _rgba(st.floor))]  # type: ignore[arg-type]
+
+
+def _ground(cam: CameraState, w: int, h: int, st: Style) -> list[Primitive]:
+    """A grid on the floor that fades out with distance from the camera's target, or one line."""
+    t = np.asarray(cam.target, dtype=np.float64)
+    s, E = st.grid_spacing, st.grid_extent
+    cx, cz = round(t[0] / s) * s, round(t[2] / s) * s
+    if st.ground == "line":
+        right = cam.basis()[0]
+        d = np.array([right[0], 0.0, right[2]])
+        d /= max(np.linalg.norm(d), 1e-9)
+        base = np.array([t[0], 0.0, t[2]])
+        a, b = base - d * E, base + d * E
+        segs_a, segs_b, alpha = a[None], b[None], np.ones(1)
+    else:
+        n = int(E / s)
+        ks = np.arange(-n, n + 1) * s
+        chunk = np.linspace(-E, E, 5)   # each grid line in 4 pieces, so it can fade
+        sa, sb = [], []
+        for k in ks:
+            for c0, c1 in zip(chunk[:-1], chunk[1:]):
+                sa += [(cx + k, 0.0, cz + c0), (cx + c0, 0.0, cz + k)]
+                sb += [(cx + k, 0.0, cz + c1), (cx + c1, 0.0, cz + k)]
+        segs_a, segs_b = np.array(sa), np.array(sb)
+        mid = (segs_a + segs_b) / 2
+        r = np.hypot(mid[:, 0] - t[0], mid[:, 2] - t[2]) / E
+        alpha = np.clip(1.0 - r * r, 0.0, 1.0)
+    a_c, b_c, keep = clip_segments(cam.to_camera(segs_a), cam.to_camera(segs_b),
+                                   view_planes(cam, w, h))
+    pa, da = cam.project_camera(a_c, w, h)
+    pb, db = cam.project_camera(b_c, w, h)
+    out: list[Primitive] = []
+    dist = cam.distance()
+    for i in np.nonzero(keep & (alpha > 0.02))[0]:
+        lo, hi = np.minimum(pa[i], pb[i]), np.maximum(pa[i], pb[i])
+        if hi[0] < 0 or hi[1] < 0 or lo[0] > w or lo[1] > h:
+            continue  # off screen
+        depth = max(0.5 * (da[i] + db[i]), NEAR)
+        width = float(np.clip(st.grid_width * dist / depth, 0.6, 2.5 * st.grid_width))
+        out.append(Line(_pt(pa[i]), _pt(pb[i]), round(width, 3),
+                        _rgba(st.grid_color, float(alpha[i])), round_cap=False))
+    return out
+
+
+def _shadow(pose: np.ndarray, names: tuple[str, ...], cam: CameraState, w: int, h: int,
+            st: Style) -> list[Primitive]:
+    """Four nested ellipses on the floor under the figure, fainter the higher it is."""
+    xz = pose[:, [0, 2]]
+    centre = xz.mean(axis=0)
+    left = pose[names.index("l_shoulder")] - pose[names.index("r_shoulder")]
+    ax = np.array([left[0], left[2]])
+    ax = ax / n if (n := np.linalg.norm(ax)) > 1e-6 else np.array([1.0, 0.0])
+    perp = np.array([-ax[1], ax[0]])
+    rel = xz - centre
+    ra = float(np.abs(rel @ ax).max()) + 0.18
+    rb = float(np.abs(rel @ perp).max()) + 0.18
+    lift = max(0.0, float(pose[:, 1].min()))
+    alpha = st.shadow_alpha / (1.0 + 3.0 * lift)
+    ang = np.linspace(0, 2 * np.pi, 24, endpoint=False)
+    out: list[Primitive] = []
+    for scale in (1.0, 0.8, 0.6, 0.4):
+        ring = (centre + np.outer(np.cos(ang) * ra * scale, ax)
+                + np.outer(np.sin(ang) * rb * scale, perp))
+        pts3 = np.column_stack([ring[:, 0], np.zeros(len(ring)), ring[:, 1]])
+        camp = cam.to_camera(pts3)
+        if (camp[:, 2] < NEAR).any():
+            return []
+        px, _ = cam.project_camera(camp, w, h)
+        out.append(Polygon(_pts(px), _rgba(st.shadow_color, alpha / 4)))
+    return out
+
+
+def _figure(m: Motion, pose: np.ndarray, face: FaceParams, cam: CameraState, f_px: float,
+            w: int, h: int, st: Style, color: RGB, out: list) -> None:
+    """Limbs, head and face of one actor, appended to ``out`` as (depth, seq, primitive)."""
+    names = m.joints
+    head_i = names.index("head")
+    neck_i = names.index("neck")
+    camp = cam.to_camera(pose)                      # (J, 3)
+    centre_depth = float(camp[:, 2].mean())
+    head_c = camp[head_i]
+    pairs = [(p, j) for j, p in enumerate(m.parents) if p >= 0]
+    a = np.array([camp[p] for p, _ in pairs])
+    b = np.array([camp[j] for _, j in pairs])
+    for k, (p, j) in enumerate(pairs):
+        if j == head_i:  # the neck stops at the head's outline instead of running into it
+            d = b[k] - a[k]
+            n = np.linalg.norm(d)
+            if n > HEAD_RADIUS:
+                b[k] = a[k] + d * (n - HEAD_RADIUS) / n
+    a, b, keep = clip_segments(a, b, view_planes(cam, w, h, margin=1.5))
+    pa, da = cam.project_camera(a, w, h)
+    pb, db = cam.project_camera(b, w, h)
+    seq = len(out)
+    bg = st.background
+    for k in np.nonzero(keep)[0]:
+        depth = 0.5 * (da[k] + db[k])
+        width = max(st.min_width, st.limb_width * f_px / max(depth, NEAR))
+        # Limbs on the far side of the body fade toward the background: a cheap depth cue.
+        fade = min(1.0, max(0.0, (depth - centre_depth) / 0.3)) * st.far_fade
+        col = _rgba(mix(color, bg, fade))
+        out.append((depth, seq, Line(_pt(pa[k]), _pt(pb[k]), round(width, 3), col)))
+        seq += 1
+    if head_c[2] <= NEAR + HEAD_RADIUS:
+        return
+    hp, _ = cam.project_camera(head_c, w, h)
+    r_px = HEAD_RADIUS * f_px / head_c[2]
+    lw = max(st.min_width, 0.85 * st.limb_width * f_px / head_c[2])
+    out.append((float(head_c[2]), seq, Circle(_pt(hp), round(r_px, 3), round(lw, 3),
+                                              _rgba(color), _rgba(st.head_fill_color()))))
+    for prim in _face(pose, names, head_i, neck_i, face, cam, w, h, r_px, st, color):
+        seq += 1
+        out.append((float(head_c[2]) - 1e-6, seq, prim))
+
+
+def _face(pose: np.ndarray, names: tuple[str, ...], head_i: int, neck_i: int, fp: FaceParams,
+          cam: CameraState, w: int, h: int, r_px: float, st: Style, color: RGB
+          ) -> list[Primitive]:
+    """Eyes, brows and mouth as strokes on the front of the head sphere, seen in perspective.
+
+    Features are placed on the sphere in the head's own frame (u toward the figure's left, v
+    up, in head radii), so they turn with the head; each fades out as it rotates past the
+    outline and is gone when the face looks away from the camera.
+    """
+    c = pose[head_i]
+    up = c - pose[neck_i]
+    up /= max(np.linalg.norm(up), 1e-9)
+    left = pose[names.index("l_shoulder")] - pose[names.index("r_shoulder")]
+    left = left - up * (left @ up)
+    left /= max(np.linalg.norm(left), 1e-9)
+    fwd = np.cross(left, up)
+    cam_pos = np.asarray(cam.position, dtype=np.float64)
+    R = HEAD_RADIUS
+    lw = round(max(1.0, st.face_width * r_px), 3)
+
+    def place(uv: np.ndarray) -> tuple[np.ndarray | None, float]:
+        """(K, 2) face coordinates -> ((K, 2) pixels, opacity) or (None, 0) if hidden."""
+        u, v = uv[:, 0], uv[:, 1]
+        normal = (np.outer(np.sqrt(np.clip(1 - u * u - v * v, 0, 1)), fwd)
+                  + np.outer(u, left) + np.outer(v, up))            # (K, 3)
+        world = c + R * normal
+        mid = normal.mean(axis=0)
+        view = cam_pos - (c + R * mid)
+        facing = float(mid @ view) / max(np.linalg.norm(mid) * np.linalg.norm(view), 1e-9)
+        alpha = min(1.0, max(0.0, (facing - 0.12) / 0.25))
+        if alpha <= 0.0:
+            return None, 0.0
+        px, depth = cam.project(world, w, h)
+        if (depth < NEAR).any():
+            return None, 0.0
+        return px, alpha
+
+    out: list[Primitive] = []
+    # Eyes: ellipses that squash to a line as they close.
+    ew = 0.11 * fp.eye_size
+    eh = 0.145 * fp.eye_size * max(0.0, fp.eye_open)
+    ey = 0.12 + 0.03 * fp.brow_height
+    ang = np.linspace(0, 2 * np.pi, 12, endpoint=False)
+    for side in (-1.0, 1.0):
+        ex = 0.36 * side
+        if eh < 0.045:
+            xs = np.linspace(-ew, ew, 3)
+            px, al = place(np.column_stack([ex + xs, np.full(3, ey)]))
+            if px is not None:
+                out.append(Polyline(_pts(px), lw, _rgba(color, al)))
+        else:
+            px, al = place(np.column_stack([ex + ew * np.cos(ang), ey + eh * np.sin(ang)]))
+            if px is not None:
+                out.append(Polygon(_pts(px), _rgba(color, al)))
+    # Brows: inner ends rise with brow_angle (worry) and drop below zero (anger).
+    by = 0.36 + 0.14 * fp.brow_height + 0.06 * (fp.eye_size - 1)
+    for side in (-1.0, 1.0):
+        xs = np.array([0.16, 0.34, 0.54]) * side
+        ys = by + np.array([0.10 * fp.brow_angle, 0.03, -0.05 * fp.brow_angle])
+        px, al = place(np.column_stack([xs, ys]))
+        if px is not None:
+            out.append(Polyline(_pts(px), lw, _rgba(color, al)))
+    # Mouth: corners rise with mouth_curve; opening drops the lower lip into a filled shape.
+    mw = 0.40 * fp.mouth_width
+    xs = np.linspace(-mw, mw, 9)
+    x2 = (xs / mw) ** 2
+    my = -0.40
+    upper = my + fp.mouth_curve * 0.16 * (x2 - 0.35) + 0.07 * fp.mouth_open * (1 - x2)
+    if fp.mouth_open < 0.04:
+        px, al = place(np.column_stack([xs, upper]))
+        if px is not None:
+            out.append(Polyline(_pts(px), lw, _rgba(color, al)))
+    else:
+        lower = upper - 0.36 * fp.mouth_open * np.sqrt(np.clip(1 - x2, 0, 1))
+        shape = np.concatenate([np.column_stack([xs, upper]),
+                                np.column_stack([xs[::-1][1:-1], lower[::-1][1:-1]])])
+        px, al = place(shape)
+        if px is not None:
+            out.append(Polygon(_pts(px), _rgba(color, al), _rgba(color, al), lw))
+    return out
