@@ -123,15 +123,19 @@ class Draft:
         self.arm_dirs[side] = (unit(upper), unit(fore))
 
     def reach(self, side: str, target: np.ndarray, weight: np.ndarray | None = None,
-              pole=None) -> None:
-        """Put the hand at world ``target`` (T, 3), moving in a straight line from the idle hand
-        by ``weight`` (T,). The elbow bends toward ``pole`` (body frame; default back, down, out)."""
+              pole=None, via=None) -> None:
+        """Put the hand at world ``target`` (T, 3), moving from the idle hand by ``weight`` (T,)
+        in a straight line, or bowed out by the body-frame offset ``via`` (3,) halfway (so a hand
+        going up to the face passes in front of the shoulder, not through it). The elbow bends
+        toward ``pole`` (body frame; default back, down and out)."""
         shoulder = self.shoulders()[side]
         if weight is not None:
             w = np.asarray(weight, dtype=np.float64)[:, None]
             iu, fo = self.idle_arm(side)
             rest = shoulder + iu * self.arm_lengths[0] + fo * self.arm_lengths[1]
             target = rest * (1.0 - w) + target * w
+            if via is not None:
+                target = target + 4.0 * w * (1.0 - w) * self.heading(via)
         sign = 1.0 if side == "l" else -1.0
         pole = (0.45 * sign, -0.5, -0.75) if pole is None else pole
         l1, l2 = self.arm_lengths
@@ -139,10 +143,11 @@ class Draft:
         self.arm_dirs[side] = (unit(elbow - shoulder), unit(hand - elbow))
 
     # -- legs and root ------------------------------------------------------------------------
-    def settle(self, margin: float = 2e-4) -> None:
-        """Lower the root where a targeted foot would be out of the leg's reach (knees bend)."""
+    def settle(self, slack: float = 0.995) -> None:
+        """Lower the root where a targeted foot would be out of the leg's reach, keeping every
+        standing knee a little bent (as the finishing pass does, so it finds nothing to fix)."""
         hips = self.hips()
-        reach = self.leg_length - margin
+        reach = self.leg_length * slack
         drop = np.zeros(self.T)
         for s in SIDES:
             if s in self.free_legs:
@@ -155,7 +160,8 @@ class Draft:
     def _pose_legs(self) -> None:
         pelvis, _ = self.rotations()
         hips = self.hips()
-        pole = self.heading(FORWARD)
+        # knees point forward and a little up, so a leg swung up in front bends its knee upward
+        pole = self.heading((0.0, 0.5, 1.0))
         for s in SIDES:
             if s in self.free_legs:
                 continue
@@ -176,4 +182,21 @@ class Draft:
         self.settle()
         self._pose_legs()
         self._pose_arms()
-        return finish(self.p, self.root, self.yaw, self.angles, self.contacts, label)
+        clip = finish(self.p, self.root, self.yaw, self.angles, self.contacts, label)
+        self._bend_lifted_knees(clip)
+        return clip
+
+    def _bend_lifted_knees(self, clip: Clip) -> None:
+        """Re-aim the knee of every lifted leg forward-and-up. The finishing pass bends knees
+        straight ahead, which is undefined for a leg swung up level in front (a kick) and lets
+        the knee flip; hip and foot stay put, so every bone keeps its length."""
+        pos = clip.positions
+        pole = np.einsum("tij,j->ti", rot_y(self.yaw + self.p.direction), (0.0, 0.5, 1.0))
+        for k, s in enumerate(SIDES):
+            up = ~clip.contacts[:, k]
+            if not up.any():
+                continue
+            hip, foot = pos[up, J[f"{s}_hip"]].astype(np.float64), pos[up, J[f"{s}_foot"]]
+            knee, _ = two_bone_ik(hip, foot.astype(np.float64), self.body.thigh,
+                                  self.body.shin, pole[up])
+            pos[up, J[f"{s}_knee"]] = knee

@@ -45,6 +45,25 @@ def keys(t: np.ndarray, times, values) -> np.ndarray:
     return vals[i] * (1.0 - u) + vals[i + 1] * u
 
 
+def curve(t: np.ndarray, times, values) -> np.ndarray:
+    """Smooth curve through keys that keeps moving through the inner ones (Catmull-Rom
+    tangents; at rest at the first and last key). For paths like a throwing hand that sweeps
+    over the shoulder without stopping there. t: (T,); values (K,) or (K, D)."""
+    times = np.asarray(times, dtype=np.float64)
+    v = np.asarray(values, dtype=np.float64)
+    vals = v.reshape(len(times), -1)
+    m = np.zeros_like(vals)
+    m[1:-1] = (vals[2:] - vals[:-2]) / (times[2:] - times[:-2])[:, None]
+    tc = np.clip(t, times[0], times[-1])
+    i = np.clip(np.searchsorted(times, tc, side="right") - 1, 0, len(times) - 2)
+    h = (times[i + 1] - times[i])[:, None]
+    u = (tc - times[i])[:, None] / h
+    u2, u3 = u * u, u * u * u
+    out = ((2 * u3 - 3 * u2 + 1) * vals[i] + (u3 - 2 * u2 + u) * h * m[i]
+           + (-2 * u3 + 3 * u2) * vals[i + 1] + (u3 - u2) * h * m[i + 1])
+    return out.reshape((len(t),) + v.shape[1:])
+
+
 def window(t: np.ndarray, start: float, stop: float, ramp_in: float, ramp_out: float) -> np.ndarray:
     """(T,) weight: 0 before ``start``, eases to 1 over ``ramp_in``, holds, eases back to 0 so it
     reaches 0 at ``stop``."""
@@ -98,13 +117,29 @@ def plan_cycles(p: ActionParams, period: float, lead_in: float, lead_out: float,
     return Cycles(lead_in, max(min_period, min(period, span / count)), count)
 
 
-def pulse(t: np.ndarray, cyc: Cycles, rise: float, fall: float) -> np.ndarray:
-    """(T,) weight that, in every cycle, eases 0 -> 1 over ``rise`` seconds, holds, and eases back
-    to 0 over the last ``fall`` seconds of the cycle; 0 outside the cycles. Rise and fall are
-    seconds, not fractions, so a fast tempo shortens the hold before it shortens the movement."""
-    rise = min(rise, 0.45 * cyc.period)
-    fall = min(fall, 0.45 * cyc.period)
+def pulse(t: np.ndarray, cyc: Cycles, rise: float, fall: float,
+          hold: float | None = None) -> np.ndarray:
+    """(T,) weight that, in every cycle, eases 0 -> 1 over ``rise`` seconds, holds and eases
+    back to 0 over ``fall`` seconds; 0 outside the cycles. Without ``hold`` the pulse fills the
+    cycle (it falls during the cycle's last ``fall`` seconds); with it, the pulse is a strike at
+    the cycle's start followed by rest. Times are seconds, not fractions, so a fast tempo
+    shortens the holds before it shortens the movements."""
+    if hold is None:
+        rise = min(rise, 0.45 * cyc.period)
+        fall = min(fall, 0.45 * cyc.period)
+        length = cyc.period
+    else:
+        length = min(rise + hold + fall, cyc.period)
     local = (np.clip(t - cyc.start, 0.0, None) % cyc.period)
-    w = np.minimum(ease(local / rise), ease((cyc.period - local) / fall))
-    w[(t < cyc.start) | (t >= cyc.stop)] = 0.0
+    w = np.minimum(ease(local / rise), ease((length - local) / fall))
+    w[(t < cyc.start) | (t >= cyc.stop) | (local >= length)] = 0.0
     return w
+
+
+def phases(durations, scale_to: float | None = None) -> np.ndarray:
+    """Key times (K+1,) of consecutive phases lasting ``durations`` (K,) seconds from 0; with
+    ``scale_to`` they are shrunk (never stretched) to end by that time."""
+    times = np.concatenate([[0.0], np.cumsum(durations, dtype=np.float64)])
+    if scale_to is not None and times[-1] > scale_to:
+        times *= scale_to / times[-1]
+    return times
