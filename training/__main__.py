@@ -1,0 +1,76 @@
+"""``python -m training``: train, resume or fine-tune a motion model; merge LoRA adapters.
+
+  python -m training --config small --run-dir runs/a --resume auto [--set key=value ...]
+  python -m training --config finetune_lora --run-dir runs/b --init-from model.pt
+  python -m training merge runs/b/adapters.pt --out merged.pt [--base model.pt]
+Progress is printed as JSON lines (also appended to RUN_DIR/events.jsonl); exit status 0 when the
+run finished or was stopped cleanly, 1 on error, 2 on bad arguments.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _train_main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="python -m training", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--config", help="training YAML file or preset name (resources/configs)")
+    ap.add_argument("--run-dir", required=True, help="run folder (created if missing)")
+    ap.add_argument("--resume", default="auto",
+                    help="auto (default: continue the run's latest checkpoint), never, or a path")
+    ap.add_argument("--init-from", help="checkpoint to fine-tune from")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a config field (dotted keys for nested ones, e.g. lora.rank=8)")
+    args = ap.parse_args(argv)
+
+    from .config import load_train_config
+
+    overrides = list(args.set)
+    if args.init_from:
+        overrides.append(f"init_from={args.init_from}")
+    try:
+        cfg = load_train_config(args.config, overrides)
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    from .loop import train
+
+    try:
+        train(cfg, args.run_dir, resume=args.resume)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the error event is already written; one clear line here
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _merge_main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="python -m training merge",
+                                 description="Fold LoRA adapters into a plain model checkpoint.")
+    ap.add_argument("adapters", help="adapter checkpoint (adapters.pt or a LoRA run checkpoint)")
+    ap.add_argument("--out", required=True, help="merged model checkpoint to write")
+    ap.add_argument("--base", help="base checkpoint (default: the path the adapters recorded)")
+    args = ap.parse_args(argv)
+    from .finetune import merge_adapters
+
+    try:
+        out = merge_adapters(args.adapters, args.out, args.base)
+    except Exception as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(out)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "merge":
+        return _merge_main(argv[1:])
+    return _train_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""Training settings: dataclasses with one docstring per field, loaded from YAML.
+
+A YAML file holds any subset of the fields (nested ``lora:`` and ``loss_weights:`` mappings
+included); ``--set key=value`` style overrides (``lora.rank=8``) are applied on top.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.model.lora import DEFAULT_TARGETS
+from engine.text import DEFAULT_ENCODER
+
+
+@dataclass
+class LoRASettings:
+    """Low-rank adapter fine-tuning; off while ``rank`` is 0."""
+
+    rank: int = 0
+    """Adapter rank; 0 trains the full model instead."""
+    alpha: float = 16.0
+    """Adapter scale numerator: the update is (alpha / rank) * B A."""
+    targets: list[str] = field(default_factory=lambda: list(DEFAULT_TARGETS))
+    """Names of the linear layers that get adapters (attention qkv/proj, MLP w1/w2/w3)."""
+
+
+@dataclass
+class TrainConfig:
+    """One training run. Relative paths are relative to the working directory."""
+
+    model: str = "small"
+    """Model variant (tiny, small, medium, large) or a model YAML file."""
+    model_overrides: dict = field(default_factory=dict)
+    """ModelConfig fields to change on top of the variant (e.g. {frames_per_token: 1})."""
+    data_dir: str = "data"
+    """Dataset folder with one sub-folder of shards per split."""
+    train_split: str = "train"
+    """Split folder trained on."""
+    val_split: str = "val"
+    """Split folder for the validation loss ("" to skip)."""
+    text_encoder: str = DEFAULT_ENCODER
+    """Sentence-transformers model name or path; captions are embedded once and cached."""
+    crop_frames: int = 128
+    """Longest random crop in frames; also the window the sampler uses for longer clips."""
+    min_crop_frames: int = 48
+    """Shortest crop; each batch draws its length in [min_crop_frames, crop_frames]."""
+    batch_size: int = 32
+    """Crops per optimiser step and process."""
+    steps: int = 20000
+    """Optimiser steps in total (a resumed run continues up to this number)."""
+    lr: float = 5e-4
+    """Peak learning rate (AdamW)."""
+    betas: tuple[float, float] = (0.9, 0.99)
+    """AdamW betas."""
+    weight_decay: float = 0.01
+    """AdamW weight decay, applied to matrices only (not norms, biases or embeddings)."""
+    warmup_steps: int = 300
+    """Linear warm-up steps before the cosine decay."""
+    min_lr_ratio: float = 0.1
+    """The cosine decays to lr * min_lr_ratio at the last step."""
+    grad_clip: float = 1.0
+    """Global gradient-norm clip (0 disables)."""
+    inpaint_prob: float = 0.3
+    """Share of crops trained with known frames (spans or sparse key poses) as input."""
+    cond_drop: float = 0.1
+    """Share of crops with text and actions dropped (for classifier-free guidance)."""
+    loss_weights: dict = field(default_factory=lambda: {
+        "root": 1.0, "pose": 1.0, "physics": 0.5, "action": 0.2})
+    """Weight of each head's loss in the total."""
+    eval_interval: int = 500
+    """Steps between validation-loss evaluations (0 disables)."""
+    eval_batches: int = 8
+    """Validation batches (fixed crops and noise) per evaluation."""
+    ckpt_interval: int = 500
+    """Steps between checkpoints (a checkpoint is also written at the end and on STOP)."""
+    keep_checkpoints: int = 3
+    """How many recent checkpoints to keep."""
+    log_interval: int = 10
+    """Steps between progress events."""
+    seed: int = 0
+    """Seed for initialisation, crops and noise."""
+    threads: int = 0
+    """torch threads per process; 0 picks cores / processes."""
+    device: str = "auto"
+    """"cpu", "cuda" or "auto" (CUDA when available)."""
+    init_from: str | None = None
+    """Checkpoint to fine-tune from (its config, normalisation and weights are used)."""
+    lora: LoRASettings = field(default_factory=LoRASettings)
+    """LoRA fine-tuning settings (needs init_from)."""
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["betas"] = list(self.betas)
+        return d
+
+    @staticmethod
+    def from_dict(d: dict) -> "TrainConfig":
+        d = dict(d)
+        known = {f.name for f in dataclasses.fields(TrainConfig)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ValueError(f"unknown training settings: {', '.join(unknown)}")
+        lora = d.pop("lora", None) or {}
+        if not isinstance(lora, LoRASettings):
+            bad = sorted(set(lora) - {f.name for f in dataclasses.fields(LoRASettings)})
+            if bad:
+                raise ValueError(f"unknown lora settings: {', '.join(bad)}")
+            lora = LoRASettings(**lora)
+        if "betas" in d:
+            d["betas"] = tuple(float(b) for b in d["betas"])
+        weights = TrainConfig().loss_weights
+        weights.update(d.pop("loss_weights", None) or {})
+        cfg = TrainConfig(**d, lora=lora, loss_weights=weights)
+        cfg.validate()
+        return cfg
+
+    def validate(self) -> None:
+        if not 0 < self.min_crop_frames <= self.crop_frames:
+            raise ValueError("need 0 < min_crop_frames <= crop_frames")
+        if self.batch_size < 1 or self.steps < 0:
+            raise ValueError("batch_size must be >= 1 and steps >= 0")
+        if self.lora.rank > 0 and not self.init_from:
+            raise ValueError("LoRA fine-tuning needs init_from (the base checkpoint)")
+        unknown = sorted(set(self.loss_weights) - {"root", "pose", "physics", "action"})
+        if unknown:
+            raise ValueError(f"unknown loss heads: {', '.join(unknown)}")
+
+
+def _parse_value(text: str):
+    import yaml
+
+    return yaml.safe_load(text)
+
+
+def apply_overrides(d: dict, overrides: list[str]) -> dict:
+    """Apply ``key=value`` strings (dotted keys reach into nested mappings) to a dict."""
+    d = dict(d)
+    for item in overrides:
+        if "=" not in item:
+            raise ValueError(f"override {item!r} is not key=value")
+        key, value = item.split("=", 1)
+        parts = key.strip().split(".")
+        node = d
+        for part in parts[:-1]:
+            node[part] = dict(node.get(part) or {})
+            node = node[part]
+        node[parts[-1]] = _parse_value(value)
+    return d
+
+
+def load_train_config(path: str | Path | None = None, overrides: list[str] = ()) -> TrainConfig:
+    """A TrainConfig from a YAML file (or the defaults) with overrides applied."""
+    import yaml
+
+    data: dict = {}
+    if path is not None:
+        p = Path(path)
+        if not p.exists() and not p.suffix:
+            from engine.model.config import configs_dir
+
+            p = configs_dir() / f"train_{path}.yaml"
+        if not p.exists():
+            raise FileNotFoundError(f"no training config {path}")
+        with open(p, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+        if not isinstance(data, dict):
+            raise ValueError(f"{p}: a training config must be a mapping")
+    return TrainConfig.from_dict(apply_overrides(data, list(overrides)))
