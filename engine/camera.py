@@ -131,7 +131,9 @@ def follow_anchor(motion: Motion, frame: float) -> np.ndarray:
     w = f - i0
 
     def mean_at(i: int) -> np.ndarray:
-        return pelvis[max(0, i - half): min(T, i + half + 1)].mean(axis=0)
+        # Shrink the window symmetrically near the ends so a steady walk is not pulled back.
+        r = min(half, i, T - 1 - i)
+        return pelvis[i - r: i + r + 1].mean(axis=0)
 
     a = mean_at(i0)
     if w > 0 and i0 + 1 < T:

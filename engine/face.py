@@ -24,7 +24,7 @@ from .actions import EXPRESSIONS, SPEECH_STYLES, default_expression
 from .motion import Motion
 
 BLEND_SECONDS = 0.3      # an expression change takes this long
-SPEECH_RAMP_SECONDS = 0.12  # speech fades in and out over this long at each end of a phrase
+SPEECH_RAMP_SECONDS = 0.2   # speech fades in and out over this long at each end of a phrase
 
 
 @dataclass(frozen=True)
