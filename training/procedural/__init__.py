@@ -6,3 +6,4 @@ from .base import REGISTRY, ActionParams, Clip, sample_params  # noqa: F401
 from . import gestures  # noqa: F401,E402
 from . import head_gestures  # noqa: F401,E402
 from . import combat  # noqa: F401,E402
+from . import handling  # noqa: F401,E402
