@@ -7,3 +7,8 @@ from . import gestures  # noqa: F401,E402
 from . import head_gestures  # noqa: F401,E402
 from . import combat  # noqa: F401,E402
 from . import handling  # noqa: F401,E402
+from . import idle  # noqa: F401,E402
+from . import locomotion  # noqa: F401,E402
+from . import turns  # noqa: F401,E402
+from . import skip  # noqa: F401,E402
+from . import stumble  # noqa: F401,E402

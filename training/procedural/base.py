@@ -15,10 +15,15 @@ import numpy as np
 from engine.actions import ACTION_INDEX
 from engine.skeleton import NUM_JOINTS
 
-from .rig import J, Body, lift_above_floor, pose, solve_legs
+from .rig import (J, Body, ground, lift_above_floor, lower_to_reach, pose, rotate_y,  # noqa: F401
+                  solve_arms, solve_legs)
 
 MOODS = ("neutral", "tired", "happy", "angry", "proud")
 HANDS = ("right", "left", "both")
+SIDES = ("left", "right")
+# How a mood changes energy: (tempo/speed multiplier, movement size multiplier).
+MOOD_ENERGY = {"neutral": (1.0, 1.0), "tired": (0.82, 0.7), "happy": (1.06, 1.15),
+               "angry": (1.1, 1.12), "proud": (0.95, 1.05)}
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,10 @@ class ActionParams:
     direction: float = 0.0        # initial heading, radians (0 faces +Z)
     repeats: int | None = None     # how many times to do a countable action, None = natural
     body: Body = field(default_factory=Body)
+    side: str = ""                 # "left"/"right" for sided actions (hop leg, sidestep way,
+                                   # kneeling knee); "" = the generator picks and records it
+    variant: str = ""              # action-specific style, e.g. "chair"/"floor" for sit_down,
+                                   # "start"/"stop" for gaits; "" = the generator picks
 
     @property
     def frames(self) -> int:
@@ -41,6 +50,10 @@ class ActionParams:
     def time(self) -> np.ndarray:
         """(T,) seconds since the start of the clip."""
         return np.arange(self.frames) / self.fps
+
+    def pick_side(self, rng: np.random.Generator) -> str:
+        """``side`` if set, else a random one (record it with ``dataclasses.replace``)."""
+        return self.side if self.side in SIDES else str(rng.choice(SIDES))
 
 
 @dataclass
@@ -51,6 +64,7 @@ class Clip:
     contacts: np.ndarray
     actions: list[str]
     params: ActionParams
+    heading: np.ndarray | None = None   # (T,) facing yaw in radians (0 faces +Z), if known
 
     @property
     def num_frames(self) -> int:
@@ -112,6 +126,11 @@ def idle_arms(angles: np.ndarray, t: np.ndarray, rng: np.random.Generator) -> No
     angles[:, J["r_elbow"], 0] -= 0.15
 
 
+def mood_energy(mood: str) -> tuple[float, float]:
+    """(tempo multiplier, movement size multiplier) for a mood; tired is slow and small."""
+    return MOOD_ENERGY.get(mood, (1.0, 1.0))
+
+
 def contact_runs(contact: np.ndarray) -> list[tuple[int, int]]:
     """[start, stop) frame ranges where a (T,) bool track is True."""
     c = np.concatenate([[False], np.asarray(contact, bool), [False]])
@@ -143,7 +162,7 @@ def plant_feet(positions: np.ndarray, contacts: np.ndarray, body: Body) -> np.nd
                 if a - i >= 0 and not contacts[a - i, k]:
                     target[a - i] = lock * (1 - w) + foot[a - i] * w
         targets[side] = target
-    return solve_legs(out, targets, body)
+    return solve_legs(lower_to_reach(out, targets, body), targets, body)
 
 
 def finish(p: ActionParams, root: np.ndarray, yaw: np.ndarray, angles: np.ndarray,
@@ -152,14 +171,50 @@ def finish(p: ActionParams, root: np.ndarray, yaw: np.ndarray, angles: np.ndarra
 
     root: (T, 3) pelvis path; yaw: (T,) heading (p.direction is added here); angles (T, J, 3);
     contacts (T, 2) bool. ``label`` is one action for every frame or a list of T labels.
+    Where a planted foot would be out of reach, the whole body is lowered smoothly.
     """
     assert angles.shape[1:] == (NUM_JOINTS, 3)
-    c, s = np.cos(p.direction), np.sin(p.direction)
-    root = np.array(root, dtype=np.float64, copy=True)
-    root[:, 0], root[:, 2] = c * root[:, 0] + s * root[:, 2], -s * root[:, 0] + c * root[:, 2]
-    positions = pose(p.body, root, np.asarray(yaw) + p.direction, angles)
+    positions = pose(p.body, root, yaw, angles)
     positions = plant_feet(positions, contacts, p.body)
-    positions = lift_above_floor(positions)
+    return _clip(p, positions, yaw, contacts, label)
+
+
+def finish_targets(p: ActionParams, root: np.ndarray, yaw: np.ndarray, angles: np.ndarray,
+                   feet: dict[str, np.ndarray], contacts: np.ndarray, label: str | list[str], *,
+                   knee_poles: dict[str, np.ndarray] | None = None,
+                   hands: dict[str, np.ndarray] | None = None,
+                   elbow_poles: dict[str, np.ndarray] | None = None,
+                   reach: bool = True, root_rotation: np.ndarray | None = None,
+                   support: np.ndarray | None = None) -> Clip:
+    """Footstep-driven finishing: the feet go exactly where the plan puts them.
+
+    root: (T, 3) pelvis path; yaw: (T,); angles: (T, J, 3) for everything the IK does not set;
+    feet: 'l'/'r' -> (T, 3) world targets (y = 0 while planted); contacts: (T, 2) bool.
+    knee_poles / elbow_poles: 'l'/'r' -> (T, 3) or (3,) bend directions (default: knees bend
+    toward the facing direction); hands: optional 'l'/'r' -> (T, 3) hand targets.
+    reach: lower the body just enough, smoothly, that every foot target is reachable;
+    support: optional (T, 2) bool, the frames where each foot bears weight and must be reached
+    (default: every frame).
+    All inputs are in the clip's own frame; p.direction turns the finished clip.
+    """
+    assert angles.shape[1:] == (NUM_JOINTS, 3)
+    positions = pose(p.body, root, yaw, angles, root_rotation)
+    if reach:
+        mask = None if support is None else {"l": support[:, 0], "r": support[:, 1]}
+        positions = lower_to_reach(positions, feet, p.body, fps=p.fps, mask=mask)
+    positions = solve_legs(positions, feet, p.body, knee_poles)
+    if hands:
+        positions = solve_arms(positions, hands, p.body, elbow_poles or {})
+    return _clip(p, positions, yaw, contacts, label)
+
+
+def _clip(p: ActionParams, positions: np.ndarray, yaw: np.ndarray, contacts: np.ndarray,
+          label: str | list[str]) -> Clip:
+    positions = ground(positions, p.fps)
     T = len(positions)
+    if p.direction:
+        positions = rotate_y(positions, p.direction)
+    heading = np.broadcast_to(np.asarray(yaw, dtype=np.float64), (T,)) + p.direction
     labels = [label] * T if isinstance(label, str) else list(label)
-    return Clip(positions.astype(np.float32), np.asarray(contacts, bool), labels, p)
+    return Clip(np.asarray(positions, dtype=np.float32), np.asarray(contacts, bool), labels, p,
+                heading.astype(np.float32))

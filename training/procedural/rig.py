@@ -84,18 +84,36 @@ class Body:
     def hip_drop(self) -> float:
         return float(-REST_OFFSETS[J["l_hip"], 1]) * self.scale
 
+    @property
+    def upper_arm(self) -> float:
+        return float(np.linalg.norm(REST_OFFSETS[J["l_elbow"]])) * self.arm * self.scale
+
+    @property
+    def forearm(self) -> float:
+        return float(np.linalg.norm(REST_OFFSETS[J["l_hand"]])) * self.arm * self.scale
+
+    @property
+    def hip_width(self) -> float:
+        return 2.0 * float(REST_OFFSETS[J["l_hip"], 0]) * self.scale
+
     def standing_pelvis_height(self) -> float:
         return self.thigh + self.shin + self.hip_drop
 
 
-def pose(body: Body, root: np.ndarray, yaw: np.ndarray, angles: np.ndarray) -> np.ndarray:
+def pose(body: Body, root: np.ndarray, yaw: np.ndarray, angles: np.ndarray,
+         root_rotation: np.ndarray | None = None) -> np.ndarray:
     """Positions from a root path, a heading and local joint angles.
 
     root: (T, 3) pelvis positions, metres; yaw: (T,) heading in radians (0 faces +Z, positive
     turns toward +X, i.e. to the figure's left); angles: (T, J, 3) local Euler angles.
+    root_rotation: optional (T, 3, 3) pelvis rotation below the heading, replacing the Euler
+    angles of the pelvis (for orientations the Euler order cannot twist into, e.g. a roll about
+    the spine of a body that is pitched forward on all fours).
     Returns (T, J, 3) float32.
     """
     rots = euler(angles)
+    if root_rotation is not None:
+        rots[:, 0] = root_rotation
     rots[:, 0] = rot_y(np.asarray(yaw, dtype=np.float64)) @ rots[:, 0]
     return forward_kinematics(rots, np.asarray(root, dtype=np.float64), body.offsets())
 
@@ -126,19 +144,114 @@ def two_bone_ik(root: np.ndarray, target: np.ndarray, l1: float, l2: float,
     return middle, end
 
 
-def solve_legs(positions: np.ndarray, feet: dict[str, np.ndarray], body: Body) -> np.ndarray:
+def solve_legs(positions: np.ndarray, feet: dict[str, np.ndarray], body: Body,
+               poles: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Move knees and feet so each foot in ``feet`` ('l' or 'r' -> (T, 3) targets) is reached.
 
-    positions: (T, J, 3); knees bend toward the body's facing direction. Returns a new array.
+    positions: (T, J, 3). Knees bend toward ``poles[side]`` ((T, 3) or (3,) directions) when
+    given, else toward the body's facing direction. Returns a new float32 array.
     """
     out = np.array(positions, dtype=np.float64, copy=True)
     for side, target in feet.items():
         hip, knee, foot = J[f"{side}_hip"], J[f"{side}_knee"], J[f"{side}_foot"]
-        fwd = _facing(out)
+        pole = _facing(out) if poles is None or side not in poles else \
+            np.broadcast_to(np.asarray(poles[side], dtype=np.float64), out[:, hip].shape)
         mid, end = two_bone_ik(out[:, hip], np.asarray(target, dtype=np.float64),
-                               body.thigh, body.shin, fwd)
+                               body.thigh, body.shin, pole)
         out[:, knee], out[:, foot] = mid, end
     return out.astype(np.float32)
+
+
+def solve_arms(positions: np.ndarray, hands: dict[str, np.ndarray], body: Body,
+               poles: dict[str, np.ndarray]) -> np.ndarray:
+    """Move elbows and hands so each hand in ``hands`` ('l'/'r' -> (T, 3)) reaches its target.
+
+    positions: (T, J, 3); elbows bend toward ``poles[side]`` ((T, 3) or (3,)). Returns float32.
+    """
+    out = np.array(positions, dtype=np.float64, copy=True)
+    for side, target in hands.items():
+        sh, el, ha = J[f"{side}_shoulder"], J[f"{side}_elbow"], J[f"{side}_hand"]
+        pole = np.broadcast_to(np.asarray(poles[side], dtype=np.float64), out[:, sh].shape)
+        mid, end = two_bone_ik(out[:, sh], np.asarray(target, dtype=np.float64),
+                               body.upper_arm, body.forearm, pole)
+        out[:, el], out[:, ha] = mid, end
+    return out.astype(np.float32)
+
+
+def upper_envelope(x: np.ndarray, radius: int) -> np.ndarray:
+    """A smooth curve that is >= ``x`` (T,) everywhere: a running max of radius 2r, then two
+    box averages of radius r. Used for corrections (pelvis drops, floor lifts) that must be at
+    least as large as needed on every frame but must not pop from one frame to the next."""
+    x = np.asarray(x, dtype=np.float64)
+    if radius <= 0 or len(x) < 2 or not np.any(x):
+        return x.copy()
+    win = np.lib.stride_tricks.sliding_window_view
+    y = win(np.pad(x, 2 * radius, mode="edge"), 4 * radius + 1).max(axis=-1)
+    for _ in range(2):
+        y = win(np.pad(y, radius, mode="edge"), 2 * radius + 1).mean(axis=-1)
+    return y
+
+
+def lower_to_reach(positions: np.ndarray, feet: dict[str, np.ndarray], body: Body,
+                   slack: float = 0.995, fps: float = 25.0, smooth: float = 0.04,
+                   mask: dict[str, np.ndarray] | None = None) -> np.ndarray:
+    """Lower the whole body (all joints, same amount) just enough that every foot target is
+    reachable with the knee bent at least a little, smoothed over time so it never pops.
+
+    positions: (T, J, 3); feet: 'l'/'r' -> (T, 3) targets; smooth: seconds of easing around
+    each needed drop; mask: 'l'/'r' -> (T,) bool, the frames where that foot must be reached
+    (a foot in the air may fall a little short instead). Returns a new float64 array.
+    Why the whole body: the pelvis is the only free choice once the feet are pinned, and
+    moving everything above it keeps every bone length.
+    """
+    out = np.array(positions, dtype=np.float64, copy=True)
+    reach = (body.thigh + body.shin) * slack
+    need = np.zeros(len(out))
+    for side, target in feet.items():
+        hip = out[:, J[f"{side}_hip"]]
+        target = np.asarray(target, dtype=np.float64)
+        r2 = np.sum((hip[:, [0, 2]] - target[:, [0, 2]]) ** 2, axis=-1)
+        # horizontal reach beyond the leg cannot be fixed by lowering; aim as low as sensible
+        allowed = np.sqrt(np.maximum(reach * reach - r2, (0.35 * reach) ** 2))
+        short = hip[:, 1] - target[:, 1] - allowed
+        if mask is not None and side in mask:
+            short = np.where(mask[side], short, 0.0)
+        need = np.maximum(need, short)
+    # a short smoothing keeps the walking pendulum arcs instead of flattening them into a crouch
+    drop = upper_envelope(np.maximum(need, 0.0), max(1, int(round(smooth * fps))))
+    out[..., 1] -= drop[:, None]
+    return out
+
+
+def ground(positions: np.ndarray, fps: float = 25.0, margin: float = 0.0) -> np.ndarray:
+    """Lift frames whose lowest joint is below Y = margin, with a lift that eases in and out
+    over ~0.1 s instead of popping. (T, J, 3) -> same, float32."""
+    low = np.asarray(positions)[..., 1].min(axis=-1)
+    need = np.maximum(0.0, margin - low)
+    out = np.array(positions, dtype=np.float32, copy=True)
+    if np.any(need > 0):
+        out[..., 1] += upper_envelope(need, max(1, int(round(0.06 * fps))))[:, None]
+    return out
+
+
+def facing_vector(yaw: np.ndarray) -> np.ndarray:
+    """(T,) heading -> (T, 3) unit forward vectors in the floor plane (yaw 0 faces +Z)."""
+    yaw = np.asarray(yaw, dtype=np.float64)
+    return np.stack([np.sin(yaw), np.zeros_like(yaw), np.cos(yaw)], -1)
+
+
+def rotate_y(points: np.ndarray, yaw: np.ndarray | float) -> np.ndarray:
+    """Rotate points (..., 3) about the vertical axis by ``yaw`` (broadcast over the leading
+    axes, e.g. (T,) for (T, J, 3) points), the same way ``pose`` turns the body."""
+    pts = np.asarray(points, dtype=np.float64)
+    yaw = np.asarray(yaw, dtype=np.float64)
+    while yaw.ndim < pts.ndim - 1:
+        yaw = yaw[..., None]
+    c, s = np.cos(yaw), np.sin(yaw)
+    out = pts.copy()
+    out[..., 0] = c * pts[..., 0] + s * pts[..., 2]
+    out[..., 2] = -s * pts[..., 0] + c * pts[..., 2]
+    return out
 
 
 def _facing(positions: np.ndarray) -> np.ndarray:
@@ -161,6 +274,54 @@ def lift_above_floor(positions: np.ndarray, margin: float = 0.0) -> np.ndarray:
 def smoothstep(t: np.ndarray) -> np.ndarray:
     t = np.clip(t, 0.0, 1.0)
     return t * t * (3 - 2 * t)
+
+
+def min_jerk(t: np.ndarray) -> np.ndarray:
+    """0 -> 1 with zero velocity and acceleration at both ends (reaching movements, swings)."""
+    t = np.clip(t, 0.0, 1.0)
+    return t * t * t * (10 - 15 * t + 6 * t * t)
+
+
+def hermite(t: np.ndarray, t0: float, t1: float, y0: float, y1: float, v0: float,
+            v1: float) -> np.ndarray:
+    """Cubic from (t0, y0) with slope v0 to (t1, y1) with slope v1, evaluated at t (clipped)."""
+    h = max(t1 - t0, 1e-9)
+    s = np.clip((np.asarray(t, dtype=np.float64) - t0) / h, 0.0, 1.0)
+    s2, s3 = s * s, s * s * s
+    return ((2 * s3 - 3 * s2 + 1) * y0 + (s3 - 2 * s2 + s) * h * v0
+            + (-2 * s3 + 3 * s2) * y1 + (s3 - s2) * h * v1)
+
+
+def keyframes(times: np.ndarray, values: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Shape-preserving (monotone, Fritsch-Carlson) cubic through keys, flat at both ends.
+
+    times: (K,) increasing seconds; values: (K, ...) any trailing shape; t: (T,) query times.
+    Returns (T, ...) float64. Monotone pieces never overshoot their keys, so a pelvis keyed
+    at floor height never dips through the floor between keys.
+    """
+    times = np.asarray(times, dtype=np.float64)
+    vals = np.asarray(values, dtype=np.float64)
+    shape = vals.shape[1:]
+    v = vals.reshape(len(times), -1)
+    if len(times) == 1:
+        return np.broadcast_to(v[0], (len(t), v.shape[1])).reshape((len(t),) + shape).copy()
+    h = np.diff(times)[:, None]
+    d = np.diff(v, axis=0) / h
+    m = np.zeros_like(v)
+    if len(times) > 2:
+        w1, w2 = 2 * h[1:] + h[:-1], h[1:] + 2 * h[:-1]
+        same = d[:-1] * d[1:] > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            hm = (w1 + w2) / (w1 / d[:-1] + w2 / d[1:])
+        m[1:-1] = np.where(same, hm, 0.0)
+    t = np.clip(np.asarray(t, dtype=np.float64), times[0], times[-1])
+    k = np.clip(np.searchsorted(times, t, side="right") - 1, 0, len(times) - 2)
+    hk = h[k]
+    s = ((t - times[k])[:, None]) / hk
+    s2, s3 = s * s, s * s * s
+    out = ((2 * s3 - 3 * s2 + 1) * v[k] + (s3 - 2 * s2 + s) * hk * m[k]
+           + (-2 * s3 + 3 * s2) * v[k + 1] + (s3 - s2) * hk * m[k + 1])
+    return out.reshape((len(t),) + shape)
 
 
 assert PARENTS[0] == -1
