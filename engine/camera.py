@@ -178,21 +178,25 @@ class CameraTrack:
         return CameraState(tuple(pos), tuple(target), a.fov + (b.fov - a.fov) * w,
                            a.roll + (b.roll - a.roll) * w)
 
-    def window(self, start: float, stop: float, motions: Sequence[Motion] = ()) -> "CameraTrack":
-        """The keys of frames [start, stop] shifted so ``start`` becomes frame 0, with a key
-        added at 0 that holds the camera exactly as it was at ``start``."""
-        inside = [replace(k, frame=k.frame - start) for k in self.keys if start < k.frame <= stop]
+    def starting_at(self, start: float, motions: Sequence[Motion] = ()) -> "CameraTrack":
+        """The keys from ``start`` on, shifted so ``start`` becomes frame 0, led by a key that
+        holds the camera exactly as it was at ``start`` (for saving a cut of a clip).
+
+        A cut inside an eased stretch restarts that stretch's easing from the cut; linear and
+        held stretches are unchanged.
+        """
         if not self.keys:
             return CameraTrack()
+        after = [replace(k, frame=k.frame - start) for k in self.keys if k.frame > start]
         before = [k for k in self.keys if k.frame <= start]
         head = before[-1] if before else self.keys[0]
-        s = self.evaluate(start, motions)
         if head.follow is None:
+            s = self.evaluate(start, motions)
             first = replace(head, frame=0.0, position=s.position, target=s.target, fov=s.fov,
                             roll=s.roll)
         else:
             first = replace(head, frame=0.0)
-        return CameraTrack([first] + inside)
+        return CameraTrack([first] + after)
 
     def retimed(self, scale: float) -> "CameraTrack":
         """Key frames multiplied by ``scale`` (e.g. new_fps / old_fps)."""

@@ -25,6 +25,7 @@ from .drawlist import build_drawlist
 from .face import FaceTracks
 from .formats.motion_json import Actor, MotionFile, write_motion_json
 from .motion import Motion
+from .projection import CameraState
 from .progress import CancelLike, ProgressFn, check_cancel, report
 from .raster import Rasterizer
 from .style import Style, get_style
@@ -77,20 +78,40 @@ def as_document(source: MotionFile | Motion | Sequence[Motion]) -> MotionFile:
     return MotionFile([Actor(chr(ord("A") + i % 26), m) for i, m in enumerate(motions)])
 
 
+@dataclass
+class Stretch:
+    """The part of a document an export writes, on the output's time line."""
+    motions: list[Motion]       # resampled to the output fps and cut to [start, end)
+    source: list[Motion]        # the document's motions, untouched
+    track: CameraTrack          # the document's (or given) camera, on the source time line
+    start: int                  # first output frame, counted on the resampled time line
+    scale: float                # output fps / source fps
+
+    def camera_at(self, i: int, aspect: float) -> CameraState:
+        """The camera for output frame ``i``: the source track at the same moment."""
+        return self.track.evaluate((self.start + i) / self.scale, self.source, aspect)
+
+    def saved_track(self) -> CameraTrack:
+        """Camera keys for a saved cut: moved to the output's frames and fps."""
+        return self.track.retimed(self.scale).starting_at(self.start, [
+            m.resample(m.fps * self.scale) for m in self.source] if self.scale != 1.0
+            else self.source)
+
+
 def prepare(doc: MotionFile, options: ExportOptions, camera: CameraTrack | None = None
-            ) -> tuple[list[Motion], CameraTrack]:
-    """The motions and camera of the exported stretch: resampled to ``options.fps``, cut to
-    [start, end), with camera keys moved to match (a key is added at the new frame 0)."""
-    motions = [a.motion for a in doc.actors]
+            ) -> Stretch:
+    """The exported stretch: motions resampled to ``options.fps`` and cut to [start, end)."""
+    source = [a.motion for a in doc.actors]
     track = camera if camera is not None else CameraTrack.from_list(doc.camera)
-    fps = motions[0].fps
+    fps = source[0].fps
+    scale = 1.0
+    motions = source
     start, end = options.start, options.end
     if options.fps is not None and abs(options.fps - fps) > 1e-9:
         if options.fps <= 0:
             raise ValueError(f"fps must be positive, got {options.fps}")
         scale = options.fps / fps
         motions = [m.resample(options.fps) for m in motions]
-        track = track.retimed(scale)
         start = int(round(start * scale))
         end = None if end is None else int(round(end * scale))
     T = motions[0].num_frames
@@ -100,10 +121,8 @@ def prepare(doc: MotionFile, options: ExportOptions, camera: CameraTrack | None 
         raise ValueError(f"empty frame range: start {options.start}, end {options.end} "
                          f"for a {doc.motion.num_frames}-frame motion")
     if (start, end) != (0, T):
-        if track.keys:
-            track = track.window(start, end - 1, motions)
         motions = [m.slice(start, end) for m in motions]
-    return motions, track
+    return Stretch(motions, source, track, start, scale)
 
 
 def _style(options: ExportOptions) -> Style:
@@ -136,20 +155,25 @@ def export(source: MotionFile | Motion | Sequence[Motion], path: str | os.PathLi
         raise ValueError(f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
     doc = as_document(source)
     target = Path(path)
-    motions, track = prepare(doc, options, camera)
+    stretch = prepare(doc, options, camera)
+    motions = stretch.motions
     check_cancel(cancel)
     if fmt == "motion.json":
         out = MotionFile([Actor(a.name, m) for a, m in zip(doc.actors, motions)], doc.prompt,
-                         doc.seed, track.to_list())
+                         doc.seed, stretch.saved_track().to_list())
         write_motion_json(target, out)
         report(progress, 1.0, f"wrote {target.name}")
         return target
     if fmt == "bvh":
         return _export_bvh(motions, target, progress)
     width, height = _size(options, fmt)
-    if not track.keys:
-        track = CameraTrack(make_move("static", motions, aspect=width / height))
-    frames = _frames(motions, track, _style(options), width, height, cancel, progress)
+    aspect = width / height
+    if stretch.track.keys:
+        cameras = [stretch.camera_at(i, aspect) for i in range(motions[0].num_frames)]
+    else:  # no keys: one static framing of just the exported stretch
+        fixed = CameraTrack(make_move("static", motions, aspect=aspect))
+        cameras = [fixed.evaluate(i, motions, aspect) for i in range(motions[0].num_frames)]
+    frames = _frames(motions, cameras, _style(options), width, height, cancel, progress)
     fps = motions[0].fps
     if fmt == "png":
         _write_pngs(frames, target, width, height)
@@ -166,8 +190,8 @@ def export(source: MotionFile | Motion | Sequence[Motion], path: str | os.PathLi
     return target
 
 
-def _frames(motions: list[Motion], track: CameraTrack, style: Style, width: int, height: int,
-            cancel: CancelLike | None, progress: ProgressFn | None):
+def _frames(motions: list[Motion], cameras: list[CameraState], style: Style, width: int,
+            height: int, cancel: CancelLike | None, progress: ProgressFn | None):
     """Yield each frame as packed RGB24 bytes, checking for cancel before each one."""
     rast = Rasterizer(width, height)
     faces = [FaceTracks.from_motion(m) for m in motions]
@@ -175,7 +199,7 @@ def _frames(motions: list[Motion], track: CameraTrack, style: Style, width: int,
     step = max(1, n // 100)  # about a hundred progress calls, not one per frame
     for i in range(n):
         check_cancel(cancel)
-        yield rast.render(build_drawlist(motions, track, i, width, height, style, faces))
+        yield rast.render(build_drawlist(motions, cameras[i], i, width, height, style, faces))
         if i % step == 0 or i == n - 1:
             # The last few percent are the encoder finishing, so frames count to 0.98.
             report(progress, 0.98 * (i + 1) / n, f"frame {i + 1} of {n}")

@@ -38,8 +38,8 @@ class CameraState:
         right /= np.linalg.norm(right)
         up = np.cross(right, fwd)
         if self.roll:
-            a = math.radians(self.roll)
-            right, up = right * math.cos(a) - up * math.sin(a), right * math.sin(a) + up * math.cos(a)
+            c, s = math.cos(math.radians(self.roll)), math.sin(math.radians(self.roll))
+            right, up = right * c - up * s, right * s + up * c
         return right, up, fwd
 
     def focal_px(self, height: int) -> float:

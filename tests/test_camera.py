@@ -163,7 +163,7 @@ def test_keys_round_trip_through_motion_json(tmp_path):
 def test_window_and_retime_keep_the_picture():
     m = _walker(T=80)
     track = camera_for("crane", [m])
-    cut = track.window(30, 79, [m])
+    cut = track.starting_at(30, [m])
     assert cut.evaluate(0, [m]).position == pytest.approx(track.evaluate(30, [m]).position)
     assert cut.evaluate(49, [m]).position == pytest.approx(track.evaluate(79, [m]).position)
     slow = track.retimed(2.0)
