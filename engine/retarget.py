@@ -109,6 +109,24 @@ def detect_tpose(points: np.ndarray, max_tilt_deg: float = 35.0, jump_ratio: flo
     return drop
 
 
+def doubled_frames(positions: np.ndarray) -> np.ndarray | None:
+    """Frame indices to keep when every other frame repeats the one before, else None.
+
+    Some exporters write 30 fps motion at 60 fps by doubling each frame (the AMP clips do);
+    keeping one of each pair at half the rate gives the same timing without the stutter.
+    positions (T, J, 3).
+    """
+    if len(positions) < 6:
+        return None
+    same = np.all(np.abs(np.diff(positions, axis=0)) < 1e-7, axis=(1, 2))
+    even, odd = same[0::2].mean(), same[1::2].mean()
+    if even > 0.9 and odd < 0.1:
+        return np.arange(0, len(positions), 2)
+    if odd > 0.9 and even < 0.1:
+        return np.concatenate([[0], np.arange(1, len(positions), 2)])
+    return None
+
+
 def rebuild_bones(points: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Bones from the root outward with each source direction and the given length.
 
@@ -185,15 +203,20 @@ def retarget(names: list[str], positions: np.ndarray, fps: float, rig: Rig | Non
     detection). size: "subject" keeps the subject's size (clamped to SUBJECT_SIZE_RANGE),
     "canonical" gives the canonical figure, a number scales the canonical figure. action
     labels every frame. info, if given, receives what was decided: rig, units, up_axis, size,
+    doubled_frames (each frame was stored twice: one of each pair kept, fps halved),
     dropped_frames, floor (metres, before the shift).
     """
     rig = rig or detect_rig(list(names))
+    keep = doubled_frames(np.asarray(positions))
+    if keep is not None:
+        positions, fps = np.asarray(positions)[keep], fps / 2.0
     pts = source_points(names, positions, rig)
     units = units or rig.units or None
     detected = units is None
     if detected:
         units = detect_units(pts)[0]
-    report = {"rig": rig.name, "units": units, "units_detected": detected}
+    report = {"rig": rig.name, "units": units, "units_detected": detected,
+              "doubled_frames": keep is not None}
     pts = pts * KNOWN_UNITS[units]
     if rig.canonical:
         # Our own files are already canonical: convert the unit and nothing else.

@@ -62,11 +62,12 @@ def matrix_to_euler(mats: np.ndarray, order: str) -> np.ndarray:
     # Sign of the permutation: the closed form below is written for the even order xyz.
     sign = 1.0 if (j - i) % 3 == 1 else -1.0
     m = np.asarray(mats, dtype=np.float64)
-    b = np.arcsin(np.clip(sign * m[:, i, k], -1.0, 1.0))
+    cos_b = np.hypot(m[:, i, i], m[:, i, j])
+    b = np.arctan2(sign * m[:, i, k], cos_b)
     a = np.arctan2(-sign * m[:, j, k], m[:, k, k])
     c = np.arctan2(-sign * m[:, i, j], m[:, i, i])
-    # Near gimbal lock a and c share one degree of freedom: put it all into a.
-    lock = np.abs(m[:, i, k]) > 1.0 - 1e-9
+    # At gimbal lock a and c share one degree of freedom: put it all into a.
+    lock = cos_b < 1e-9
     if lock.any():
         c[lock] = 0.0
         a[lock] = np.arctan2(sign * m[lock, k, j], m[lock, j, j])

@@ -6,9 +6,9 @@ SOURCE_DIR holds the originals and their INDEX.tsv. Only the sets under CMU term
 BVH files gzip-compressed (.bvh.gz), AMP clips as their pickle-free *_positions.npz. The iClone
 BVH files are cut down to the joints the importer reads (body, eyes, toe bases: 27 of about
 100): the kept channels' numbers are the original text, byte for byte, so the kept joints move
-exactly as in the original. INDEX.tsv is rewritten to point at the copies, with two columns
-added: ``play_fps`` (the true frame rate) and ``dropped_frames`` (leading calibration frames
-the importer drops).
+exactly as in the original. INDEX.tsv is rewritten to point at the copies, with three columns
+added: ``play_fps`` (the true frame rate), ``dropped_frames`` (leading calibration frames the
+importer drops) and ``import_frames`` (frames of the imported clip at ``play_fps``).
 """
 from __future__ import annotations
 
@@ -36,6 +36,9 @@ ICLONE_KEEP = {"CC_Base_Hip", "CC_Base_Pelvis", "CC_Base_Waist", "CC_Base_Spine0
 DROPPED = {"07_04": 1, "07_05": 1, "07_12": 1, "cmu_fairmotion/01_01.bvh": 1,
            "60_01": 3, "61_01": 3}
 PLAY_FPS = {"60_01": 60, "61_01": 60}   # the salsa headers say 120; CMU lists 60
+# The 60 fps AMP clips store every frame twice: really 30 fps (the 16 fps backflip does not).
+DOUBLED = ("amp_humanoid_walk", "amp_humanoid_run", "amp_humanoid_hop", "amp_humanoid_dance",
+           "amp_humanoid_cartwheel")
 
 
 def strip_bvh(text: str, keep: set[str]) -> str:
@@ -92,7 +95,7 @@ def main(argv: list[str]) -> int:
     dest = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent
     with open(src / "INDEX.tsv", encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh, delimiter="\t")
-        fields = list(reader.fieldnames or []) + ["play_fps", "dropped_frames"]
+        fields = list(reader.fieldnames or []) + ["play_fps", "dropped_frames", "import_frames"]
         rows = [r for r in reader if r["file"].split("/")[0] in SHIPPED_SETS]
     for row in rows:
         rel = Path(row["file"])
@@ -110,8 +113,14 @@ def main(argv: list[str]) -> int:
             (dest / new).parent.mkdir(parents=True, exist_ok=True)
             (dest / new).write_bytes(gzip.compress(text.encode("utf-8"), 9, mtime=0))
         row["file"] = new.as_posix()
-        row["play_fps"] = str(PLAY_FPS.get(trial, row["fps"]))
-        row["dropped_frames"] = str(DROPPED.get(trial, DROPPED.get(rel.as_posix(), 0)))
+        frames, fps = int(row["frames"]), float(PLAY_FPS.get(trial, row["fps"]))
+        if rel.stem in DOUBLED:
+            frames, fps = (frames + 1) // 2, fps / 2
+            row["notes"] += "; every frame is stored twice: imported as one of each pair at 30 fps"
+        dropped = DROPPED.get(trial, DROPPED.get(rel.as_posix(), 0))
+        row["play_fps"] = f"{fps:g}"
+        row["dropped_frames"] = str(dropped)
+        row["import_frames"] = str(frames - dropped)
         if trial in ("60_01", "61_01"):
             row["notes"] += ("; frames 0-2 are a T-pose blending into the dance at an "
                              "impossible speed: dropped on import")
