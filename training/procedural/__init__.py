@@ -12,3 +12,5 @@ from . import locomotion  # noqa: F401,E402
 from . import turns  # noqa: F401,E402
 from . import skip  # noqa: F401,E402
 from . import stumble  # noqa: F401,E402
+from . import dance  # noqa: F401,E402
+from . import jumps  # noqa: F401,E402
