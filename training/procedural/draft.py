@@ -136,11 +136,16 @@ class Draft:
             target = rest * (1.0 - w) + target * w
             if via is not None:
                 target = target + 4.0 * w * (1.0 - w) * self.heading(via)
+        self.arm_dirs[side] = self.ik_dirs(side, target, pole)
+
+    def ik_dirs(self, side: str, target: np.ndarray, pole=None) -> tuple[np.ndarray, np.ndarray]:
+        """(upper, fore) world directions (T, 3) that put the hand at ``target`` (T, 3)."""
         sign = 1.0 if side == "l" else -1.0
         pole = (0.45 * sign, -0.5, -0.75) if pole is None else pole
         l1, l2 = self.arm_lengths
+        shoulder = self.shoulders()[side]
         elbow, hand = two_bone_ik(shoulder, target, l1, l2, self.heading(pole))
-        self.arm_dirs[side] = (unit(elbow - shoulder), unit(hand - elbow))
+        return unit(elbow - shoulder), unit(hand - elbow)
 
     # -- legs and root ------------------------------------------------------------------------
     def settle(self, slack: float = 0.995) -> None:
