@@ -14,3 +14,4 @@ from . import skip  # noqa: F401,E402
 from . import stumble  # noqa: F401,E402
 from . import dance  # noqa: F401,E402
 from . import jumps  # noqa: F401,E402
+from . import pirouette  # noqa: F401,E402
