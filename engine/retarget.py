@@ -127,6 +127,20 @@ def doubled_frames(positions: np.ndarray) -> np.ndarray | None:
     return None
 
 
+def resample_points(points: np.ndarray, fps: float, new_fps: float) -> np.ndarray:
+    """Linear resampling of (T, J, 3) to ``new_fps``, with Motion.resample's frame count.
+
+    Interpolated positions shorten bones slightly: rebuild them afterwards.
+    """
+    T = len(points)
+    n = max(1, int(round((T - 1) * new_fps / fps)) + 1)
+    src = np.clip(np.arange(n) * (fps / new_fps), 0, T - 1)
+    i0 = np.floor(src).astype(int)
+    i1 = np.minimum(i0 + 1, T - 1)
+    w = (src - i0)[:, None, None]
+    return points[i0] * (1 - w) + points[i1] * w
+
+
 def rebuild_bones(points: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """Bones from the root outward with each source direction and the given length.
 
@@ -178,15 +192,16 @@ def align_start(points: np.ndarray, frames: int = 5) -> np.ndarray:
     return out
 
 
-def floor_height(points: np.ndarray) -> float:
+def floor_height(points: np.ndarray, fps: float = 60.0) -> float:
     """Height of the floor under the clip: the lowest foot, ignoring one-frame dips.
 
-    A frame whose lower foot is below both neighbours' is first raised to the lower
-    neighbour, so a single glitching frame cannot lift the whole clip; a foot that stays low,
-    or is still going down when the clip ends, defines the floor. points (T, 16, 3).
+    At 50 fps and more, a frame whose lower foot is below both neighbours' is first raised to
+    the lower neighbour: a foot touching down for under 20 ms is a capture glitch, and it must
+    not lift the whole clip. A foot that stays low, or is still going down when the clip ends,
+    defines the floor. points (T, 16, 3).
     """
     low = points[:, list(_FEET), 1].min(axis=1)
-    if len(low) >= 3:
+    if len(low) >= 3 and fps >= 50.0:
         low = low.copy()
         low[1:-1] = np.maximum(low[1:-1], np.minimum(low[:-2], low[2:]))
     return float(low.min())
@@ -195,7 +210,8 @@ def floor_height(points: np.ndarray) -> float:
 def retarget(names: list[str], positions: np.ndarray, fps: float, rig: Rig | None = None, *,
              units: str | None = None, up_axis: str | None = None, drop_tpose: bool = True,
              align: bool = True, floor: bool = True, size: str | float = "subject",
-             action: str = "idle", info: dict | None = None) -> Motion:
+             action: str = "idle", resample_fps: float | None = None,
+             info: dict | None = None) -> Motion:
     """A canonical ``Motion`` from source joint positions.
 
     names: the source joint names; positions: (T, Js, 3) in source units and axes.
@@ -220,24 +236,32 @@ def retarget(names: list[str], positions: np.ndarray, fps: float, rig: Rig | Non
     pts = pts * KNOWN_UNITS[units]
     if rig.canonical:
         # Our own files are already canonical: convert the unit and nothing else.
-        report.update(up_axis="y", size=None, dropped_frames=0, floor=0.0)
+        report.update(up_axis="y", size=None, dropped_frames=0, floor=0.0, source_fps=fps,
+                      source_frames=len(pts))
         if info is not None:
             info.update(report)
-        return Motion(pts.astype(np.float32), fps, [action] * len(pts))
+        motion = Motion(pts.astype(np.float32), fps, [action] * len(pts))
+        return motion.resample(resample_fps) if resample_fps else motion
     up = up_axis or rig.up_axis or detect_up_axis(pts)
     pts = to_y_up(pts, up)
     dropped = detect_tpose(pts) if drop_tpose else 0
     pts = pts[dropped:]
+    report.update(source_fps=fps, source_frames=len(pts))
     if size == "subject":
         s = float(np.clip(subject_size(pts), *SUBJECT_SIZE_RANGE))
     elif size == "canonical":
         s = 1.0
     else:
         s = float(size)
-    pts = rebuild_bones(pts, REST_BONE_LENGTHS.astype(np.float64) * s)
+    lengths = REST_BONE_LENGTHS.astype(np.float64) * s
+    pts = rebuild_bones(pts, lengths)
     if align:
         pts = align_start(pts)
-    ground = floor_height(pts) if floor else 0.0
+    if resample_fps and abs(resample_fps - fps) > 1e-9:
+        # Interpolating positions shortens bones a little; rebuilding restores them exactly.
+        pts = rebuild_bones(resample_points(pts, fps, resample_fps), lengths)
+        fps = float(resample_fps)
+    ground = floor_height(pts, fps) if floor else 0.0
     pts[..., 1] -= ground
     report.update(up_axis=up, size=s, dropped_frames=dropped, floor=ground)
     if info is not None:

@@ -8,13 +8,13 @@ import itertools
 import numpy as np
 import pytest
 
-from engine.formats.bvh import (euler_matrices, matrix_to_euler, parse_bvh, read_bvh,
-                                rotation_between, write_bvh)
+from engine.formats.bvh import parse_bvh, read_bvh, write_bvh
 from engine.formats.errors import FormatError
 from engine.formats.loader import load_any, save_any
 from engine.formats.motion_json import Actor, MotionFile
 from engine.motion import Motion
 from engine.retarget import retarget
+from engine.rotations import euler_matrices, matrix_to_euler, rotation_between
 from engine.skeleton import NUM_JOINTS, check_constant_bone_lengths, forward_kinematics
 
 # Hips turn about Y, Chest lists X before Z before Y, and Arm mixes position channels
@@ -170,6 +170,7 @@ def test_bad_channel_count():
 def test_non_numeric_value():
     err = _error(SMALL.replace("1 2 3  90", "1 2 x3  90"))
     assert "not a number" in str(err) and "'x3'" in str(err) and err.line == 25
+    assert _error(SMALL.replace("1 2 3  90", "1 nan 3  90")).line == 25
 
 
 def test_bad_offset_and_header_values():
@@ -187,3 +188,21 @@ def test_not_a_bvh_and_damaged_gzip(tmp_path):
         read_bvh(broken)
     with pytest.raises(FormatError, match="cannot read"):
         read_bvh(tmp_path / "missing.bvh")
+
+
+def test_truncated_real_file_gives_a_clear_cli_error(tmp_path, capsys):
+    from engine.cli import main as cli_main
+    from engine.formats.loader import default_mocap_root
+    real = gzip.decompress((default_mocap_root() / "cmu_tmoco_inversekinematics"
+                            / "02_01.bvh.gz").read_bytes()).decode()
+    cut = real[:len(real) * 2 // 3]           # ends part-way through a frame line
+    path = tmp_path / "cut.bvh"
+    path.write_text(cut)
+    with pytest.raises(FormatError) as info:
+        read_bvh(path)
+    assert info.value.line == len(cut.splitlines())
+    assert "numbers on frame" in str(info.value)
+    assert cli_main(["convert", str(path), str(tmp_path / "out.motion.json")]) == 2
+    err = capsys.readouterr().err
+    assert "cut.bvh, line" in err and "Traceback" not in err
+    assert not (tmp_path / "out.motion.json").exists()

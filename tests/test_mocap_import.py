@@ -146,12 +146,22 @@ def test_labels_and_captions(catalogue):
     assert action_for_tags("walk-backward") == "walk_backward"
 
 
-def test_catalogue_resamples_and_reports_progress():
+def test_catalogue_at_25_fps_keeps_bone_lengths_and_reports_progress(index):
     seen = []
-    clips = load_mocap_catalogue(include=lambda r: r["subject_clip_id"] in ("02_01", "07_04"),
-                                 progress=lambda done, total: seen.append((done, total)))
-    assert len(clips) == 3 and seen[-1] == (3, 3)
-    assert all(c.motion.fps == 25.0 for c in clips)
+    clips = load_mocap_catalogue(progress=lambda done, total: seen.append((done, total)))
+    assert len(clips) == len(index) and seen[-1] == (len(index), len(index))
+    for clip in clips:
+        row = index[clip.file]
+        assert clip.motion.fps == 25.0
+        assert clip.source_fps == float(row["play_fps"])
+        assert clip.source_frames == int(row["import_frames"])
+        assert clip.motion.num_frames == round((clip.source_frames - 1) * 25.0
+                                               / clip.source_fps) + 1
+        L = bone_lengths(clip.motion.positions)
+        assert np.abs(L - L[:1]).max() < 1e-4, clip.clip_id
+        assert abs(clip.motion.positions[:, FEET, 1].min()) < 0.02, clip.clip_id
+    stop = load_mocap_catalogue(cancel=lambda: True)
+    assert stop == []
 
 
 def test_tpose_detection_and_robust_floor():

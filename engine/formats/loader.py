@@ -76,10 +76,10 @@ def load_mocap(path: str | os.PathLike, *, fps: float | None = None, action: str
         raise FormatError(path, "not a mocap file")
     rate = fps_override(_stem(path)) or rate
     try:
-        motion = retarget(names, positions, rate, action=action, **{**extra, **retarget_options})
+        return retarget(names, positions, rate, action=action, resample_fps=fps,
+                        **{**extra, **retarget_options})
     except ValueError as exc:
         raise FormatError(path, str(exc)) from None
-    return motion.resample(fps) if fps else motion
 
 
 def load_any(path: str | os.PathLike) -> MotionFile:
@@ -197,12 +197,13 @@ def load_mocap_catalogue(root: str | os.PathLike | None = None, fps: float | Non
         action = action_for_tags(row.get("action_tags", ""), row.get("description", ""))
         assert action in ACTIONS, action
         info: dict = {}
-        native = load_mocap(root / row["file"], action=action, info=info, **retarget_options)
+        motion = load_mocap(root / row["file"], fps=fps, action=action, info=info,
+                            **retarget_options)
         clip_id = re.sub(r"(\.bvh)?(\.gz)?$|(_positions)?\.(txt|npz|npy)$", "", row["file"])
         out.append(MocapClip(
-            clip_id, native.resample(fps) if fps else native, row.get("description", ""),
-            row.get("licence", ""), row.get("subject_clip_id", ""), row.get("action_tags", ""),
-            row["file"], info["dropped_frames"], native.fps, native.num_frames, info))
+            clip_id, motion, row.get("description", ""), row.get("licence", ""),
+            row.get("subject_clip_id", ""), row.get("action_tags", ""), row["file"],
+            info["dropped_frames"], info["source_fps"], info["source_frames"], info))
         if progress is not None:
             progress(n + 1, len(rows))
     return out

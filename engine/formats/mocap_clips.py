@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..rotations import quat_matrices
 from .errors import FormatError
 
 # DeepMimic humanoid3d: (name, parent, type, attach offset in the parent's frame, metres).
@@ -51,18 +52,6 @@ class PositionClip:
     fps: float
     up_axis: str = "y"
     units: str = "m"
-
-
-def quat_matrices(q: np.ndarray, scalar_first: bool = True) -> np.ndarray:
-    """Unit quaternions (..., 4) as wxyz (or xyzw) -> rotation matrices (..., 3, 3) float64."""
-    q = np.asarray(q, dtype=np.float64)
-    q = q / np.maximum(np.linalg.norm(q, axis=-1, keepdims=True), 1e-12)
-    w, x, y, z = np.moveaxis(q if scalar_first else q[..., [3, 0, 1, 2]], -1, 0)
-    return np.stack([
-        np.stack([1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)], -1),
-        np.stack([2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)], -1),
-        np.stack([2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)], -1),
-    ], -2)
 
 
 def _z_rotations(angles: np.ndarray) -> np.ndarray:
