@@ -5,7 +5,7 @@ disco stays on its feet swaying the hips and points one arm up across the body a
 hip-hop bounces low in the knees with step-touches to the sides and pumping fists; salsa does
 the forward/back basic (1-2-3, 5-6-7, holding on 4 and 8) with the hips swaying over the weighted
 leg. A dance eases in from and out to the idle stance; its countable unit (``p.repeats``) is one
-arm point (disco), one 4-beat step-touch (hip-hop) or one 8-count basic (salsa).
+arm point, up and down (disco), one 4-beat step-touch (hip-hop) or one 8-count basic (salsa).
 """
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ def dance_disco(p: ActionParams, rng: np.random.Generator) -> Clip:
     tempo, size = energy(p, rng)
     beat = _beat((108, 124), tempo, rng)
     ramp = max(0.45, beat)
-    cyc = plan_cycles(p, 4 * beat, ramp, ramp, min_period=1.0)
+    cyc = plan_cycles(p, 2 * beat, ramp, ramp, min_period=1.0)
     w = window(d.t, 0.0, cyc.stop + ramp, ramp, ramp)
-    b = (d.t - cyc.start) / (cyc.period / 4)                   # beats since the groove began
+    b = (d.t - cyc.start) / (cyc.period / 2)                   # beats since the groove began
     sway = np.sin(np.pi * b) * w                                # one hip per beat
     d.root[:, 0] += 0.05 * size * sway * d.body.scale
     d.angles[:, J["pelvis"], 2] -= 0.08 * size * sway           # the hip pushed out rises
@@ -41,17 +41,17 @@ def dance_disco(p: ActionParams, rng: np.random.Generator) -> Clip:
     d.settle()
     # the pointing arm: up and out to its own side for two beats, down across the body for two
     # which arm points: decided a little ahead of each point so the hand-over is done by then
-    k = np.clip((d.t + 0.6 * cyc.period / 4 - cyc.start) / cyc.period, 0, cyc.count)
+    k = np.clip((d.t + 0.3 * cyc.period - cyc.start) / cyc.period, 0, cyc.count)
     i = np.clip(np.floor(k).astype(int), 0, cyc.count - 1)
     sides = arms_for(p.hand)
     first = int(rng.integers(len(sides)))
     pointer = np.array(sides)[(i + first) % len(sides)]  # both hands take turns
-    bt = cyc.period / 4
+    bt = cyc.period / 2  # up on one beat, down across on the next
     swing = max(0.45, 0.6 * bt)  # a straight arm sweeping a metre and more needs this long
-    up = pulse(d.t, cyc, swing, swing, hold=max(0.0, 2 * bt - swing))
+    up = pulse(d.t, cyc, swing, swing, hold=max(0.0, bt - swing))
     hx = d.hips()
     el = rng.uniform(0.9, 1.2)
-    box = np.ones(max(1, int(round(p.fps * beat * 0.6))))
+    box = np.ones(max(1, int(round(p.fps * bt * 0.6))))
     for s in ("l", "r"):
         g = SIGN[s]
         # a straight arm sweeps from up-and-out to down across the body, in front of the chest

@@ -88,8 +88,8 @@ def pick_up(p: ActionParams, rng: np.random.Generator) -> Clip:
         iu, fo = d.idle_arm(s)
         hang = sh[s] + iu * d.arm_lengths[0] + fo * d.arm_lengths[1]
         if s not in sides:  # the free hand braces on the thigh as the trunk bends
-            knee = d.hips()[s] + d.heading((0.0, -0.3, 0.2))
-            d.reach(s, knee, 0.6 * low, pole=(0.5 * g, -0.4, -0.8))
+            thigh = d.hips()[s] + d.heading((g * 0.02, 0.04, 0.3))
+            d.reach(s, thigh, 0.8 * low, pole=(0.5 * g, -0.4, -0.8))
             continue
         carry = sh[s] + d.heading((-g * (0.1 if len(sides) == 2 else 0.02), -0.45, 0.25))
         d.reach(s, _mix(d.t, kt, w, [hang, floor[s], carry]), pole=(0.5 * g, -0.3, -0.8))
@@ -138,9 +138,11 @@ def push(p: ActionParams, rng: np.random.Generator) -> Clip:
     tempo, size = energy(p, rng)
     ramp = max(0.4, 0.45 / tempo ** 0.5)
     out_t, back_t = max(0.3, 0.4 / tempo), max(0.3, 0.4 / tempo)
-    cyc = plan_cycles(p, rng.uniform(1.1, 1.5) / tempo, ramp, ramp, min_period=out_t + back_t + 0.1)
+    cyc = plan_cycles(p, rng.uniform(1.1, 1.5) / tempo, ramp, ramp,
+                      min_period=out_t + back_t + 0.25)
     w = window(d.t, 0.0, cyc.stop + ramp, ramp, ramp)
-    shove = pulse(d.t, cyc, out_t, back_t)
+    # out, hold against the load, back to the chest, and a breath before the next shove
+    shove = pulse(d.t, cyc, out_t, back_t, hold=max(0.05, cyc.period - out_t - back_t - 0.2))
     lean = np.clip(0.6 * size, 0.3, 0.8) * shove
     d.angles[:, J["pelvis"], 0] += 0.18 * lean                # lean the weight into it
     d.angles[:, J["spine"], 0] += 0.12 * lean
@@ -170,7 +172,7 @@ def pull(p: ActionParams, rng: np.random.Generator) -> Clip:
     local = np.where((d.t >= cyc.start) & (d.t < cyc.stop), (d.t - cyc.start) % cyc.period, 1e3)
     local = local * one[-1] / cyc.period
     haul = keys(local, one, [1.0, 0.0, 0.0, 1.0, 1.0])       # 0 arms out .. 1 pulled in
-    lean = np.clip(0.55 * size, 0.25, 0.8) * haul
+    lean = np.clip(0.55 * size, 0.25, 0.8) * haul * w
     d.angles[:, J["pelvis"], 0] -= 0.15 * lean                # sit back against the load
     d.angles[:, J["spine"], 0] -= 0.1 * lean
     d.root[:, 2] -= 0.08 * lean * d.body.scale
