@@ -3,7 +3,8 @@
 Pipeline (``retarget``): pick each canonical joint's source point from the rig table
 (``engine.rigs``) -> convert units and the up axis -> drop a calibration T-pose first frame ->
 rebuild every bone with the source's direction and the canonical length scaled to the subject
-(so bone lengths are exactly constant) -> turn the clip about the vertical so the figure starts
+(so bone lengths are exactly constant; the pelvis's path over the floor scales with the legs so
+planted feet stay put) -> turn the clip about the vertical so the figure starts
 facing +Z with its left side at +X, at the origin -> put the lowest foot on the floor.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ _SIZE_BONES = tuple(_I[n] for n in (
     "l_knee", "l_foot", "r_knee", "r_foot", "l_elbow", "l_hand", "r_elbow", "r_hand",
     "spine", "neck"))
 _FEET = (_I["l_foot"], _I["r_foot"])
+_LEG_BONES = tuple(_I[n] for n in ("l_knee", "l_foot", "r_knee", "r_foot"))
 # A subject measured outside this range (relative to the canonical 1.75 m figure) has a unit or
 # a publisher's rescaling we cannot trust, so it is clamped into an adult's range.
 SUBJECT_SIZE_RANGE = (0.85, 1.15)
@@ -254,6 +256,13 @@ def retarget(names: list[str], positions: np.ndarray, fps: float, rig: Rig | Non
     else:
         s = float(size)
     lengths = REST_BONE_LENGTHS.astype(np.float64) * s
+    # Legs that grew or shrank must cover proportionally more or less ground, or planted feet
+    # slide: scale the pelvis's path over the floor about its start by the leg-length change.
+    legs = _bone_lengths(pts, _LEG_BONES).sum()
+    if legs > 1e-6:
+        k = lengths[list(_LEG_BONES)].sum() / legs
+        pts = pts.copy()
+        pts[:, 0, [0, 2]] = pts[:1, 0, [0, 2]] + (pts[:, 0, [0, 2]] - pts[:1, 0, [0, 2]]) * k
     pts = rebuild_bones(pts, lengths)
     if align:
         pts = align_start(pts)

@@ -80,7 +80,8 @@ def test_feet_on_the_floor_and_plausible_figures(catalogue):
         p = clip.motion.positions
         assert abs(p[:, FEET, 1].min()) < 0.02, clip.clip_id
         size = bone_lengths(p[:1])[0, I["spine"]] / REST_BONE_LENGTHS[I["spine"]]
-        stature = np.percentile(p[:, I["head"], 1] - p[:, FEET, 1].min(axis=1), 90) \
+        # Standing tall (the top of the head over the lower foot) in the tallest frames.
+        stature = np.percentile(p[:, I["head"], 1] - p[:, FEET, 1].min(axis=1), 98) \
             + HEAD_RADIUS * size
         assert 1.35 < stature < 2.05, (clip.clip_id, stature)
         if clip.motion.actions[0] in ("cartwheel", "backflip"):
