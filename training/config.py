@@ -156,10 +156,13 @@ def load_train_config(path: str | Path | None = None, overrides: list[str] = ())
     data: dict = {}
     if path is not None:
         p = Path(path)
-        if not p.exists() and not p.suffix:
+        if not p.exists() and not p.suffix:  # a preset name from resources/configs
             from engine.model.config import configs_dir
 
-            p = configs_dir() / f"train_{path}.yaml"
+            for name in (f"train_{path}.yaml", f"{path}.yaml"):
+                if (configs_dir() / name).exists():
+                    p = configs_dir() / name
+                    break
         if not p.exists():
             raise FileNotFoundError(f"no training config {path}")
         with open(p, encoding="utf-8") as fh:
