@@ -15,3 +15,6 @@ from . import stumble  # noqa: F401,E402
 from . import dance  # noqa: F401,E402
 from . import jumps  # noqa: F401,E402
 from . import pirouette  # noqa: F401,E402
+from . import level  # noqa: F401,E402
+from . import falls  # noqa: F401,E402
+from . import crawl  # noqa: F401,E402

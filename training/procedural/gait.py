@@ -105,7 +105,8 @@ def foot_track(t: np.ndarray, ff: Footfalls, peak: float, roll: float = 0.0,
     with np.errstate(invalid="ignore"):  # inf - inf on standing footprints, masked out below
         s = np.where(rolling, (t - flat_end) / np.maximum(off - flat_end, 1e-6), 0.0)
     swing_y = ff.lift[nxt] * swing_bump(u, peak) + h_rise * (1 - smoothstep(u))
-    pos[:, 1] = np.where(planted, 0.0, np.where(rolling, h_rise * smoothstep(s), swing_y))
+    # prints may sit above the floor (a knee print rests at the knee's radius)
+    pos[:, 1] += np.where(planted, 0.0, np.where(rolling, h_rise * smoothstep(s), swing_y))
     return pos, planted, t <= off
 
 
