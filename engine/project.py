@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .face import ExpressionKey
 from .motion import Motion
 
 ACTOR_COLORS = ("#2b6cb0", "#c53030", "#2f855a", "#b7791f", "#6b46c1", "#d53f8c", "#319795",
@@ -21,12 +22,6 @@ class Generation:
     seed: int
     seconds: float
     model: str = "small"
-
-
-@dataclass
-class ExpressionKey:
-    frame: int
-    expression: str
 
 
 @dataclass
@@ -51,6 +46,7 @@ class Actor:
     prompt: str = ""
     seed: int = 0
     segments: list[dict[str, Any]] = field(default_factory=list)  # planner segments as dicts
+    # user overrides on top of the action-derived expressions (engine.face.ExpressionTrack)
     expression_keys: list[ExpressionKey] = field(default_factory=list)
     speech: list[SpeechRange] = field(default_factory=list)
     pose_keys: list[PoseKey] = field(default_factory=list)

@@ -93,14 +93,15 @@ def _side(p) -> str:
 
 
 def real_samples(clips, seed: int, repeats: int) -> dict[str, list[Sample]]:
-    """Windows of the real clips: each clip goes wholly to one split (no leakage), and training
-    clips give ``repeats`` random windows, half of them mirrored.
+    """Windows of the real clips: each recording goes wholly to one split (no leakage, also when
+    one CMU trial comes on two skeletons), and training clips give ``repeats`` random windows,
+    half of them mirrored.
 
-    clips: iterable of (clip_id, Motion at 25 fps, caption).
+    clips: iterable of (clip_id, trial id or "", Motion at 25 fps, caption).
     """
     out: dict[str, list[Sample]] = {"train": [], "val": [], "test": []}
-    for clip_id, motion, caption in clips:
-        u = (zlib.crc32(f"real:{clip_id}".encode()) % 1000) / 1000.0
+    for clip_id, trial, motion, caption in clips:
+        u = (zlib.crc32(f"real:{trial or clip_id}".encode()) % 1000) / 1000.0
         split = "test" if u < 0.12 else "val" if u < 0.2 else "train"
         rng = np.random.default_rng([seed, zlib.crc32(clip_id.encode())])
         win = int(REAL_WINDOW_S * motion.fps)
@@ -204,7 +205,7 @@ def _sample_star(args: tuple[int, int]) -> tuple[str, Sample]:
 
 
 def _load_shipped_real(cfg: BuildConfig) -> list:
-    from engine.mocap_catalogue import load_mocap_catalogue
+    from engine.formats.loader import load_mocap_catalogue
 
-    entries = load_mocap_catalogue(cfg.mocap_root) if cfg.mocap_root else load_mocap_catalogue()
-    return [(e.clip_id, e.motion.resample(25.0), e.caption) for e in entries]
+    entries = load_mocap_catalogue(cfg.mocap_root, fps=25.0)
+    return [(e.clip_id, e.trial, e.motion, e.caption) for e in entries]
