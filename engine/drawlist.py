@@ -77,10 +77,14 @@ class DrawList:
     height: int
     background: RGB
     items: list[Primitive]
+    # items[:static_count] (floor and grid) depend only on camera and style, so a painter may
+    # keep them as a cached background picture for as long as they compare equal.
+    static_count: int = 0
 
     def to_dict(self) -> dict:
         """Plain data (for golden tests and debugging): every item with its type name."""
         return {"width": self.width, "height": self.height, "background": list(self.background),
+                "static_count": self.static_count,
                 "items": [{"type": type(it).__name__, **asdict(it)} for it in self.items]}
 
 
@@ -88,12 +92,14 @@ def _rgba(c: RGB, alpha: float = 1.0) -> Color:
     return (int(c[0]), int(c[1]), int(c[2]), int(round(255 * min(1.0, max(0.0, alpha)))))
 
 
+# Coordinates are rounded to 1/1000 px so draw lists compare equal across platforms.
 def _pt(p: np.ndarray) -> Point:
-    return (round(float(p[0]), 3), round(float(p[1]), 3))
+    x, y = np.round(p, 3).tolist()
+    return (x, y)
 
 
 def _pts(a: np.ndarray) -> tuple[Point, ...]:
-    return tuple((round(float(x), 3), round(float(y), 3)) for x, y in a)
+    return tuple(map(tuple, np.round(a, 3).tolist()))
 
 
 def pose_at(motion: Motion, frame: float) -> np.ndarray:
@@ -129,6 +135,7 @@ def build_drawlist(motions: Motion | Sequence[Motion], camera: CameraTrack | Cam
         items.extend(_floor(cam, width, height, st))
     if st.ground != "none":
         items.extend(_ground(cam, width, height, st))
+    static_count = len(items)
     poses = [pose_at(m, frame) for m in motions]
     if st.shadow:
         for m, pose in zip(motions, poses):
@@ -139,7 +146,7 @@ def build_drawlist(motions: Motion | Sequence[Motion], camera: CameraTrack | Cam
         _figure(m, pose, face, cam, f_px, width, height, st, st.actor_color(i), figure)
     figure.sort(key=lambda t: (-t[0], t[1]))
     items.extend(p for _, _, p in figure)
-    return DrawList(width, height, st.background, items)
+    return DrawList(width, height, st.background, items, static_count)
 
 
 def _floor(cam: CameraState, w: int, h: int, st: Style) -> list[Primitive]:
@@ -169,14 +176,17 @@ def _ground(cam: CameraState, w: int, h: int, st: Style) -> list[Primitive]:
         segs_a, segs_b, alpha = a[None], b[None], np.ones(1)
     else:
         n = int(E / s)
-        ks = np.arange(-n, n + 1) * s
-        chunk = np.linspace(-E, E, 5)   # each grid line in 4 pieces, so it can fade
-        sa, sb = [], []
-        for k in ks:
-            for c0, c1 in zip(chunk[:-1], chunk[1:]):
-                sa += [(cx + k, 0.0, cz + c0), (cx + c0, 0.0, cz + k)]
-                sb += [(cx + k, 0.0, cz + c1), (cx + c1, 0.0, cz + k)]
-        segs_a, segs_b = np.array(sa), np.array(sb)
+        ks = np.arange(-n, n + 1) * s                 # (K,) line offsets
+        chunk = np.linspace(-E, E, 5)                 # each line in 4 pieces, so it can fade
+        k, c0 = np.meshgrid(ks, chunk[:-1], indexing="ij")
+        c1 = c0 + (chunk[1] - chunk[0])
+        k, c0, c1 = k.ravel(), c0.ravel(), c1.ravel()
+        zero = np.zeros_like(k)
+        # Lines along Z (x fixed), then lines along X (z fixed).
+        segs_a = np.concatenate([np.column_stack([cx + k, zero, cz + c0]),
+                                 np.column_stack([cx + c0, zero, cz + k])])
+        segs_b = np.concatenate([np.column_stack([cx + k, zero, cz + c1]),
+                                 np.column_stack([cx + c1, zero, cz + k])])
         mid = (segs_a + segs_b) / 2
         r = np.hypot(mid[:, 0] - t[0], mid[:, 2] - t[2]) / E
         alpha = np.clip(1.0 - r * r, 0.0, 1.0)
@@ -184,22 +194,24 @@ def _ground(cam: CameraState, w: int, h: int, st: Style) -> list[Primitive]:
                                    view_planes(cam, w, h))
     pa, da = cam.project_camera(a_c, w, h)
     pb, db = cam.project_camera(b_c, w, h)
-    out: list[Primitive] = []
-    dist = cam.distance()
-    for i in np.nonzero(keep & (alpha > 0.02))[0]:
-        lo, hi = np.minimum(pa[i], pb[i]), np.maximum(pa[i], pb[i])
-        if hi[0] < 0 or hi[1] < 0 or lo[0] > w or lo[1] > h:
-            continue  # off screen
-        depth = max(0.5 * (da[i] + db[i]), NEAR)
-        width = float(np.clip(st.grid_width * dist / depth, 0.6, 2.5 * st.grid_width))
-        out.append(Line(_pt(pa[i]), _pt(pb[i]), round(width, 3),
-                        _rgba(st.grid_color, float(alpha[i])), round_cap=False))
+    lo, hi = np.minimum(pa, pb), np.maximum(pa, pb)
+    on_screen = (hi[:, 0] >= 0) & (hi[:, 1] >= 0) & (lo[:, 0] <= w) & (lo[:, 1] <= h)
+    idx = np.nonzero(keep & (alpha > 0.02) & on_screen)[0]
+    depth = np.maximum(0.5 * (da[idx] + db[idx]), NEAR)
+    # Nearer lines are drawn a little thicker: a perspective cue that costs nothing.
+    widths = np.round(np.clip(st.grid_width * cam.distance() / depth, 0.6,
+                              2.5 * st.grid_width), 3).tolist()
+    alphas = np.round(255 * alpha[idx]).astype(int).tolist()
+    pa_l, pb_l = np.round(pa[idx], 3).tolist(), np.round(pb[idx], 3).tolist()
+    r_, g_, b_ = (int(c) for c in st.grid_color)
+    out: list[Primitive] = [Line(tuple(p0), tuple(p1), wd, (r_, g_, b_, al), False)
+                            for p0, p1, wd, al in zip(pa_l, pb_l, widths, alphas)]
     return out
 
 
 def _shadow(pose: np.ndarray, names: tuple[str, ...], cam: CameraState, w: int, h: int,
             st: Style) -> list[Primitive]:
-    """Four nested ellipses on the floor under the figure, fainter the higher it is."""
+    """Five nested ellipses on the floor under the figure, fainter the higher it is."""
     xz = pose[:, [0, 2]]
     centre = xz.mean(axis=0)
     left = pose[names.index("l_shoulder")] - pose[names.index("r_shoulder")]
@@ -212,17 +224,16 @@ def _shadow(pose: np.ndarray, names: tuple[str, ...], cam: CameraState, w: int, 
     lift = max(0.0, float(pose[:, 1].min()))
     alpha = st.shadow_alpha / (1.0 + 3.0 * lift)
     ang = np.linspace(0, 2 * np.pi, 24, endpoint=False)
-    out: list[Primitive] = []
-    for scale in (1.0, 0.8, 0.6, 0.4):
-        ring = (centre + np.outer(np.cos(ang) * ra * scale, ax)
-                + np.outer(np.sin(ang) * rb * scale, perp))
-        pts3 = np.column_stack([ring[:, 0], np.zeros(len(ring)), ring[:, 1]])
-        camp = cam.to_camera(pts3)
-        if (camp[:, 2] < NEAR).any():
-            return []
-        px, _ = cam.project_camera(camp, w, h)
-        out.append(Polygon(_pts(px), _rgba(st.shadow_color, alpha / 4)))
-    return out
+    scales = np.array([1.0, 0.84, 0.68, 0.52, 0.36])
+    cos, sin = np.outer(scales, np.cos(ang) * ra), np.outer(scales, np.sin(ang) * rb)  # (4, 24)
+    ring = centre + cos[..., None] * ax + sin[..., None] * perp          # (4, 24, 2)
+    pts3 = np.stack([ring[..., 0], np.zeros(ring.shape[:2]), ring[..., 1]], axis=-1)
+    camp = cam.to_camera(pts3)
+    if (camp[..., 2] < NEAR).any():
+        return []
+    px, _ = cam.project_camera(camp, w, h)
+    color = _rgba(st.shadow_color, alpha / len(scales))  # rings stack up toward the centre
+    return [Polygon(_pts(p), color) for p in px]
 
 
 def _figure(m: Motion, pose: np.ndarray, face: FaceParams, cam: CameraState, f_px: float,

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 NEAR = 0.05  # metres; geometry nearer than this to the camera plane is clipped away
-WORLD_UP = np.array([0.0, 1.0, 0.0])
 
 
 @dataclass(frozen=True)
@@ -28,19 +28,30 @@ class CameraState:
 
     def basis(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Unit (right, up, forward) vectors, each (3,) float64; forward points at the target."""
-        pos = np.asarray(self.position, dtype=np.float64)
-        fwd = np.asarray(self.target, dtype=np.float64) - pos
-        n = np.linalg.norm(fwd)
-        fwd = fwd / n if n > 1e-9 else np.array([0.0, 0.0, -1.0])
+        m = self._rotation
+        return m[0], m[1], m[2]
+
+    @cached_property
+    def _rotation(self) -> np.ndarray:
+        """(3, 3) rows right, up, forward; computed once per state (drawing asks many times)."""
+        px, py, pz = self.position
+        tx, ty, tz = self.target
+        fx, fy, fz = tx - px, ty - py, tz - pz
+        n = math.sqrt(fx * fx + fy * fy + fz * fz)
+        fx, fy, fz = (fx / n, fy / n, fz / n) if n > 1e-9 else (0.0, 0.0, -1.0)
         # Looking straight up or down leaves "up" undefined; borrow a horizontal axis instead.
-        ref = WORLD_UP if abs(fwd[1]) < 0.999 else np.array([0.0, 0.0, -np.sign(fwd[1])])
-        right = np.cross(fwd, ref)
-        right /= np.linalg.norm(right)
-        up = np.cross(right, fwd)
+        rx, ry, rz = (0.0, 1.0, 0.0) if abs(fy) < 0.999 else (0.0, 0.0, -math.copysign(1.0, fy))
+        # right = forward x ref, up = right x forward
+        ax, ay, az = fy * rz - fz * ry, fz * rx - fx * rz, fx * ry - fy * rx
+        n = math.sqrt(ax * ax + ay * ay + az * az)
+        ax, ay, az = ax / n, ay / n, az / n
+        ux, uy, uz = ay * fz - az * fy, az * fx - ax * fz, ax * fy - ay * fx
+        right = np.array([ax, ay, az])
+        up = np.array([ux, uy, uz])
         if self.roll:
             c, s = math.cos(math.radians(self.roll)), math.sin(math.radians(self.roll))
             right, up = right * c - up * s, right * s + up * c
-        return right, up, fwd
+        return np.stack([right, up, np.array([fx, fy, fz])])
 
     def focal_px(self, height: int) -> float:
         """Focal length in pixels for an image ``height`` pixels tall."""
@@ -48,9 +59,8 @@ class CameraState:
 
     def to_camera(self, points: np.ndarray) -> np.ndarray:
         """World points (..., 3) -> camera space (..., 3) float64: (right, up, depth)."""
-        right, up, fwd = self.basis()
         rel = np.asarray(points, dtype=np.float64) - np.asarray(self.position, dtype=np.float64)
-        return np.stack([rel @ right, rel @ up, rel @ fwd], axis=-1)
+        return rel @ self._rotation.T
 
     def project(self, points: np.ndarray, width: int, height: int
                 ) -> tuple[np.ndarray, np.ndarray]:

@@ -44,6 +44,7 @@ class Rasterizer:
         self.width, self.height = int(width), int(height)
         self._draw = aggdraw.Draw("RGB", (self.width, self.height), (0, 0, 0))
         self._clear: tuple[tuple[int, int, int], bytes] | None = None
+        self._static: tuple[tuple, bytes] | None = None   # (floor+grid items, their picture)
         self._pens: dict[tuple, aggdraw.Pen] = {}
         self._brushes: dict[Color, aggdraw.Brush] = {}
 
@@ -71,9 +72,25 @@ class Rasterizer:
         bg = tuple(int(c) for c in dl.background)
         if self._clear is None or self._clear[0] != bg:
             self._clear = (bg, bytes(bg) * (self.width * self.height))  # type: ignore[arg-type]
+            self._static = None
         d = self._draw
-        d.frombytes(self._clear[1])
-        for it in dl.items:
+        n = dl.static_count
+        key = tuple(dl.items[:n])
+        if self._static is not None and self._static[0] == key:
+            d.frombytes(self._static[1])  # the camera held still: floor and grid are as before
+        else:
+            d.frombytes(self._clear[1])
+            self._paint(dl.items[:n])
+            if n:
+                d.flush()
+                self._static = (key, d.tobytes())
+        self._paint(dl.items[n:])
+        d.flush()
+        return d.tobytes()
+
+    def _paint(self, items) -> None:
+        d = self._draw
+        for it in items:
             if isinstance(it, Line):
                 (x0, y0), (x1, y1) = it.p0, it.p1
                 if it.round_cap:
@@ -101,8 +118,6 @@ class Rasterizer:
                     d.ellipse((x - r, y - r, x + r, y + r), brush)
             else:
                 raise TypeError(f"cannot rasterise {type(it).__name__}")
-        d.flush()
-        return d.tobytes()
 
     def render_array(self, dl: DrawList) -> np.ndarray:
         """The frame as (H, W, 3) uint8."""

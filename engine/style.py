@@ -53,7 +53,7 @@ class Style:
     ground: str = "grid"                    # "grid", "line" or "none"
     grid_color: RGB = (196, 201, 210)
     grid_spacing: float = 1.0               # metres between grid lines
-    grid_extent: float = 8.0                # metres from the subject to the grid's edge
+    grid_extent: float = 6.0                # metres from the subject to the grid's edge
     grid_width: float = 1.0                 # pixels
     actor_colors: tuple[RGB, ...] = ((33, 52, 82), (200, 62, 77), (0, 121, 140),
                                      (218, 145, 32), (106, 76, 147), (64, 128, 64))
