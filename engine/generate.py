@@ -1,0 +1,231 @@
+"""The Generator facade: prompt -> planned, sampled, physics-corrected Motion.
+
+One object per loaded model, used by the CLI and the app (which runs it off the GUI thread):
+planner -> text encoder -> transformer sampler -> physics post-processing -> face tracks.
+Every long call takes ``progress=`` and ``cancel=``.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .actions import default_expression
+from .motion import Motion
+from .physics import PhysicsConfig, postprocess
+from .planner import NearestAction, Plan, plan_prompt
+from .progress import check_cancel, report, sub_progress
+
+FPS = 25.0
+DEFAULT_STEPS = 8
+
+
+def models_dir() -> Path:
+    from resources import ROOT
+
+    return ROOT / "models"
+
+
+def resolve_model(model: str | os.PathLike) -> Path:
+    """A variant name ("small") names the shipped checkpoint; anything else is a path."""
+    text = str(model)
+    candidate = models_dir() / f"stickgen-{text}.pt"
+    if "/" not in text and not text.endswith(".pt") and candidate.exists():
+        return candidate
+    path = Path(text).expanduser()
+    if path.exists():
+        return path
+    shipped = sorted(p.stem.removeprefix("stickgen-") for p in models_dir().glob("stickgen-*.pt"))
+    raise FileNotFoundError(f"no model {text!r}: not a file, and the shipped variants are "
+                            f"{', '.join(shipped) or 'none'}")
+
+
+@dataclass
+class GenerationResult:
+    motion: Motion                 # physics-corrected, 25 fps, with action/expression/speech tracks
+    plan: Plan
+    raw_positions: np.ndarray      # (T, J, 3) float32, straight from the sampler
+    contacts: np.ndarray           # (T, 2) bool planted feet after physics
+    seed: int
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.plan.warnings
+
+
+class Generator:
+    """Loads a checkpoint and its text encoder once; generates many motions."""
+
+    def __init__(self, model: str | os.PathLike = "small", encoder: str | None = None,
+                 steps: int = DEFAULT_STEPS) -> None:
+        self.model_ref = str(model)
+        self.encoder_name = encoder
+        self.steps = steps
+        self.model = None
+        self.meta = None
+        self.encoder = None
+        self._nearest: NearestAction | None = None
+
+    @property
+    def loaded(self) -> bool:
+        return self.model is not None
+
+    def load(self, progress=None) -> "Generator":
+        """Load model and encoder (slow the first time: the encoder import takes seconds)."""
+        if self.model is not None:
+            return self
+        import torch
+
+        from .model.checkpoint import check_encoder, load_model
+        from .text import get_encoder
+
+        torch.set_grad_enabled(False)
+        report(progress, 0.05, "loading model")
+        model, meta = load_model(resolve_model(self.model_ref))
+        report(progress, 0.3, "loading text encoder")
+        encoder = get_encoder(self.encoder_name or meta.encoder)
+        check_encoder(meta, encoder.name, encoder.dim)
+        self.model, self.meta, self.encoder = model, meta, encoder
+        report(progress, 1.0, "model ready")
+        return self
+
+    def nearest(self) -> NearestAction:
+        if self._nearest is None:
+            self._nearest = NearestAction(self.encoder)
+        return self._nearest
+
+    def plan(self, prompt: str, seconds: float | None = None) -> Plan:
+        self.load()
+        return plan_prompt(prompt, seconds, nearest=self.nearest())
+
+    def generate(self, prompt: str, seconds: float | None = None, seed: int = 0,
+                 physics: PhysicsConfig = PhysicsConfig(), steps: int | None = None,
+                 plan: Plan | None = None, progress=None, cancel=None) -> GenerationResult:
+        """Generate one motion. Same prompt, seconds, seed and model -> the same motion."""
+        t0 = time.perf_counter()
+        self.load(sub_progress(progress, 0.0, 0.1))
+        plan = plan or self.plan(prompt, seconds)
+        t_plan = time.perf_counter()
+        cond, bounds = self._conditioning(plan)
+        check_cancel(cancel)
+        gen = self._sample(cond, seed, steps, sub_progress(progress, 0.1, 0.9), cancel)
+        t_sample = time.perf_counter()
+        result = self._finish(plan, gen.positions, bounds, seed, physics)
+        result.timings = {"plan": t_plan - t0, "sample": t_sample - t_plan,
+                          "physics": time.perf_counter() - t_sample,
+                          "total": time.perf_counter() - t0}
+        report(progress, 1.0, "done")
+        return result
+
+    def variations(self, prompt: str, seeds: list[int], seconds: float | None = None,
+                   progress=None, cancel=None) -> list[GenerationResult]:
+        plan = self.plan(prompt, seconds)
+        out = []
+        for i, seed in enumerate(seeds):
+            out.append(self.generate(prompt, seconds, seed, plan=plan, cancel=cancel,
+                                     progress=sub_progress(progress, i / len(seeds),
+                                                           (i + 1) / len(seeds))))
+        return out
+
+    def regenerate(self, motion: Motion, start: int, stop: int, prompt: str, seed: int = 0,
+                   physics: PhysicsConfig = PhysicsConfig(), progress=None,
+                   cancel=None) -> GenerationResult:
+        """Remake frames [start, stop) of ``motion`` from ``prompt``; other frames stay."""
+        from .model.sampler import regenerate
+
+        self.load()
+        T = motion.num_frames
+        if not 0 <= start < stop <= T:
+            raise ValueError(f"frame range [{start}, {stop}) is not inside [0, {T})")
+        plan = self.plan(prompt, (stop - start) / FPS)
+        cond, bounds = self._conditioning(plan, offset=start, total=T, base=motion)
+        gen = regenerate(self.model, cond, motion.positions, start, stop, seed, self.steps,
+                         progress=_fraction_only(progress), cancel=_cancel_fn(cancel))
+        keep = np.ones(T, bool)
+        keep[start:stop] = False
+        return self._finish(plan, gen.positions, bounds, seed, physics, base=motion, keep=keep)
+
+    def through_keyposes(self, motion: Motion, keyposes: dict[int, np.ndarray], seed: int = 0,
+                         physics: PhysicsConfig = PhysicsConfig(), progress=None,
+                         cancel=None) -> GenerationResult:
+        """Re-generate ``motion`` so that it passes through the given poses ({frame: (J, 3)})."""
+        from .model.sampler import sample
+
+        self.load()
+        plan = _plan_from_motion(motion)
+        cond, bounds = self._conditioning(plan, total=motion.num_frames, base=motion)
+        gen = sample(self.model, cond, seed, self.steps, keyposes=keyposes,
+                     progress=_fraction_only(progress), cancel=_cancel_fn(cancel))
+        return self._finish(plan, gen.positions, bounds, seed, physics, base=motion)
+
+    # -- internals ------------------------------------------------------------------------
+    def _conditioning(self, plan: Plan, offset: int = 0, total: int | None = None,
+                      base: Motion | None = None):
+        from .model.sampler import Conditioning
+
+        bounds = [(a + offset, b + offset) for a, b in plan.frame_bounds(FPS)]
+        n = total if total is not None else bounds[-1][1]
+        segs = [(a, b, s.action, s.text) for (a, b), s in zip(bounds, plan.segments)]
+        if base is not None and (offset > 0 or (total or 0) > bounds[-1][1]):
+            # frames outside the plan keep the base motion's own labels as context
+            for a, b, action in _runs(base.actions):
+                if b <= offset or a >= bounds[-1][1]:
+                    segs.append((a, b, action, action.replace("_", " ")))
+        return Conditioning.from_segments(self.encoder, plan.prompt, segs, n), bounds
+
+    def _sample(self, cond, seed, steps, progress, cancel):
+        from .model.sampler import sample
+
+        return sample(self.model, cond, seed, steps or self.steps,
+                      progress=_fraction_only(progress), cancel=_cancel_fn(cancel))
+
+    def _finish(self, plan: Plan, positions: np.ndarray, bounds, seed: int,
+                physics: PhysicsConfig, base: Motion | None = None,
+                keep: np.ndarray | None = None) -> GenerationResult:
+        raw = np.asarray(positions, np.float32)
+        fixed, contacts = postprocess(raw, FPS, physics)
+        if keep is not None:
+            fixed[keep] = base.positions[keep]
+        T = len(fixed)
+        actions = list(base.actions) if base is not None else ["idle"] * T
+        expressions = list(base.expressions) if base is not None else ["neutral"] * T
+        speech = list(base.speech) if base is not None else [None] * T
+        for (a, b), s in zip(bounds, plan.segments):
+            a, b = max(0, a), min(T, b)
+            actions[a:b] = [s.action] * (b - a)
+            expressions[a:b] = [s.expression or default_expression(s.action)] * (b - a)
+            speech[a:b] = [s.speech] * (b - a)
+        motion = Motion(fixed, FPS, actions, expressions, speech)
+        return GenerationResult(motion, plan, raw, contacts, seed)
+
+
+def _runs(labels: list[str]) -> list[tuple[int, int, str]]:
+    out, a = [], 0
+    for t in range(1, len(labels) + 1):
+        if t == len(labels) or labels[t] != labels[a]:
+            out.append((a, t, labels[a]))
+            a = t
+    return out
+
+
+def _plan_from_motion(motion: Motion) -> Plan:
+    from .planner import PlanSegment
+
+    segs = [PlanSegment(action, action.replace("_", " "), (b - a) / FPS)
+            for a, b, action in _runs(motion.actions)]
+    return Plan(" then ".join(s.text for s in segs), segs)
+
+
+def _fraction_only(progress):
+    return None if progress is None else (lambda f: report(progress, f, "generating"))
+
+
+def _cancel_fn(cancel):
+    if cancel is None:
+        return None
+    return lambda: bool(getattr(cancel, "cancelled", False))
+
