@@ -91,7 +91,7 @@ def dance_hiphop(p: ActionParams, rng: np.random.Generator) -> Clip:
         t0 = cyc.start + c * cyc.period
         for j, (foot, dx) in enumerate(((lead, gl), (other, gl), (other, -gl), (lead, -gl))):
             pos[foot] = pos[foot] + np.array([dx * width, 0.0, 0.0])
-            moves[foot].append((t0 + j * bt, t0 + (j + 0.55) * bt, d.heading(pos[foot])[0]))
+            moves[foot].append((t0 + j * bt, t0 + (j + 0.55) * bt, pos[foot].copy()))
     for s in "lr":
         d.feet[s], c = foot_track(d.t, d.home[s], moves[s], lift=0.1 * min(size, 1.2))
         d.contacts[:, "lr".index(s)] = c

@@ -23,14 +23,38 @@ def unit(v: np.ndarray) -> np.ndarray:
     return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
 
 
-def blend_dirs(a: np.ndarray, b: np.ndarray, w: np.ndarray, via: np.ndarray | None = None) -> np.ndarray:
-    """Directions (T, 3) from a (w=0) to b (w=1), w (T,); ``via`` (3,) bows the path through a
-    side so that opposite directions (arm down -> arm up) swing one definite way."""
-    w = np.asarray(w, dtype=np.float64)[:, None]
-    out = a * (1.0 - w) + b * w
-    if via is not None:
-        out = out + 4.0 * w * (1.0 - w) * np.asarray(via, dtype=np.float64)
-    return unit(out)
+def _slerp(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Unit directions turning from a to b (T, 3) at an even angular rate, w (T,)."""
+    a, b = unit(a), unit(b)
+    theta = np.arccos(np.clip(np.sum(a * b, axis=-1), -1.0, 1.0))
+    sa, sb = np.sin((1.0 - w) * theta), np.sin(w * theta)
+    even = np.where(sa + sb > 1e-6, sb / np.maximum(sa + sb, 1e-6), w)[:, None]
+    return unit(a * (1.0 - even) + b * even)
+
+
+def blend_dirs(a: np.ndarray, b: np.ndarray, w: np.ndarray, via=None) -> np.ndarray:
+    """Directions (T, 3) from a (w=0) to b (w=1), w (T,), turning at an even angular rate (a
+    normalised lerp rushes through the middle of a wide swing and pops a hand). ``via`` (3,)
+    bows the path through a side, so that opposite directions (arm down -> arm up) swing one
+    definite way: the swing then passes through the midpoint pushed toward ``via``."""
+    w = np.clip(np.asarray(w, dtype=np.float64), 0.0, 1.0)
+    if via is None:
+        return _slerp(a, b, w)
+    mid = unit(0.5 * (unit(a) + unit(b)) + np.asarray(via, dtype=np.float64))
+    first = _slerp(a, mid, np.minimum(2.0 * w, 1.0))
+    second = _slerp(mid, b, np.maximum(2.0 * w - 1.0, 0.0))
+    return np.where((w <= 0.5)[:, None], first, second)
+
+
+def mix_dirs(weights: np.ndarray, dirs: list[np.ndarray]) -> np.ndarray:
+    """Directions (T, 3) from keyed weights (T, K) over K direction tracks (each (T, 3)), where
+    at most two weights are non-zero at a time (a keyed sequence of poses)."""
+    order = np.argsort(weights, axis=1)
+    i, j = order[:, -1], order[:, -2]
+    rows = np.arange(len(weights))
+    stack = np.stack(dirs, 1)                               # (T, K, 3)
+    wi, wj = weights[rows, i], weights[rows, j]
+    return blend_dirs(stack[rows, i], stack[rows, j], wj / np.maximum(wi + wj, 1e-9))
 
 
 def aim(parent: np.ndarray, direction: np.ndarray) -> np.ndarray:
@@ -139,11 +163,16 @@ class Draft:
         self.arm_dirs[side] = self.ik_dirs(side, target, pole)
 
     def ik_dirs(self, side: str, target: np.ndarray, pole=None) -> tuple[np.ndarray, np.ndarray]:
-        """(upper, fore) world directions (T, 3) that put the hand at ``target`` (T, 3)."""
+        """(upper, fore) world directions (T, 3) that put the hand at ``target`` (T, 3). Targets
+        are kept inside 97% of the arm's reach: a locked-straight arm has no defined elbow
+        bend, and the elbow would whip round as the hand came back in."""
         sign = 1.0 if side == "l" else -1.0
         pole = (0.45 * sign, -0.5, -0.75) if pole is None else pole
         l1, l2 = self.arm_lengths
         shoulder = self.shoulders()[side]
+        d = target - shoulder
+        n = np.linalg.norm(d, axis=-1, keepdims=True)
+        target = shoulder + d * np.minimum(1.0, 0.97 * (l1 + l2) / np.maximum(n, 1e-9))
         elbow, hand = two_bone_ik(shoulder, target, l1, l2, self.heading(pole))
         return unit(elbow - shoulder), unit(hand - elbow)
 

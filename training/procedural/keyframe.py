@@ -10,14 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .base import ActionParams
+from .base import ActionParams, mood_energy
 
-# (tempo multiplier, size multiplier) a mood gives: a tired figure moves small and slow, an angry
-# one fast and hard, a happy one a little bigger and quicker.
-MOOD_ENERGY = {
-    "neutral": (1.0, 1.0), "tired": (0.7, 0.62), "happy": (1.12, 1.12),
-    "angry": (1.28, 1.1), "proud": (0.95, 1.05),
-}
+# Gestures, strikes and dances show a mood more than a gait does: its effect on tempo and size
+# (base.mood_energy) is scaled up by this much.
+MOOD_EMPHASIS = 1.5
 
 
 def ease(u: np.ndarray) -> np.ndarray:
@@ -73,10 +70,11 @@ def window(t: np.ndarray, start: float, stop: float, ramp_in: float, ramp_out: f
 
 
 def energy(p: ActionParams, rng: np.random.Generator) -> tuple[float, float]:
-    """(tempo, size) of one sample: speed and amplitude, the mood's energy and a little jitter."""
-    mt, ma = MOOD_ENERGY.get(p.mood, (1.0, 1.0))
-    tempo = p.speed * mt * float(np.exp(rng.normal(0.0, 0.06)))
-    size = p.amplitude * ma * float(np.exp(rng.normal(0.0, 0.06)))
+    """(tempo, size) of one sample: speed and amplitude, the mood's energy and a little jitter.
+    A tired figure moves small and slow, an angry one fast and hard."""
+    mt, ma = mood_energy(p.mood)
+    tempo = p.speed * (1.0 + MOOD_EMPHASIS * (mt - 1.0)) * float(np.exp(rng.normal(0.0, 0.06)))
+    size = p.amplitude * (1.0 + MOOD_EMPHASIS * (ma - 1.0)) * float(np.exp(rng.normal(0.0, 0.06)))
     return tempo, size
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import ActionParams, Clip, action
-from .draft import Draft, unit
+from .draft import Draft, blend_dirs, mix_dirs, unit
 from .gestures import SIGN
 from .keyframe import ease, energy, keys, phases, plan_cycles
 from .rig import J, rot_y
@@ -86,9 +86,8 @@ def spin(p: ActionParams, rng: np.random.Generator) -> Clip:
         hug_u, hug_f = d.ik_dirs(s, mid + d.heading((g * 0.06, -0.12, 0.2)),
                                  pole=(0.9 * g, -0.4, -0.2))
         opened = coil * (1 - tuck)
-        upper = unit(iu * (1 - opened - tuck)[:, None] + out * opened[:, None] + hug_u * tuck[:, None])
-        fore = unit(fo * (1 - opened - tuck)[:, None] + out * opened[:, None] + hug_f * tuck[:, None])
-        d.set_arm(s, upper, fore)
+        d.set_arm(s, blend_dirs(blend_dirs(iu, out, opened), hug_u, tuck),
+                  blend_dirs(blend_dirs(fo, out, opened), hug_f, tuck))
     return d.finish("spin")
 
 
@@ -149,7 +148,5 @@ def dance_ballet(p: ActionParams, rng: np.random.Generator) -> Clip:
             d.ik_dirs(s, mid + d.heading((g * 0.1, 0.52, 0.12)), pole=(g, 0.2, -0.1)),
             (d.heading(unit(np.array([g, -0.15, 0.15]))), d.heading(unit(np.array([g, -0.25, 0.35])))),
         ]
-        upper = unit(sum(arm_w[:, i:i + 1] * sp[0] for i, sp in enumerate(spots)))
-        fore = unit(sum(arm_w[:, i:i + 1] * sp[1] for i, sp in enumerate(spots)))
-        d.set_arm(s, upper, fore)
+        d.set_arm(s, mix_dirs(arm_w, [sp[0] for sp in spots]), mix_dirs(arm_w, [sp[1] for sp in spots]))
     return d.finish("dance_ballet")
