@@ -15,7 +15,6 @@ from .rig import J, euler, rot_y, two_bone_ik, zero_angles
 
 SIDES = ("l", "r")
 FORWARD = np.array([0.0, 0.0, 1.0])
-DOWN = np.array([0.0, -1.0, 0.0])
 
 
 def unit(v: np.ndarray) -> np.ndarray:
@@ -68,7 +67,11 @@ def aim(parent: np.ndarray, direction: np.ndarray) -> np.ndarray:
 
 
 class Draft:
-    """Mutable pose plan of one sample; ``finish`` turns it into a Clip."""
+    """Mutable pose plan of one sample; ``finish`` turns it into a Clip.
+
+    Order of work: trunk angles, root path and foot targets first, then ``settle`` (which may
+    lower the root), then the arms, whose reach targets are world points computed from the
+    settled shoulders."""
 
     def __init__(self, p: ActionParams, rng: np.random.Generator, posture: float = 1.0):
         self.p, self.rng, self.body = p, rng, p.body
@@ -77,15 +80,13 @@ class Draft:
         self.off = self.body.offsets()                     # (J, 3) rest offsets of this body
         self.angles = zero_angles(self.T)                  # (T, J, 3) local Euler angles
         mood_posture(self.angles, p.mood, posture)
-        self.stand_height = self.body.standing_pelvis_height()
-        self.root = np.zeros((self.T, 3))
-        self.root[:, 1] = self.stand_height
+        self.root = np.zeros((self.T, 3))                  # (T, 3) pelvis path
+        self.root[:, 1] = self.body.standing_pelvis_height()
         self.yaw = np.zeros(self.T)                        # (T,) heading, radians
         self.contacts = np.ones((self.T, 2), dtype=bool)   # (left, right) planted
         hx = abs(float(self.off[J["l_hip"], 0]))
         self.home = {"l": np.array([hx, 0.0, 0.0]), "r": np.array([-hx, 0.0, 0.0])}
         self.feet = {s: np.tile(self.home[s], (self.T, 1)) for s in SIDES}  # (T, 3) foot targets
-        self.free_legs: set[str] = set()                   # legs posed by angles, not targets
         self.arm_dirs: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._sway_phase = rng.uniform(0, 2 * np.pi)
 
@@ -184,8 +185,6 @@ class Draft:
         reach = self.leg_length * slack
         drop = np.zeros(self.T)
         for s in SIDES:
-            if s in self.free_legs:
-                continue
             d = hips[s] - self.feet[s]
             flat = np.minimum(np.hypot(d[:, 0], d[:, 2]), reach * 0.999)
             drop = np.maximum(drop, d[:, 1] - np.sqrt(reach * reach - flat * flat))
@@ -197,8 +196,6 @@ class Draft:
         # knees point forward and a little up, so a leg swung up in front bends its knee upward
         pole = self.heading((0.0, 0.5, 1.0))
         for s in SIDES:
-            if s in self.free_legs:
-                continue
             knee, foot = two_bone_ik(hips[s], self.feet[s], self.body.thigh, self.body.shin, pole)
             thigh = aim(pelvis, knee - hips[s])
             self.angles[:, J[f"{s}_hip"]] = thigh
