@@ -346,13 +346,17 @@ def _face(pose: np.ndarray, names: tuple[str, ...], head_i: int, neck_i: int, fp
     xs = np.linspace(-mw, mw, 9)
     x2 = (xs / mw) ** 2
     my = -0.40
-    upper = my + fp.mouth_curve * 0.16 * (x2 - 0.35) + 0.07 * fp.mouth_open * (1 - x2)
+    arch = np.sqrt(np.clip(1 - x2, 0, 1))
+    # An open mouth without a smile or frown is an oval (the upper lip lifts too); a grin
+    # keeps a flat top, like a "D" on its side.
+    lift = 0.14 * fp.mouth_open * (1 - min(1.0, abs(fp.mouth_curve)))
+    upper = my + fp.mouth_curve * 0.16 * (x2 - 0.35) + lift * arch
     if fp.mouth_open < 0.04:
         px, al = place(np.column_stack([xs, upper]))
         if px is not None:
             out.append(Polyline(_pts(px), lw, _rgba(color, al)))
     else:
-        lower = upper - 0.36 * fp.mouth_open * np.sqrt(np.clip(1 - x2, 0, 1))
+        lower = upper - (0.36 * fp.mouth_open + lift) * arch
         shape = np.concatenate([np.column_stack([xs, upper]),
                                 np.column_stack([xs[::-1][1:-1], lower[::-1][1:-1]])])
         px, al = place(shape)

@@ -52,7 +52,7 @@ class FaceParams:
 PARAM_NAMES: tuple[str, ...] = tuple(f.name for f in fields(FaceParams))
 
 EXPRESSION_PARAMS: dict[str, FaceParams] = {
-    "neutral": FaceParams(0.05, 0.0, 0.80, 0.0, 0.0, 1.00, 1.00),
+    "neutral": FaceParams(0.10, 0.0, 0.80, 0.05, 0.15, 1.00, 1.00),
     "happy": FaceParams(0.85, 0.08, 1.00, 0.15, 0.25, 0.80, 1.00),
     "sad": FaceParams(-0.70, 0.0, 0.75, 0.85, -0.10, 0.65, 0.95),
     "surprised": FaceParams(0.0, 0.70, 0.55, 0.25, 0.95, 1.35, 1.25),
