@@ -293,7 +293,8 @@ def make_move(move: str, motions: Sequence[Motion], start: int = 0, stop: int | 
         raise ValueError(f"unknown camera move {move!r}; known: {', '.join(MOVES)}")
     if not motions:
         raise ValueError("a camera move needs at least one actor to frame")
-    stop = motions[0].num_frames if stop is None else min(stop, motions[0].num_frames)
+    longest = max(m.num_frames for m in motions)
+    stop = longest if stop is None else min(stop, longest)
     if stop <= start:
         raise ValueError(f"empty frame range {start}..{stop} for a camera move")
     end = float(stop - 1)

@@ -263,7 +263,7 @@ def _figure(m: Motion, pose: np.ndarray, face: FaceParams, cam: CameraState, f_p
         depth = 0.5 * (da[k] + db[k])
         width = max(st.min_width, st.limb_width * f_px / max(depth, NEAR))
         # Limbs on the far side of the body fade toward the background: a cheap depth cue.
-        fade = min(1.0, max(0.0, (depth - centre_depth) / 0.3)) * st.far_fade
+        fade = min(1.0, max(0.0, (depth - centre_depth) / 0.45)) * st.far_fade
         col = _rgba(mix(color, bg, fade))
         out.append((depth, seq, Line(_pt(pa[k]), _pt(pb[k]), round(width, 3), col)))
         seq += 1

@@ -114,14 +114,15 @@ def prepare(doc: MotionFile, options: ExportOptions, camera: CameraTrack | None 
         motions = [m.resample(options.fps) for m in motions]
         start = int(round(start * scale))
         end = None if end is None else int(round(end * scale))
-    T = motions[0].num_frames
+    T = max(m.num_frames for m in motions)  # actors may differ in length
     end = T if end is None else min(end, T)
     start = max(0, start)
     if end <= start:
         raise ValueError(f"empty frame range: start {options.start}, end {options.end} "
-                         f"for a {doc.motion.num_frames}-frame motion")
+                         f"for a {T}-frame motion")
     if (start, end) != (0, T):
-        motions = [m.slice(start, end) for m in motions]
+        # An actor that has already finished stays in its last pose.
+        motions = [m.slice(min(start, m.num_frames - 1), end) for m in motions]
     return Stretch(motions, source, track, start, scale)
 
 
@@ -168,11 +169,12 @@ def export(source: MotionFile | Motion | Sequence[Motion], path: str | os.PathLi
         return _export_bvh(motions, target, progress)
     width, height = _size(options, fmt)
     aspect = width / height
+    n = max(m.num_frames for m in motions)
     if stretch.track.keys:
-        cameras = [stretch.camera_at(i, aspect) for i in range(motions[0].num_frames)]
+        cameras = [stretch.camera_at(i, aspect) for i in range(n)]
     else:  # no keys: one static framing of just the exported stretch
         fixed = CameraTrack(make_move("static", motions, aspect=aspect))
-        cameras = [fixed.evaluate(i, motions, aspect) for i in range(motions[0].num_frames)]
+        cameras = [fixed.evaluate(i, motions, aspect) for i in range(n)]
     frames = _frames(motions, cameras, _style(options), width, height, cancel, progress)
     fps = motions[0].fps
     if fmt == "png":
@@ -195,7 +197,7 @@ def _frames(motions: list[Motion], cameras: list[CameraState], style: Style, wid
     """Yield each frame as packed RGB24 bytes, checking for cancel before each one."""
     rast = Rasterizer(width, height)
     faces = [FaceTracks.from_motion(m) for m in motions]
-    n = motions[0].num_frames
+    n = len(cameras)
     step = max(1, n // 100)  # about a hundred progress calls, not one per frame
     for i in range(n):
         check_cancel(cancel)

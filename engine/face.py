@@ -273,8 +273,9 @@ _CACHE: dict[tuple, FaceTracks] = {}
 
 
 def tracks_for(motion: Motion) -> FaceTracks:
-    """FaceTracks for ``motion``, cached on its tracks' content so edits are seen."""
-    key = (id(motion), motion.fps, tuple(motion.expressions), tuple(motion.speech))
+    """FaceTracks for ``motion``, cached on exactly what they are computed from (fps and the
+    expression and speech tracks), so an edited motion is never served stale tracks."""
+    key = (motion.fps, tuple(motion.expressions), tuple(motion.speech))
     hit = _CACHE.get(key)
     if hit is None:
         if len(_CACHE) > 32:

@@ -177,3 +177,10 @@ def test_cli_render_writes_and_reports_errors_in_one_line(tmp_path, capsys):
     rc = main(["render", str(tmp_path / "missing.motion.json"), str(out)])
     assert rc == 2 and "no such file" in capsys.readouterr().err
     assert os.path.exists(out)
+
+
+def test_actors_of_different_lengths_export_the_longest(tmp_path):
+    long_, short = _swing(24), _swing(10)
+    short.positions[:, :, 0] += 1.0
+    out = export([long_, short], tmp_path / "two.gif", ExportOptions(start=12, **SMALL))
+    assert iio.imread(out).shape[0] == 12   # the short actor holds its last pose
