@@ -329,7 +329,7 @@ def make_move(move: str, motions: Sequence[Motion], start: int = 0, stop: int | 
         high[1] = 0.35 + 3.2 * amount
         return [key(s, low, tgt), key(end, high, tgt)]
     if move == "track":
-        p0, t0 = frame_subject(motions, start, start + 1, aspect)
+        p0, t0 = frame_subject(motions[:1], start, start + 1, aspect)  # centre the followed
         anchor = follow_anchor(motions[0], s)
         return [key(s, p0 - anchor, t0 - anchor, follow=0, easing="hold")]
     # orbit: keys every quarter turn at most, swung along the circle at a steady rate.

@@ -211,7 +211,7 @@ def _ground(cam: CameraState, w: int, h: int, st: Style) -> list[Primitive]:
 
 def _shadow(pose: np.ndarray, names: tuple[str, ...], cam: CameraState, w: int, h: int,
             st: Style) -> list[Primitive]:
-    """Five nested ellipses on the floor under the figure, fainter the higher it is."""
+    """Eight nested ellipses on the floor under the figure, fainter the higher it is."""
     xz = pose[:, [0, 2]]
     centre = xz.mean(axis=0)
     left = pose[names.index("l_shoulder")] - pose[names.index("r_shoulder")]
@@ -224,9 +224,9 @@ def _shadow(pose: np.ndarray, names: tuple[str, ...], cam: CameraState, w: int, 
     lift = max(0.0, float(pose[:, 1].min()))
     alpha = st.shadow_alpha / (1.0 + 3.0 * lift)
     ang = np.linspace(0, 2 * np.pi, 24, endpoint=False)
-    scales = np.array([1.0, 0.84, 0.68, 0.52, 0.36])
-    cos, sin = np.outer(scales, np.cos(ang) * ra), np.outer(scales, np.sin(ang) * rb)  # (4, 24)
-    ring = centre + cos[..., None] * ax + sin[..., None] * perp          # (4, 24, 2)
+    scales = np.linspace(1.0, 0.3, 8)  # enough rings that the steps read as a soft edge
+    cos, sin = np.outer(scales, np.cos(ang) * ra), np.outer(scales, np.sin(ang) * rb)  # (8, 24)
+    ring = centre + cos[..., None] * ax + sin[..., None] * perp          # (8, 24, 2)
     pts3 = np.stack([ring[..., 0], np.zeros(ring.shape[:2]), ring[..., 1]], axis=-1)
     camp = cam.to_camera(pts3)
     if (camp[..., 2] < NEAR).any():

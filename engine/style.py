@@ -61,7 +61,7 @@ class Style:
     limb_width: float = 0.034               # metres
     min_width: float = 1.2                  # pixels; nothing thinner, however far
     face_width: float = 0.11                # face strokes, as a fraction of the head's radius
-    far_fade: float = 0.3                   # far-side limbs move this far toward the background
+    far_fade: float = 0.25                  # far-side limbs move this far toward the background
     shadow: bool = True
     shadow_color: RGB = (60, 66, 80)
     shadow_alpha: float = 0.22              # opacity at the shadow's centre
