@@ -45,6 +45,7 @@ class Rasterizer:
         self._draw = aggdraw.Draw("RGB", (self.width, self.height), (0, 0, 0))
         self._clear: tuple[tuple[int, int, int], bytes] | None = None
         self._static: tuple[tuple, bytes] | None = None   # (floor+grid items, their picture)
+        self._last_key: tuple | None = None
         self._pens: dict[tuple, aggdraw.Pen] = {}
         self._brushes: dict[Color, aggdraw.Brush] = {}
 
@@ -81,9 +82,12 @@ class Rasterizer:
         else:
             d.frombytes(self._clear[1])
             self._paint(dl.items[:n])
-            if n:
+            # Keep a copy only once the same background shows twice running, so a moving
+            # camera does not pay for copies it never reuses.
+            if n and key == self._last_key:
                 d.flush()
                 self._static = (key, d.tobytes())
+            self._last_key = key
         self._paint(dl.items[n:])
         d.flush()
         return d.tobytes()

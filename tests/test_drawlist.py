@@ -144,3 +144,16 @@ def test_camera_inside_the_floor_grid_clips_cleanly():
         for x, y in pts:
             assert -2000 < x < 2000 and -2000 < y < 2000   # no far-off coordinates
     assert rasterize(dl).shape == (180, 320, 3)
+
+
+def test_cached_background_gives_the_same_pixels():
+    from engine.raster import Rasterizer
+
+    r = Rasterizer(320, 180)
+    still = [build_drawlist(_reach(), CAM, 0, 320, 180, "light") for _ in range(3)]
+    moved = build_drawlist(_reach(), CameraState((0.5, 1.3, 4.0), (0.0, 0.9, 0.0)), 0, 320, 180)
+    frames = [r.render_array(dl).copy() for dl in still + [moved] + still[:1]]
+    fresh = [rasterize(dl) for dl in still + [moved] + still[:1]]
+    for a, b in zip(frames, fresh):
+        assert np.array_equal(a, b)
+    assert not np.array_equal(frames[2], frames[3])
