@@ -65,6 +65,8 @@ class Clip:
     actions: list[str]
     params: ActionParams
     heading: np.ndarray | None = None   # (T,) facing yaw in radians (0 faces +Z), if known
+    # for joined sequences: (first frame, end frame, params) of each action, in order
+    segments: list[tuple[int, int, ActionParams]] | None = None
 
     @property
     def num_frames(self) -> int:

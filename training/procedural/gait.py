@@ -43,6 +43,7 @@ class GaitStyle:
     accel: float = 0.9           # seconds to reach speed from standing, and to stop
     first_side: int = 0          # which foot steps first when starting (0 left, 1 right)
     t_go: float | None = None    # when a standing start begins stepping; None = random
+    follow: float = 0.0          # how much a swinging foot is carried along with the body
 
 
 @dataclass
@@ -79,7 +80,8 @@ def swing_bump(u: np.ndarray, peak: float) -> np.ndarray:
 
 
 def foot_track(t: np.ndarray, ff: Footfalls, peak: float, roll: float = 0.0,
-               rise: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               rise: float = 0.0, carry=None,
+               follow: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Foot targets (T, 3), planted flags (T,) and bearing-weight flags (T,: planted or pushing
     off) from one foot's footfalls, at times t (T,).
 
@@ -87,6 +89,11 @@ def foot_track(t: np.ndarray, ff: Footfalls, peak: float, roll: float = 0.0,
     and there is no toe joint, so the heel lifting off is shown by the foot point rising by up
     to ``rise`` (capped by half the next swing's lift) before the swing; the foot counts as
     planted only while it is flat.
+
+    carry(times (N,)) -> (N, 3) pelvis path and ``follow`` in [0, 1]: how much a swinging foot
+    is carried along with the body rather than moving from print to print on its own. Fast
+    gaits need it: a foot left to accelerate from rest trails far behind a sprinting body and
+    would pull the leg out straight behind it.
     """
     k = np.clip(np.searchsorted(ff.on, t, side="right") - 1, 0, len(ff.on) - 1)
     nxt = np.minimum(k + 1, len(ff.on) - 1)
@@ -102,6 +109,14 @@ def foot_track(t: np.ndarray, ff: Footfalls, peak: float, roll: float = 0.0,
     lag = ff.lag[nxt] if len(ff.lag) == len(ff.on) else np.ones_like(u)
     prog = smoothstep(u ** lag)
     pos = ff.pos[k] + (ff.pos[nxt] - ff.pos[k]) * prog[:, None]
+    if carry is not None and follow > 0:
+        swinging = (t > off) & np.isfinite(off)
+        if swinging.any():
+            i = np.flatnonzero(swinging)
+            a, b = carry(off[i]), carry(ff.on[nxt][i])
+            dev = carry(t[i]) - (a + (b - a) * prog[i, None])
+            dev[:, 1] = 0.0
+            pos[i] += follow * dev
     with np.errstate(invalid="ignore"):  # inf - inf on standing footprints, masked out below
         s = np.where(rolling, (t - flat_end) / np.maximum(off - flat_end, 1e-6), 0.0)
     swing_y = ff.lift[nxt] * swing_bump(u, peak) + h_rise * (1 - smoothstep(u))
@@ -246,7 +261,10 @@ def plan_gait(style: GaitStyle, body: Body, duration: float, fps: float,
     feet = tuple(Footfalls(np.array(on[s]), np.array(off[s]), np.array(pos[s]),
                            np.array(lifts[s]), np.array(lags[s])) for s in (0, 1))
     t = np.arange(T) / fps
-    tracks = [foot_track(t, ff, style.lift_peak, style.roll, style.rise) for ff in feet]
+    def carry(tq: np.ndarray) -> np.ndarray:
+        return np.stack([np.interp(tq, te, path[:, i]) for i in range(3)], -1)
+    tracks = [foot_track(t, ff, style.lift_peak, style.roll, style.rise, carry, style.follow)
+              for ff in feet]
     feet_xyz = np.stack([tr[0] for tr in tracks], 1)
     contacts = np.stack([tr[1] for tr in tracks], 1)
     support = np.stack([tr[2] for tr in tracks], 1)

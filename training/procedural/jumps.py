@@ -90,10 +90,10 @@ def _plan_jump(p: ActionParams, rng: np.random.Generator, forward: bool) -> Clip
         recover = jitter(rng, 0.45 * slow, 0.1)
         y.hermite(t_absorb, H - absorb_depth).hermite(recover, H)
         z.hermite(t_absorb, spot + 0.03 * forward).hermite(recover, spot)
-        keys_t += [t_off - t_push - 0.6 * t_dip, t_off - t_push, t_off, t_off + flight * 0.5,
-                   t_off + flight, t_off + flight + t_absorb, y.end]
+        keys_t += [t_off - t_push - 0.7 * t_dip, t_off - t_push - 0.3 * t_dip, t_off,
+                   t_off + flight * 0.5, t_off + flight, t_off + flight + t_absorb, y.end]
         # arms swing back in the crouch and drive forward-up through the push
-        keys_arm += [0.3, 0.7, -1.5 * size ** 0.5, -2.0 * size ** 0.5, -0.9, -0.4, 0.0]
+        keys_arm += [0.3, 0.7, -1.3 * size ** 0.5, -2.0 * size ** 0.5, -0.9, -0.4, 0.0]
         keys_lean += [0.3, 0.5, 0.05, 0.1, 0.25, 0.45, 0.0]
         wait = float(rng.uniform(0.15, 0.5))
     root = np.zeros((T, 3))

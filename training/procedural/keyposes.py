@@ -93,7 +93,9 @@ def build(p: ActionParams, kp: KeyPoses, label: str | list[str], *, t0: float = 
         ang[:, J[c]] = ch[c]
     if extra is not None:
         extra(ang, t)
-    fwd = euler(ang[:, J["pelvis"]]) @ np.array([0.0, 0.0, 1.0])
+    pelvis = euler(ang[:, J["pelvis"]])
+    fwd = pelvis @ np.array([0.0, 0.0, 1.0])
+    left = pelvis @ np.array([1.0, 0.0, 0.0])
     pole = fwd + 0.7 * UP                       # knees bend forward, and up when sitting
     feet = {"l": ch["l_foot"], "r": ch["r_foot"]}
     hands, elbow_poles = None, None
@@ -106,7 +108,9 @@ def build(p: ActionParams, kp: KeyPoses, label: str | list[str], *, t0: float = 
             if np.any(w[:, k] > 0):
                 free = fk[:, J[f"{s}_hand"]]
                 hands[s] = free + (ch[f"{s}_hand"] - free) * np.clip(w[:, k:k + 1], 0, 1)
-                elbow_poles[s] = fk[:, J[f"{s}_elbow"]] - fk[:, J[f"{s}_shoulder"]]
+                # elbows point back and out from the body; a pole taken from the free arm
+                # would flip sides whenever the target swept across the free elbow
+                elbow_poles[s] = -fwd + 0.6 * (left if s == "l" else -left)
     if variant is not None:
         p = replace(p, variant=variant)
     return finish_targets(p, ch["root"], np.zeros(T), ang, feet, ch["planted"], label,

@@ -47,7 +47,9 @@ def descent(kind: str, p: ActionParams, rng: np.random.Generator) -> KeyPoses:
         kp.key(d(0.6), **dict(seat, spine=(0.4, 0, 0)))
         kp.key(d(0.4), **seat)
     elif kind in ("floor", "back"):
-        kp.key(d(0.55), **P.crouched(body, feet, 0.85))
+        # arms only a little forward: they are about to reach back for the floor
+        kp.key(d(0.55), **dict(P.crouched(body, feet, 0.85), l_shoulder=(-0.2, 0, 0.15),
+                               r_shoulder=(-0.2, 0, -0.15)))
         sit = P.seated_floor(body, feet)
         hands_back = {"l_hand": (x + 0.24, 0.0, sit["root"][2] - 0.2),
                       "r_hand": (x - 0.24, 0.0, sit["root"][2] - 0.2), "hand_w": (1.0, 1.0)}

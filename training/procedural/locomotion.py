@@ -13,7 +13,7 @@ import numpy as np
 
 from .base import ActionParams, Clip, action, finish_targets, mood_energy, mood_posture
 from .gait import GaitPlan, GaitStyle, gait_angles, plan_gait
-from .rig import J
+from .rig import J, facing_vector
 
 
 def jitter(rng: np.random.Generator, x: float, rel: float = 0.06) -> float:
@@ -45,9 +45,11 @@ def gait_style(p: ActionParams, rng: np.random.Generator, speed: float, cadence:
     sp, _ = tempo(p)
     leg = p.body.leg * p.body.scale
     v = float(np.clip(jitter(rng, speed * sp * np.sqrt(leg), 0.05), lo, hi))
-    ratio = v / (speed * np.sqrt(leg))      # cadence rises with about the 0.45 power of speed
-    c = jitter(rng, cadence * ratio ** 0.45 / np.sqrt(leg), 0.03)
+    ratio = v / (speed * np.sqrt(leg))      # cadence rises with about the 0.6 power of speed
+    c = jitter(rng, cadence * ratio ** 0.6 / np.sqrt(leg), 0.03)
     kw.setdefault("width", 0.16 * p.body.scale)
+    # a heel kicked up to the buttock folds the leg so far that the knee whips round: cap it
+    kw["lift"] = min(kw.get("lift", 0.1), 0.42 * (p.body.thigh + p.body.shin))
     return GaitStyle(speed=v, cadence=c, start="start" in p.variant, stop="stop" in p.variant,
                      **kw)
 
@@ -67,14 +69,21 @@ def gait_clip(p: ActionParams, rng: np.random.Generator, style: GaitStyle, label
         extra(ang, plan)
     feet = {"l": plan.feet[:, 0], "r": plan.feet[:, 1]}
     return finish_targets(p, plan.root, plan.yaw, ang, feet, plan.contacts, label,
-                          support=plan.support)
+                          support=plan.support, knee_poles=gait_knee_poles(plan.yaw))
+
+
+def gait_knee_poles(yaw: np.ndarray) -> dict[str, np.ndarray]:
+    """Knees bend forward and a little down: with a pure forward pole a heel kicked up behind
+    the hip leaves the knee undecided between up and down, and it flips."""
+    pole = facing_vector(yaw) + np.array([0.0, -0.5, 0.0])
+    return {"l": pole, "r": pole}
 
 
 @action("walk")
 def walk(p: ActionParams, rng: np.random.Generator) -> Clip:
     p = pick_variant(p, rng)
     _, size = tempo(p)
-    style = gait_style(p, rng, 1.35, 1.9, 0.6, 2.1, duty=jitter(rng, 0.6, 0.02),
+    style = gait_style(p, rng, 1.35, 1.9, 0.6, 1.75, duty=jitter(rng, 0.6, 0.02),
                        lift=jitter(rng, 0.10 * size, 0.1), sway=jitter(rng, 0.025),
                        height=jitter(rng, 0.97, 0.005))
     return gait_clip(p, rng, style, "walk", arm_swing=jitter(rng, 0.32 * size, 0.1),
@@ -87,7 +96,7 @@ def jog(p: ActionParams, rng: np.random.Generator) -> Clip:
     _, size = tempo(p)
     style = gait_style(p, rng, 2.6, 2.7, 1.8, 3.3, duty=jitter(rng, 0.4, 0.03), width=0.12,
                        lift=jitter(rng, 0.2 * size, 0.1), lift_peak=0.36, sway=0.012,
-                       place=0.4, rise=0.08, bounce=0.02, accel=1.0)
+                       place=0.4, rise=0.08, bounce=0.02, accel=1.0, follow=0.3)
     return gait_clip(p, rng, style, "jog", arm_swing=jitter(rng, 0.5 * size, 0.1),
                      elbow=jitter(rng, 1.25, 0.08), lean=jitter(rng, 0.09, 0.2), twist=0.1,
                      elbow_swing=0.15)
@@ -99,7 +108,7 @@ def run(p: ActionParams, rng: np.random.Generator) -> Clip:
     _, size = tempo(p)
     style = gait_style(p, rng, 4.0, 3.0, 3.2, 5.0, duty=jitter(rng, 0.33, 0.04), width=0.1,
                        lift=jitter(rng, 0.34 * size, 0.1), lift_peak=0.32, sway=0.01,
-                       place=0.38, rise=0.1, bounce=0.03, accel=1.3)
+                       place=0.38, rise=0.1, bounce=0.03, accel=1.3, follow=0.5)
     return gait_clip(p, rng, style, "run", arm_swing=jitter(rng, 0.7 * size, 0.1),
                      elbow=jitter(rng, 1.4, 0.06), lean=jitter(rng, 0.14, 0.2), twist=0.12,
                      elbow_swing=0.12)
@@ -111,7 +120,7 @@ def sprint(p: ActionParams, rng: np.random.Generator) -> Clip:
     _, size = tempo(p)
     style = gait_style(p, rng, 6.5, 3.9, 5.2, 8.5, duty=jitter(rng, 0.28, 0.04), width=0.08,
                        lift=jitter(rng, 0.46 * size, 0.08), lift_peak=0.3, sway=0.008,
-                       place=0.36, rise=0.12, bounce=0.03, accel=1.8)
+                       place=0.36, rise=0.12, bounce=0.03, accel=1.8, follow=0.6)
     return gait_clip(p, rng, style, "sprint", arm_swing=jitter(rng, 0.95 * size, 0.08),
                      elbow=jitter(rng, 1.5, 0.05), lean=jitter(rng, 0.22, 0.15), twist=0.14,
                      elbow_swing=0.1)
@@ -189,7 +198,7 @@ def limp(p: ActionParams, rng: np.random.Generator) -> Clip:
     side = p.pick_side(rng)  # the hurt leg
     p = replace(pick_variant(p, rng), side=side)
     bad = 0 if side == "left" else 1
-    style = gait_style(p, rng, 0.8, 1.6, 0.4, 1.2, duty=jitter(rng, 0.62, 0.02),
+    style = gait_style(p, rng, 0.8, 1.6, 0.4, 1.05, duty=jitter(rng, 0.62, 0.02),
                        lift=jitter(rng, 0.09, 0.1), sway=jitter(rng, 0.04, 0.1),
                        limp=float(rng.uniform(0.22, 0.35)), limp_side=bad)
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from .base import ActionParams, Clip, action, finish_targets, mood_posture
 from .gait import Footfalls, GaitPlan, foot_track, gait_angles, support_height
-from .locomotion import jitter, tempo
+from .locomotion import gait_knee_poles, jitter, tempo
 from .rig import J
 
 
@@ -67,7 +67,7 @@ def skip(p: ActionParams, rng: np.random.Generator) -> Clip:
     mood_posture(ang, p.mood if p.mood != "neutral" else "happy")
     feet = {"l": plan.feet[:, 0], "r": plan.feet[:, 1]}
     return finish_targets(p, plan.root, plan.yaw, ang, feet, plan.contacts, "skip",
-                          support=plan.support)
+                          support=plan.support, knee_poles=gait_knee_poles(plan.yaw))
 
 
 

@@ -18,7 +18,7 @@ def pulse(t: np.ndarray, t0: float, rise: float, fall: float) -> np.ndarray:
 @action("stumble")
 def stumble(p: ActionParams, rng: np.random.Generator) -> Clip:
     _, size = tempo(p)
-    style = gait_style(p, rng, 1.3, 1.85, 0.8, 1.8, duty=0.6, lift=0.1 * size, height=0.97)
+    style = gait_style(p, rng, 1.25, 1.85, 0.8, 1.5, duty=0.6, lift=0.1 * size, height=0.97)
     step = 1.0 / style.cadence
     t_trip = float(rng.uniform(0.3, 0.5)) * p.duration
     state = {"phase": 0, "lagged": False}
@@ -27,7 +27,7 @@ def stumble(p: ActionParams, rng: np.random.Generator) -> Clip:
         # the caught foot lands late, then two hurried short steps, then a calmer walk
         if state["phase"] == 0 and t_land + step > t_trip:
             state["phase"] = 1
-            return 1.35
+            return 1.45
         if state["phase"] in (1, 2):
             state["phase"] += 1
             return 0.6
@@ -36,7 +36,7 @@ def stumble(p: ActionParams, rng: np.random.Generator) -> Clip:
     def lag_of(side: int, t_on: float) -> float:
         if not state["lagged"] and t_on > t_trip:
             state["lagged"] = True
-            return 2.4   # the foot stays back where it caught, then whips forward
+            return 1.8   # the foot stays back where it caught, then hurries forward
         return 1.0
 
     def speed_of(t: np.ndarray) -> np.ndarray:
@@ -45,7 +45,7 @@ def stumble(p: ActionParams, rng: np.random.Generator) -> Clip:
     jolt = jitter(rng, 1.0, 0.15) * size
 
     def flail(ang: np.ndarray, plan: GaitPlan) -> None:
-        k = pulse(plan.t, t_trip, 0.18, 0.9) * jolt
+        k = pulse(plan.t, t_trip, 0.28, 0.9) * jolt
         ang[:, J["spine"], 0] += 0.45 * k                  # pitched forward
         ang[:, J["neck"], 0] -= 0.35 * k                   # head up, eyes on the floor ahead
         for s, out in (("l", 1.0), ("r", -1.0)):

@@ -1,0 +1,84 @@
+"""Which resting posture each action starts and ends in, so that actions can follow each other
+plausibly: stand_up after sitting down the same way, get_up or crawl after lying down, no walking
+while lying. Every action not named here (gaits, gestures, combat, dance) starts and ends
+standing near the idle stance.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .base import ActionParams
+
+STANDING = "standing"
+GAITS = frozenset({"walk", "jog", "run", "sprint", "walk_backward", "sidestep", "tiptoe",
+                   "march", "limp"})
+
+# what a variant of a posture-changing action leaves the body in
+_ENDS = {
+    ("crouch", None): "crouched",
+    ("sit_down", "chair"): "sitting_chair", ("sit_down", "floor"): "sitting_floor",
+    ("kneel", None): "kneeling",
+    ("lie_down", "back"): "lying_back", ("lie_down", "front"): "lying_front",
+    ("fall_down", "back"): "lying_back", ("fall_down", "front"): "lying_front",
+    ("crawl", None): "all_fours",
+}
+# actions that start from a posture other than standing, by the variant that says which
+_STARTS = {
+    ("stand_up", "chair"): "sitting_chair", ("stand_up", "floor"): "sitting_floor",
+    ("stand_up", "crouch"): "crouched", ("stand_up", "kneel"): "kneeling",
+    ("get_up", "back"): "lying_back", ("get_up", "front"): "lying_front",
+    ("get_up", "all_fours"): "all_fours",
+    ("crawl", None): "all_fours",
+}
+# the variant of each getting-up action that starts from a posture
+_LEAVE = {"sitting_chair": ("stand_up", "chair"), "sitting_floor": ("stand_up", "floor"),
+          "crouched": ("stand_up", "crouch"), "kneeling": ("stand_up", "kneel"),
+          "lying_back": ("get_up", "back"), "lying_front": ("get_up", "front"),
+          "all_fours": ("get_up", "all_fours")}
+# what may follow a resting posture (besides getting up)
+_ALSO = {"lying_front": ("crawl",), "all_fours": ("crawl",)}
+
+
+def end_posture(name: str, p: ActionParams) -> str:
+    """The posture a finished action leaves the body in (p is the clip's recorded params)."""
+    return _ENDS.get((name, p.variant), _ENDS.get((name, None), STANDING))
+
+
+def start_posture(name: str, p: ActionParams) -> str:
+    return _STARTS.get((name, p.variant), _STARTS.get((name, None), STANDING))
+
+
+def can_follow(posture: str, name: str) -> bool:
+    """Whether ``name`` can start from ``posture`` (choosing its variant to fit)."""
+    if posture == STANDING:
+        return name not in ("stand_up", "get_up", "crawl")
+    return name == _LEAVE[posture][0] or name in _ALSO.get(posture, ())
+
+
+def fit_variant(posture: str, prev_name: str | None, name: str, p: ActionParams,
+                next_name: str | None) -> ActionParams:
+    """Params for ``name`` that continue from ``posture`` and lead into ``next_name``: the
+    matching stand_up/get_up variant, a face-down lie before a crawl, gait starts and stops
+    only where the neighbour is not a gait, turns on the spot between standing actions."""
+    if posture in _LEAVE and _LEAVE[posture][0] == name:
+        return replace(p, variant=_LEAVE[posture][1])
+    if name in ("lie_down", "fall_down") and not p.variant:
+        return replace(p, variant="front" if next_name == "crawl" else "")
+    if name in GAITS and not p.variant:
+        words = [w for w, need in (("start", prev_name not in GAITS),
+                                   ("stop", next_name not in GAITS))
+                 if need]
+        return replace(p, variant="+".join(words) or "steady")
+    if name in ("turn_left", "turn_right", "turn_around") and not p.variant:
+        moving = prev_name in GAITS or next_name in GAITS
+        return replace(p, variant="walking" if moving else "in_place")
+    return p
+
+
+def bridge(posture: str, name: str) -> str | None:
+    """The action to insert when ``name`` cannot start from ``posture`` (None if it can)."""
+    if can_follow(posture, name):
+        return None
+    if posture == STANDING:
+        return {"get_up": "lie_down", "crawl": "lie_down"}.get(name, "sit_down")
+    return _LEAVE[posture][0]
