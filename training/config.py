@@ -84,6 +84,9 @@ class TrainConfig:
     """torch threads per process; 0 picks cores / processes."""
     device: str = "auto"
     """"cpu", "cuda" or "auto" (CUDA when available)."""
+    precision: str = "auto"
+    """"fp32", "bf16" (autocast matmuls to bfloat16, weights stay fp32) or "auto" (bf16 where
+    the CPU or GPU computes it natively, else fp32)."""
     init_from: str | None = None
     """Checkpoint to fine-tune from (its config, normalisation and weights are used)."""
     lora: LoRASettings = field(default_factory=LoRASettings)
@@ -122,6 +125,8 @@ class TrainConfig:
             raise ValueError("batch_size must be >= 1 and steps >= 0")
         if self.lora.rank > 0 and not self.init_from:
             raise ValueError("LoRA fine-tuning needs init_from (the base checkpoint)")
+        if self.precision not in ("auto", "fp32", "bf16"):
+            raise ValueError(f"precision must be auto, fp32 or bf16, not {self.precision!r}")
         unknown = sorted(set(self.loss_weights) - {"root", "pose", "physics", "action"})
         if unknown:
             raise ValueError(f"unknown loss heads: {', '.join(unknown)}")

@@ -79,6 +79,18 @@ def _setup(cfg: TrainConfig) -> Dist:
     return d
 
 
+def use_bf16(precision: str, device: torch.device) -> bool:
+    """Whether to autocast to bfloat16: asked for, or "auto" and natively supported."""
+    if precision != "auto":
+        return precision == "bf16"
+    if device.type == "cuda":
+        return torch.cuda.is_bf16_supported()
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
 def _param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
     decay, no_decay = [], []
     for name, p in model.named_parameters():
@@ -246,13 +258,17 @@ def _train(cfg: TrainConfig, run_dir: Path, resume, d: Dist, emit) -> dict:
             model, device_ids=[d.device.index] if d.device.type == "cuda" else None,
             broadcast_buffers=False)
     schedule = CosineSchedule(mcfg.diffusion_steps)
+    bf16 = use_bf16(cfg.precision, d.device)
+
+    def autocast():
+        return torch.autocast(d.device.type, dtype=torch.bfloat16, enabled=bf16)
     stop = _Stopper(run_dir, d)
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     emit("start", step=step, steps=cfg.steps, resumed_from=str(resume_path or ""),
          model=mcfg.name, params=model.num_params(), trainable_params=trainable,
          world_size=d.world, train_samples=len(train_ds), train_frames=train_ds.total_frames,
          val_samples=len(val_ds) if val_ds else 0, device=str(d.device), lora=lora,
-         threads=torch.get_num_threads())
+         threads=torch.get_num_threads(), precision="bf16" if bf16 else "fp32")
 
     def save(reason: str) -> Path | None:
         rng_all = _gather(capture_rng(data_rng, noise), d)
@@ -276,7 +292,7 @@ def _train(cfg: TrainConfig, run_dir: Path, resume, d: Dist, emit) -> dict:
         model.eval()
         g = torch.Generator().manual_seed(cfg.seed + 1)
         sums = dict.fromkeys(("loss",) + HEADS, 0.0)
-        with torch.no_grad():
+        with torch.no_grad(), autocast():
             for b in val_batches:
                 total, parts = diffusion_losses(model, batch_to(b, d.device), schedule, g,
                                                 cfg.loss_weights)
@@ -298,7 +314,8 @@ def _train(cfg: TrainConfig, run_dir: Path, resume, d: Dist, emit) -> dict:
             group["lr"] = lr
         batch = batch_to(train_ds.batch(data_rng, cfg.batch_size, lo, hi, cfg.inpaint_prob,
                                         cfg.cond_drop), d.device)
-        total, parts = diffusion_losses(net, batch, schedule, noise, cfg.loss_weights)
+        with autocast():
+            total, parts = diffusion_losses(net, batch, schedule, noise, cfg.loss_weights)
         optimizer.zero_grad(set_to_none=True)
         total.backward()
         if cfg.grad_clip > 0:
