@@ -64,3 +64,14 @@ class Project:
     @property
     def num_frames(self) -> int:
         return max((a.motion.num_frames for a in self.actors), default=0)
+
+
+def to_motion_file(project: Project):
+    """The project as a MotionFile (visible actors, shot camera) for rendering and export."""
+    from .formats.motion_json import Actor as FileActor, MotionFile
+
+    actors = [FileActor(a.name, a.motion) for a in project.actors if a.visible]
+    if not actors:
+        raise ValueError("the project has no visible actor to render")
+    first = next(a for a in project.actors if a.visible)
+    return MotionFile(actors, prompt=first.prompt, seed=first.seed, camera=list(project.camera))

@@ -1,7 +1,6 @@
-"""``stickgen render FILE.motion.json OUT``: re-render a saved motion as video, GIF, PNG frames,
-.motion.json or .bvh, with the shared output options (camera move, expression, size, ...).
-
-Project files (.stickgen) are not read here yet: the project format is another piece of work.
+"""``stickgen render FILE.motion.json|FILE.stickgen OUT``: re-render a saved motion or project as
+video, GIF, PNG frames, .motion.json or .bvh, with the shared output options (camera move,
+expression, size, ...).
 """
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from .output import add_output_options, terminal_progress, write_output
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("render", help="render a saved motion to .mp4, .gif, PNG frames, "
                                       ".motion.json or .bvh")
-    p.add_argument("input", help="a .motion.json file")
+    p.add_argument("input", help="a .motion.json or .stickgen project file")
     p.add_argument("output", help="OUT.mp4, OUT.gif, a folder/ for PNG frames, OUT.motion.json "
                                   "or OUT.bvh")
     add_output_options(p)
@@ -25,11 +24,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _read(path: str):
     from ..formats.motion_json import read_motion_json
 
-    if path.lower().endswith(".stickgen"):
-        raise CliError(f"{path}: rendering .stickgen projects is not supported yet; "
-                       "export a .motion.json from the app and render that")
     if not Path(path).is_file():
         raise CliError(f"{path}: no such file")
+    if path.lower().endswith(".stickgen"):
+        from ..formats.project_file import load_project
+        from ..project import to_motion_file
+
+        return to_motion_file(load_project(path))
     if path.lower().endswith(".motion.json"):
         return read_motion_json(path)
     try:
