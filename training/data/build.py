@@ -25,7 +25,8 @@ from .shards import Sample, Segment, write_shard
 
 SHARD_SIZE = 500
 VAL_SHARE, TEST_SHARE = 0.04, 0.04
-REAL_WINDOW_S = 10.0   # real clips are cut into windows of at most this many seconds
+REAL_WINDOW_S = 10.0
+MIN_TAIL_FRAMES = 20   # real clips are cut into windows of at most this many seconds
 
 
 @dataclass(frozen=True)
@@ -62,34 +63,36 @@ def mirror_sample(s: Sample) -> Sample:
 
 def procedural_sample(seed: int, index: int) -> tuple[str, Sample]:
     """Procedural sample ``index`` of a build with ``seed``: (split, sample)."""
-    from training.procedural import sample_params
-    from training.procedural.sequence import make_sequence, plausible_actions
+    from training.procedural.sequence import random_sequence
 
     split = split_of(index, seed)
     rng = np.random.default_rng([seed, index])
     n = int(rng.choice([1, 2, 3], p=[0.45, 0.35, 0.2]))
-    names = plausible_actions(rng, n)
-    total = float(rng.uniform(2.5, 10.0))
-    weights = rng.uniform(0.7, 1.3, size=len(names))
-    durations = np.maximum(1.6, total * weights / weights.sum())
-    params = []
-    for name, d in zip(names, durations):
-        repeats = int(rng.integers(1, 5)) if rng.random() < 0.3 else None
-        params.append(sample_params(rng, duration=float(d), repeats=repeats))
-    clip = make_sequence(names, rng, params)
-    texts = [segment_text(name, rng, split, speed=p.speed, mood=p.mood, hand=p.hand,
-                          side=_side(p), repeats=p.repeats) for name, p in zip(names, params)]
-    segments = segments_from_labels(clip.actions, texts)
+    clip = random_sequence(rng, n, float(rng.uniform(2.5, 10.0)))
+    segments = []
+    for start, stop, p in clip.segments:
+        action = clip.actions[min(start, clip.num_frames - 1)]
+        text = segment_text(action, rng, split, speed=p.speed, mood=p.mood, hand=p.hand,
+                            side=_side(p), repeats=p.repeats)
+        segments.append(Segment(int(start), int(stop), action, text))
+    # A sequence cut to its length can end in a sliver of an action: too short to see, so it
+    # is dropped rather than named in the caption.
+    if len(segments) > 1 and segments[-1].stop - segments[-1].start < MIN_TAIL_FRAMES:
+        cut = segments.pop().start
+        segments[-1].stop = cut
+        clip_pos, labels = clip.positions[:cut], clip.actions[:cut]
+    else:
+        clip_pos, labels = clip.positions, clip.actions
     caption = compose([g.text for g in segments], rng)
-    sample = Sample.from_labels(clip.positions, clip.actions, caption, segments)
+    sample = Sample.from_labels(clip_pos, labels, caption, segments)
     if rng.random() < 0.5:
         sample = mirror_sample(sample)
     return split, sample
 
 
 def _side(p) -> str:
-    side = getattr(p, "side", None) or p.hand
-    return "right" if side not in ("left", "right") else side
+    side = getattr(p, "side", "") or p.hand
+    return side if side in ("left", "right") else "right"
 
 
 def real_samples(clips, seed: int, repeats: int) -> dict[str, list[Sample]]:

@@ -10,6 +10,8 @@ import zlib
 
 import numpy as np
 
+from engine.actions import mirror_action
+
 from engine.phrases import CONNECTORS, HAND_WORDS, MOOD_WORDS, PHRASES, REPEAT_WORDS, SPEED_WORDS, SUBJECTS
 
 SPLITS = ("train", "val", "test")
@@ -29,6 +31,18 @@ def _phrase_split(action: str) -> dict[str, tuple[str, ...]]:
 
 
 PHRASE_SPLITS: dict[str, dict[str, tuple[str, ...]]] = {a: _phrase_split(a) for a in PHRASES}
+
+
+def _mirror_splits() -> None:
+    """A sided action's partner gets the mirrored split (turn_right's held-out phrase is the
+    mirror of turn_left's), so mirror augmentation never moves a held-out phrasing into training."""
+    for action in PHRASES:
+        partner = mirror_action(action)
+        if partner != action and action < partner:
+            mirrored = {k: tuple(mirror_text(p) for p in v)
+                        for k, v in PHRASE_SPLITS[action].items()}
+            assert sorted(sum(mirrored.values(), ())) == sorted(PHRASES[partner]), partner
+            PHRASE_SPLITS[partner] = mirrored
 
 
 def _pick(rng: np.random.Generator, options) -> str:
@@ -85,3 +99,6 @@ def mirror_text(text: str) -> str:
     """Swap the words left and right: the caption of a mirrored motion."""
     swap = {"left": "right", "right": "left", "Left": "Right", "Right": "Left"}
     return _LR.sub(lambda m: swap[m.group(1)], text)
+
+
+_mirror_splits()
