@@ -12,7 +12,7 @@ import numpy as np
 from .base import ActionParams, Clip, action
 from .idle import stance, standing_height
 from .keyposes import KeyPoses, build
-from .level import _breathe, _choose
+from .level import _breathe, _choose, hurry
 from .locomotion import jitter, tempo
 from . import postures as P
 
@@ -69,8 +69,5 @@ def fall_down(p: ActionParams, rng: np.random.Generator) -> Clip:
     kp = KeyPoses(**P.standing(p.body, feet, H))
     (_fall_front if v == "front" else _fall_back)(p, rng, kp, feet, H)
     wait = float(rng.uniform(0.1, 0.8)) / max(sp, 0.5)
-    fit = (p.duration - 0.2) / (kp.end + wait)
-    if fit < 1.0:
-        kp.keys = [dict(k, t=k["t"] * fit) for k in kp.keys]
-        wait *= fit
+    wait = hurry(kp, wait, p.duration, limit=0.85)   # gravity sets the pace of a fall
     return build(p, kp, "fall_down", t0=-wait, extra=_breathe(rng, 1.5), variant=v)

@@ -107,14 +107,19 @@ def _breathe(rng: np.random.Generator, amount: float = 1.0):
     return extra
 
 
+def hurry(kp: KeyPoses, wait: float, duration: float, limit: float = 0.65) -> float:
+    """Speed the keys up (at most to ``limit`` of their time: faster would not be humanly
+    possible) so that a short clip still reaches its posture; returns the scaled lead-in."""
+    fit = max(min((duration - 0.25) / (kp.end + wait), 1.0), limit)
+    kp.keys = [dict(k, t=k["t"] * fit) for k in kp.keys]
+    return wait * fit
+
+
 def going_down(p: ActionParams, rng: np.random.Generator, kind: str, label: str,
                variant: str) -> Clip:
     kp = descent(kind, p, rng)
     wait = float(rng.uniform(0.05, 0.4))
-    fit = (p.duration - 0.25) / (kp.end + wait)
-    if fit < 1.0:  # a short clip: hurry so the posture is reached
-        kp.keys = [dict(k, t=k["t"] * fit) for k in kp.keys]
-        wait *= fit
+    wait = hurry(kp, wait, p.duration)
     return build(p, kp, label, t0=-wait, extra=_breathe(rng), variant=variant)
 
 
@@ -122,10 +127,7 @@ def getting_up(p: ActionParams, rng: np.random.Generator, kind: str, label: str,
                variant: str) -> Clip:
     kp = descent(kind, replace(p, speed=p.speed * 1.1), rng).reversed()
     wait = float(rng.uniform(0.1, 0.5))
-    fit = (p.duration - 0.25) / (kp.end + wait)
-    if fit < 1.0:
-        kp.keys = [dict(k, t=k["t"] * fit) for k in kp.keys]
-        wait *= fit
+    wait = hurry(kp, wait, p.duration)
     return build(p, kp, label, t0=-wait, extra=_breathe(rng), variant=variant)
 
 

@@ -182,7 +182,7 @@ def march(p: ActionParams, rng: np.random.Generator) -> Clip:
     p = pick_variant(p, rng)
     _, size = tempo(p)
     style = gait_style(p, rng, 1.3, 2.0, 0.8, 1.8, duty=jitter(rng, 0.6, 0.02),
-                       lift=jitter(rng, 0.3 * size, 0.08), lift_peak=0.38,
+                       lift=jitter(rng, 0.38 * size, 0.08), lift_peak=0.5,
                        width=0.18 * p.body.scale, sway=0.02)
 
     def upright(ang: np.ndarray, plan: GaitPlan) -> None:
@@ -200,7 +200,7 @@ def limp(p: ActionParams, rng: np.random.Generator) -> Clip:
     bad = 0 if side == "left" else 1
     style = gait_style(p, rng, 0.8, 1.6, 0.4, 1.05, duty=jitter(rng, 0.62, 0.02),
                        lift=jitter(rng, 0.09, 0.1), sway=jitter(rng, 0.04, 0.1),
-                       limp=float(rng.uniform(0.22, 0.35)), limp_side=bad)
+                       limp=float(rng.uniform(0.18, 0.3)), limp_side=bad)
 
     def lift_of(s: int, k: int) -> float:
         return 0.35 if s == bad else 1.0     # the stiff leg barely clears the floor

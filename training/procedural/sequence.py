@@ -20,10 +20,15 @@ import numpy as np
 from engine.skeleton import bone_lengths, enforce_bone_lengths
 
 from .base import REGISTRY, ActionParams, Clip, contact_runs, sample_params
-from .continuity import STANDING, bridge, can_follow, end_posture, fit_variant, start_posture
+from .continuity import GAITS, STANDING, bridge, can_follow, end_posture, fit_variant, start_posture
 from .rig import J, Body, ground, lower_to_reach, rotate_y, smoothstep, two_bone_ik
 
 BLEND_S = 0.4          # seconds of overlap between two standing actions
+STRIDING = GAITS | {"skip", "stumble"}   # steady stepping that can hand over mid-stride
+# what a posture change needs to look unhurried (random_sequence gives at least this)
+MIN_SECONDS = {"lie_down": 3.4, "get_up": 3.2, "sit_down": 2.6, "stand_up": 2.4,
+               "fall_down": 2.4, "kneel": 2.2, "crouch": 1.8, "crawl": 2.5, "jump": 1.8,
+               "jump_forward": 2.0, "hop": 2.2, "turn_around": 2.0}
 POSTURE_BLEND_S = 0.8  # ... and between two different resting postures (lying -> all fours)
 
 
@@ -88,28 +93,45 @@ class _Joined:
 
 
 def _lock_feet_across_seams(pos: np.ndarray, contacts: np.ndarray, heading: np.ndarray, seams,
-                            body: Body, fps: float) -> np.ndarray:
-    """Keep every foot that is planted across a seam where its run began; (T, J, 3) -> same."""
+                            body: Body, fps: float) -> tuple[np.ndarray, np.ndarray]:
+    """Keep every foot that is planted across a seam where its run began.
+
+    pos: (T, J, 3); contacts: (T, 2). A lock is released early (the foot lifts) once the hip
+    has moved too far from it to keep it planted; the foot then eases back onto its own path
+    over a few frames, more when it has further to go. Returns (positions, contacts).
+    """
     T = len(pos)
+    contacts = contacts.copy()
     targets = {s: pos[:, J[f"{s}_foot"]].copy() for s in "lr"}
     touched = np.zeros((T, 2), bool)
+    reach = 0.92 * (body.thigh + body.shin)
     for k, s in enumerate("lr"):
+        foot = pos[:, J[f"{s}_foot"]]
+        hip = pos[:, J[f"{s}_hip"]]
         for a, b in contact_runs(contacts[:, k]):
             if not any(a <= hi and b >= lo for lo, hi in seams):
                 continue
             lock = targets[s][a].copy()
             lock[1] = 0.0
-            foot = pos[:, J[f"{s}_foot"]]
+            far = np.flatnonzero(np.linalg.norm(hip[a:b] - lock, axis=-1) > reach)
+            if len(far):            # the body has left this foot behind: lift it there
+                contacts[a + max(int(far[0]), 1):b, k] = False
+                b = a + max(int(far[0]), 1)
             targets[s][a:b] = lock
-            touched[max(0, a - 3):min(T, b + 3), k] = True
-            for i in range(1, 4):  # ease into and out of the lock
-                wgt = i / 4.0
-                if b - 1 + i < T and not contacts[b - 1 + i, k]:
-                    targets[s][b - 1 + i] = lock * (1 - wgt) + foot[b - 1 + i] * wgt
+            gap = float(np.linalg.norm(foot[min(b, T - 1)] - lock))
+            n = int(np.clip(np.ceil(gap / 0.08), 3, 10))
+            touched[max(0, a - 3):min(T, b + n), k] = True
+            for i in range(1, n + 1):  # ease out of the lock, lifting the foot if it travels
+                f = b - 1 + i
+                if f < T and not contacts[f, k]:
+                    w = smoothstep(np.array(i / (n + 1.0)))
+                    targets[s][f] = lock * (1 - w) + foot[f] * w
+                    targets[s][f, 1] += min(0.06, 0.3 * gap) * np.sin(np.pi * i / (n + 1))
+            for i in range(1, 4):  # ease into it before landing
                 if a - i >= 0 and not contacts[a - i, k]:
-                    targets[s][a - i] = lock * (1 - wgt) + foot[a - i] * wgt
+                    targets[s][a - i] = lock * (1 - i / 4.0) + foot[a - i] * (i / 4.0)
     if not touched.any():
-        return pos
+        return pos, contacts
     mask = {s: touched[:, k] & contacts[:, k] for k, s in enumerate("lr")}
     out = lower_to_reach(pos, targets, body, fps=fps, mask=mask)
     for k, s in enumerate("lr"):
@@ -122,7 +144,32 @@ def _lock_feet_across_seams(pos: np.ndarray, contacts: np.ndarray, heading: np.n
         pole = knee - (hip + foot) / 2 + 0.05 * fwd     # keep the knee bending the way it did
         mid, end = two_bone_ik(hip, targets[s][idx], body.thigh, body.shin, pole)
         out[idx, J[f"{s}_knee"]], out[idx, J[f"{s}_foot"]] = mid, end
-    return out
+    return out, contacts
+
+
+def _feet_local(clip: Clip, frames: slice) -> np.ndarray:
+    """Feet relative to the pelvis in the clip's facing frame: (n, 2, 3)."""
+    P = np.asarray(clip.positions[frames], dtype=np.float64)
+    feet = P[:, [J["l_foot"], J["r_foot"]]] - _horizontal(P[:, 0])[:, None]
+    return rotate_y(feet, -clip_heading(clip)[frames])
+
+
+def _phase_matched(prev: Clip, longer: Clip, frames: int, n: int) -> Clip:
+    """The ``frames``-long window of ``longer`` whose first n frames best continue the feet of
+    the last n frames of ``prev``."""
+    n = max(2, min(n, prev.num_frames - 1))
+    tail = _feet_local(prev, slice(prev.num_frames - n, None))
+    tail_c = prev.contacts[-n:]
+    best, best_cost = 0, np.inf
+    for o in range(0, longer.num_frames - frames + 1):
+        head = _feet_local(longer, slice(o, o + n))
+        cost = np.sum((head - tail) ** 2) + 0.05 * np.sum(longer.contacts[o:o + n] != tail_c)
+        if cost < best_cost:
+            best, best_cost = o, cost
+    s = slice(best, best + frames)
+    heading = None if longer.heading is None else longer.heading[s]
+    return Clip(longer.positions[s], longer.contacts[s], longer.actions[s],
+                replace(longer.params, duration=frames / longer.params.fps), heading)
 
 
 def make_sequence(names: list[str], rng: np.random.Generator,
@@ -158,7 +205,13 @@ def make_sequence(names: list[str], rng: np.random.Generator,
             continue
         nxt = todo[i + 1][0] if i + 1 < len(todo) else None
         p = fit_variant(posture, prev, name, replace(p, body=body, fps=fps, direction=0.0), nxt)
-        clip = REGISTRY[name](p, rng)
+        if clips and prev in STRIDING and name in STRIDING:
+            # gait into gait: make a little more and start where the feet match the previous
+            # stride (left foot forward continues left foot forward), so the blend is smooth
+            longer = REGISTRY[name](replace(p, duration=p.duration + 1.2), rng)
+            clip = _phase_matched(clips[-1], longer, p.frames, int(round(blend * fps)))
+        else:
+            clip = REGISTRY[name](p, rng)
         clips.append(clip)
         posture, prev = end_posture(name, clip.params), name
         i += 1
@@ -173,13 +226,13 @@ def join_clips(clips: list[Clip], *, fps: float = 25.0, blend: float = BLEND_S) 
         joined.append(b, int(round((blend if same else POSTURE_BLEND_S) * fps)))
     body = clips[0].params.body
     pos = enforce_bone_lengths(joined.pos, bone_lengths(clips[0].positions[:1])[0])
-    pos = _lock_feet_across_seams(pos.astype(np.float64), joined.contacts, joined.heading,
-                                  joined.seams, body, fps)
+    pos, contacts = _lock_feet_across_seams(pos.astype(np.float64), joined.contacts,
+                                            joined.heading, joined.seams, body, fps)
     pos = ground(pos, fps)
     ends = joined.starts[1:] + [len(pos)]
     segments = [(s, e, c.params) for s, e, c in zip(joined.starts, ends, clips)]
     first = clips[0].params
-    return Clip(pos.astype(np.float32), joined.contacts, joined.labels,
+    return Clip(pos.astype(np.float32), contacts, joined.labels,
                 replace(first, duration=len(pos) / fps), joined.heading.astype(np.float32),
                 segments)
 
@@ -216,8 +269,9 @@ def random_sequence(rng: np.random.Generator, n_actions: int, total_seconds: flo
     # end) in random shares, none too short
     share = rng.dirichlet(np.full(n, 4.0))
     budget = total_seconds + (n - 1) * POSTURE_BLEND_S + 0.3
-    dur = np.maximum(share * budget, min(2.0, budget / n))
-    dur *= budget / dur.sum()
+    least = np.array([MIN_SECONDS.get(a, 1.5) for a in names])
+    least *= min(1.0, budget / least.sum())
+    dur = least + share * max(budget - least.sum(), 0.0)
     base = sample_params(rng)
     keep_mood = rng.random() < 0.7
     params = []

@@ -30,7 +30,7 @@ def stumble(p: ActionParams, rng: np.random.Generator) -> Clip:
             return 1.45
         if state["phase"] in (1, 2):
             state["phase"] += 1
-            return 0.6
+            return 0.66
         return 1.08 if state["phase"] else 1.0
 
     def lag_of(side: int, t_on: float) -> float:
