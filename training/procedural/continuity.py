@@ -12,6 +12,7 @@ from .base import ActionParams
 STANDING = "standing"
 GAITS = frozenset({"walk", "jog", "run", "sprint", "walk_backward", "sidestep", "tiptoe",
                    "march", "limp"})
+TURNS = frozenset({"turn_left", "turn_right", "turn_around"})
 
 # what a variant of a posture-changing action leaves the body in
 _ENDS = {
@@ -55,23 +56,29 @@ def can_follow(posture: str, name: str) -> bool:
     return name == _LEAVE[posture][0] or name in _ALSO.get(posture, ())
 
 
-def fit_variant(posture: str, prev_name: str | None, name: str, p: ActionParams,
-                next_name: str | None) -> ActionParams:
+def moving(name: str | None, p: ActionParams | None) -> bool:
+    """Whether an action ends (or, for the next one, starts) in mid-stride."""
+    if name in GAITS:
+        return p is None or "stop" not in p.variant
+    return name in TURNS and (p is None or p.variant == "walking")
+
+
+def fit_variant(posture: str, prev_name: str | None, prev_p: ActionParams | None, name: str,
+                p: ActionParams, next_name: str | None) -> ActionParams:
     """Params for ``name`` that continue from ``posture`` and lead into ``next_name``: the
     matching stand_up/get_up variant, a face-down lie before a crawl, gait starts and stops
-    only where the neighbour is not a gait, turns on the spot between standing actions."""
+    only where the neighbour is not itself under way, turns taken walking between gaits."""
     if posture in _LEAVE and _LEAVE[posture][0] == name:
         return replace(p, variant=_LEAVE[posture][1])
     if name in ("lie_down", "fall_down") and not p.variant:
         return replace(p, variant="front" if next_name == "crawl" else "")
+    was_moving = moving(prev_name, prev_p)
     if name in GAITS and not p.variant:
-        words = [w for w, need in (("start", prev_name not in GAITS),
-                                   ("stop", next_name not in GAITS))
-                 if need]
+        words = [w for w, need in (("start", not was_moving),
+                                   ("stop", next_name not in GAITS | TURNS)) if need]
         return replace(p, variant="+".join(words) or "steady")
-    if name in ("turn_left", "turn_right", "turn_around") and not p.variant:
-        moving = prev_name in GAITS or next_name in GAITS
-        return replace(p, variant="walking" if moving else "in_place")
+    if name in TURNS and not p.variant:
+        return replace(p, variant="walking" if was_moving or next_name in GAITS else "in_place")
     return p
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .rig import Body, hermite, rotate_y, smoothstep
+from .rig import J, Body, hermite, rotate_y, smoothstep, zero_angles
 
 G = 9.81  # m/s^2
 
@@ -296,7 +296,6 @@ def gait_angles(plan: GaitPlan, arm_swing: float, elbow: float, lean: float,
     The pelvis twists with the legs and the chest counter-twists; the pelvis rolls so the swing
     side drops a little. lean: forward lean of the spine, radians.
     """
-    from .rig import J, zero_angles  # local: keeps the planner importable on its own
     T = len(plan.t)
     ang = zero_angles(T)
     n = np.clip((plan.ahead[:, 1] - plan.ahead[:, 0]) / max(1.2 * plan.stride, 0.25), -1.3, 1.3)

@@ -20,7 +20,8 @@ import numpy as np
 from engine.skeleton import bone_lengths, enforce_bone_lengths
 
 from .base import REGISTRY, ActionParams, Clip, contact_runs, sample_params
-from .continuity import GAITS, STANDING, bridge, can_follow, end_posture, fit_variant, start_posture
+from .continuity import (GAITS, STANDING, bridge, can_follow, end_posture, fit_variant, moving,
+                         start_posture)
 from .rig import J, Body, ground, lower_to_reach, rotate_y, smoothstep, two_bone_ik
 
 BLEND_S = 0.4          # seconds of overlap between two standing actions
@@ -204,8 +205,10 @@ def make_sequence(names: list[str], rng: np.random.Generator,
             todo.insert(i, (extra, replace(p, duration=3.0, variant="", side="")))
             continue
         nxt = todo[i + 1][0] if i + 1 < len(todo) else None
-        p = fit_variant(posture, prev, name, replace(p, body=body, fps=fps, direction=0.0), nxt)
-        if clips and prev in STRIDING and name in STRIDING:
+        prev_p = clips[-1].params if clips else None
+        p = fit_variant(posture, prev, prev_p, name,
+                        replace(p, body=body, fps=fps, direction=0.0), nxt)
+        if clips and prev in STRIDING and name in STRIDING and moving(prev, prev_p):
             # gait into gait: make a little more and start where the feet match the previous
             # stride (left foot forward continues left foot forward), so the blend is smooth
             longer = REGISTRY[name](replace(p, duration=p.duration + 1.2), rng)

@@ -68,6 +68,3 @@ def skip(p: ActionParams, rng: np.random.Generator) -> Clip:
     feet = {"l": plan.feet[:, 0], "r": plan.feet[:, 1]}
     return finish_targets(p, plan.root, plan.yaw, ang, feet, plan.contacts, "skip",
                           support=plan.support, knee_poles=gait_knee_poles(plan.yaw))
-
-
-
