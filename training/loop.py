@@ -256,7 +256,7 @@ def _train(cfg: TrainConfig, run_dir: Path, resume, d: Dist, emit) -> dict:
     if d.world > 1:
         net = torch.nn.parallel.DistributedDataParallel(
             model, device_ids=[d.device.index] if d.device.type == "cuda" else None,
-            broadcast_buffers=False)
+            forward_sync_buffers=False)  # the buffers (normalisation) never change
     schedule = CosineSchedule(mcfg.diffusion_steps)
     bf16 = use_bf16(cfg.precision, d.device)
 
@@ -356,11 +356,15 @@ def _train(cfg: TrainConfig, run_dir: Path, resume, d: Dist, emit) -> dict:
         save("stop" if stopped else "final")
     sums = _gather(_checksum(model), d)
     if stopped:
+        if d.world > 1:
+            dist.barrier()
         return emit("stopped", step=step, steps=cfg.steps)
     export = ""
     if d.main:  # the inference artefact: model.pt, or adapters.pt for LoRA
         export = run_dir / ("adapters.pt" if lora else "model.pt")
         save_checkpoint(export, _payload(model, table, step, lora, cfg, base_fp))
+    if d.world > 1:
+        dist.barrier()  # tear the process group down together (gloo aborts on a lone peer)
     return emit("done", step=step, steps=cfg.steps, model_path=str(export),
                 rank_checksums=sums, wall_s=time.perf_counter() - t_start)
 
