@@ -42,6 +42,7 @@ def test_a_run_writes_events_config_and_checkpoints(tiny_data, tmp_path):
     assert (tmp_path / "checkpoints" / "latest").read_text().strip() == "step_0000020.pt"
     run = json.loads((tmp_path / "run.json").read_text())
     assert run["config"]["model"] == "tiny" and run["config"]["steps"] == 20
+    assert run["model_config"]["width"] == 64 and run["encoder"]["dim"] == 384
     assert TrainConfig.from_dict(run["config"]) == tiny_cfg(tiny_data)
 
 

@@ -178,9 +178,6 @@ def train(cfg: TrainConfig, run_dir: str | Path, resume: str | None = "auto",
 
 
 def _train(cfg: TrainConfig, run_dir: Path, resume, d: Dist, emit) -> dict:
-    if d.main:
-        write_text_atomic(run_dir / "run.json", json.dumps(
-            {"config": cfg.to_dict(), "world_size": d.world}, indent=2) + "\n")
     manager = CheckpointManager(run_dir, cfg.keep_checkpoints)
     resume_path = manager.latest() if resume == "auto" else (
         None if resume in (None, "", "never") else Path(resume))
@@ -222,6 +219,10 @@ def _train(cfg: TrainConfig, run_dir: Path, resume, d: Dist, emit) -> dict:
     stats = FeatureStats(model.feature_mean.numpy(), model.feature_std.numpy(),
                          model.motion_scale.numpy())
     mcfg = model.cfg
+    if d.main:
+        write_text_atomic(run_dir / "run.json", json.dumps(
+            {"config": cfg.to_dict(), "model_config": mcfg.to_dict(), "world_size": d.world,
+             "encoder": {"name": table.encoder, "dim": table.dim}}, indent=2) + "\n")
     if cfg.crop_frames > mcfg.max_frames and d.main:
         emit("warning", message=f"crop_frames {cfg.crop_frames} exceeds the model's window "
                                 f"{mcfg.max_frames}; crops are limited to it")
