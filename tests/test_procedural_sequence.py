@@ -91,9 +91,12 @@ def test_postures_continue_and_impossible_orders_are_bridged():
 
 def test_gaits_start_and_stop_only_next_to_standing_actions():
     rng = np.random.default_rng(5)
-    clip = make_sequence(["idle", "walk", "run", "wave" if "wave" in REGISTRY else "idle"], rng)
+    clip = make_sequence(["idle", "walk", "jog", "wave" if "wave" in REGISTRY else "idle"], rng)
     variants = [p.variant for _, _, p in clip.segments]
-    assert variants[1] == "start" and variants[2] == "stop"
+    assert variants[1] == "start" and variants[2] == "stop"      # walk hands over to jog
+    assert problems(clip) == []
+    clip = make_sequence(["sprint", "walk"], rng, [ActionParams(duration=4.0)] * 2)
+    assert [p.variant for _, _, p in clip.segments] == ["start+stop", "start+stop"]
     assert problems(clip) == []
 
 

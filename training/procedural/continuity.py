@@ -56,29 +56,46 @@ def can_follow(posture: str, name: str) -> bool:
     return name == _LEAVE[posture][0] or name in _ALSO.get(posture, ())
 
 
+# typical pelvis speeds (m/s): a blend can hand one gait over to another mid-stride only when
+# they are not too far apart; a sprint turns into a walk by slowing to a stop first
+PACE = {"walk": 1.35, "jog": 2.6, "run": 4.0, "sprint": 6.5, "walk_backward": 0.8,
+        "sidestep": 0.5, "tiptoe": 0.5, "march": 1.3, "limp": 0.8, "stumble": 1.25,
+        "turn_left": 1.1, "turn_right": 1.1, "turn_around": 1.1}
+MAX_HANDOVER = 2.5
+
+
 def moving(name: str | None, p: ActionParams | None) -> bool:
     """Whether an action ends (or, for the next one, starts) in mid-stride."""
-    if name in GAITS:
+    if name in GAITS or name == "stumble":
         return p is None or "stop" not in p.variant
     return name in TURNS and (p is None or p.variant == "walking")
+
+
+def hand_over(a: str | None, b: str | None) -> bool:
+    """Whether gait a can blend into gait b without stopping."""
+    return a in PACE and b in PACE and abs(PACE[a] - PACE[b]) <= MAX_HANDOVER
 
 
 def fit_variant(posture: str, prev_name: str | None, prev_p: ActionParams | None, name: str,
                 p: ActionParams, next_name: str | None) -> ActionParams:
     """Params for ``name`` that continue from ``posture`` and lead into ``next_name``: the
     matching stand_up/get_up variant, a face-down lie before a crawl, gait starts and stops
-    only where the neighbour is not itself under way, turns taken walking between gaits."""
+    only where the neighbour is not itself under way at a similar pace, turns taken walking
+    between gaits."""
     if posture in _LEAVE and _LEAVE[posture][0] == name:
         return replace(p, variant=_LEAVE[posture][1])
     if name in ("lie_down", "fall_down") and not p.variant:
         return replace(p, variant="front" if next_name == "crawl" else "")
-    was_moving = moving(prev_name, prev_p)
-    if name in GAITS and not p.variant:
+    was_moving = moving(prev_name, prev_p) and hand_over(prev_name, name)
+    if (name in GAITS or name == "stumble") and not p.variant:
         words = [w for w, need in (("start", not was_moving),
-                                   ("stop", next_name not in GAITS | TURNS)) if need]
+                                   ("stop", not hand_over(name, next_name))) if need]
+        if len(words) == 2 and p.duration < 2.6:   # no time for both: arrive at rest
+            words = ["stop"]
         return replace(p, variant="+".join(words) or "steady")
     if name in TURNS and not p.variant:
-        return replace(p, variant="walking" if was_moving or next_name in GAITS else "in_place")
+        walking = was_moving or (next_name in GAITS and hand_over(name, next_name))
+        return replace(p, variant="walking" if walking else "in_place")
     return p
 
 

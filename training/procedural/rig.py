@@ -18,28 +18,58 @@ from engine.skeleton import JOINT_INDEX, NUM_JOINTS, PARENTS, REST_OFFSETS, forw
 J = JOINT_INDEX
 
 
+def _matrices(shape: tuple[int, ...]) -> np.ndarray:
+    return np.zeros(shape + (3, 3))
+
+
 def rot_x(a: np.ndarray) -> np.ndarray:
+    """(...,) angles -> (..., 3, 3) rotations about X."""
+    a = np.asarray(a, dtype=np.float64)
     c, s = np.cos(a), np.sin(a)
-    o, z = np.ones_like(a), np.zeros_like(a)
-    return np.stack([np.stack([o, z, z], -1), np.stack([z, c, -s], -1), np.stack([z, s, c], -1)], -2)
+    m = _matrices(a.shape)
+    m[..., 0, 0] = 1.0
+    m[..., 1, 1], m[..., 1, 2], m[..., 2, 1], m[..., 2, 2] = c, -s, s, c
+    return m
 
 
 def rot_y(a: np.ndarray) -> np.ndarray:
+    """(...,) angles -> (..., 3, 3) rotations about Y."""
+    a = np.asarray(a, dtype=np.float64)
     c, s = np.cos(a), np.sin(a)
-    o, z = np.ones_like(a), np.zeros_like(a)
-    return np.stack([np.stack([c, z, s], -1), np.stack([z, o, z], -1), np.stack([-s, z, c], -1)], -2)
+    m = _matrices(a.shape)
+    m[..., 1, 1] = 1.0
+    m[..., 0, 0], m[..., 0, 2], m[..., 2, 0], m[..., 2, 2] = c, s, -s, c
+    return m
 
 
 def rot_z(a: np.ndarray) -> np.ndarray:
+    """(...,) angles -> (..., 3, 3) rotations about Z."""
+    a = np.asarray(a, dtype=np.float64)
     c, s = np.cos(a), np.sin(a)
-    o, z = np.ones_like(a), np.zeros_like(a)
-    return np.stack([np.stack([c, -s, z], -1), np.stack([s, c, z], -1), np.stack([z, z, o], -1)], -2)
+    m = _matrices(a.shape)
+    m[..., 2, 2] = 1.0
+    m[..., 0, 0], m[..., 0, 1], m[..., 1, 0], m[..., 1, 1] = c, -s, s, c
+    return m
 
 
 def euler(angles: np.ndarray) -> np.ndarray:
-    """(..., 3) Euler (x, y, z) radians -> (..., 3, 3) rotation Ry @ Rx @ Rz."""
+    """(..., 3) Euler (x, y, z) radians -> (..., 3, 3) rotation Ry @ Rx @ Rz (written out:
+    this runs for every joint of every frame of every sample)."""
     a = np.asarray(angles, dtype=np.float64)
-    return rot_y(a[..., 1]) @ rot_x(a[..., 0]) @ rot_z(a[..., 2])
+    cx, sx = np.cos(a[..., 0]), np.sin(a[..., 0])
+    cy, sy = np.cos(a[..., 1]), np.sin(a[..., 1])
+    cz, sz = np.cos(a[..., 2]), np.sin(a[..., 2])
+    m = _matrices(a.shape[:-1])
+    m[..., 0, 0] = cy * cz + sy * sx * sz
+    m[..., 0, 1] = -cy * sz + sy * sx * cz
+    m[..., 0, 2] = sy * cx
+    m[..., 1, 0] = cx * sz
+    m[..., 1, 1] = cx * cz
+    m[..., 1, 2] = -sx
+    m[..., 2, 0] = -sy * cz + cy * sx * sz
+    m[..., 2, 1] = sy * sz + cy * sx * cz
+    m[..., 2, 2] = cy * cx
+    return m
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from engine.skeleton import bone_lengths, enforce_bone_lengths
+from engine.skeleton import BONES, bone_lengths, enforce_bone_lengths
 
 from .base import REGISTRY, ActionParams, Clip, contact_runs, sample_params
 from .continuity import (GAITS, STANDING, bridge, can_follow, end_posture, fit_variant, moving,
@@ -29,8 +29,11 @@ STRIDING = GAITS | {"skip", "stumble"}   # steady stepping that can hand over mi
 # what a posture change needs to look unhurried (random_sequence gives at least this)
 MIN_SECONDS = {"lie_down": 3.4, "get_up": 3.2, "sit_down": 2.6, "stand_up": 2.4,
                "fall_down": 2.4, "kneel": 2.2, "crouch": 1.8, "crawl": 2.5, "jump": 1.8,
-               "jump_forward": 2.0, "hop": 2.2, "turn_around": 2.0}
+               "jump_forward": 2.0, "hop": 2.2, "turn_around": 2.0, "stumble": 2.6,
+               **{g: 2.4 for g in GAITS}}
 POSTURE_BLEND_S = 0.8  # ... and between two different resting postures (lying -> all fours)
+MAX_TURN_RATE = 5.0    # rad/s: the most a blend may add to the turning speed of a bone
+MAX_ACCEL = 5.0        # m/s^2: how fast a blend may change the body's speed
 
 
 def clip_heading(clip: Clip) -> np.ndarray:
@@ -51,6 +54,75 @@ def _wrap(a: np.ndarray) -> np.ndarray:
     return (a + np.pi) % (2 * np.pi) - np.pi
 
 
+_CHILD = np.array([j for j, _ in BONES])
+_PARENT = np.array([p for _, p in BONES])
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.stack([a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1],
+                     a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
+                     a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]], -1)
+
+
+def slerp_dirs(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Turn unit directions a toward b (both (..., 3)) by the fraction w (broadcast to (...,))
+    of the angle between them, at an even angular pace; opposite directions turn through the
+    front (+z)."""
+    angle = np.arccos(np.clip(np.sum(a * b, axis=-1), -1.0, 1.0))
+    axis = _cross(a, b)
+    weak = np.linalg.norm(axis, axis=-1) < 1e-6
+    if weak.any():   # parallel or opposite: any axis across a will do; prefer one via the front
+        alt = _cross(a, np.broadcast_to([0.0, 0.0, 1.0], a.shape))
+        alt2 = _cross(a, np.broadcast_to([1.0, 0.0, 0.0], a.shape))
+        alt = np.where(np.linalg.norm(alt, axis=-1, keepdims=True) < 1e-6, alt2, alt)
+        axis = np.where(weak[..., None], alt, axis)
+    axis = _unit(axis)
+    t = (w * angle)[..., None]
+    # Rodrigues: rotate a about an axis perpendicular to it
+    return a * np.cos(t) + _cross(axis, a) * np.sin(t)
+
+
+def blend_poses(a: np.ndarray, b: np.ndarray, w: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Cross-fade two pose sequences bone by bone: each bone turns from its direction in ``a``
+    to its direction in ``b`` (slerp), then the skeleton is rebuilt from the root with its own
+    bone lengths.
+
+    a, b: (n, J, 3) poses in a shared frame; w: (n,) weight of b; lengths: (J,) bone lengths.
+    Blending joint *positions* instead would shrink a limb that swings from up to down through
+    its own shoulder and flip it over in a frame; turning keeps the pace even.
+    """
+    da = _unit(a[:, _CHILD] - a[:, _PARENT])
+    db = _unit(b[:, _CHILD] - b[:, _PARENT])
+    d = slerp_dirs(da, db, w[:, None]) * lengths[_CHILD][None, :, None]
+    out = np.empty_like(a)
+    out[:, 0] = (1 - w[:, None]) * a[:, 0] + w[:, None] * b[:, 0]
+    for i, (j, par) in enumerate(BONES):   # parents come before children
+        out[:, j] = out[:, par] + d[:, i]
+    return out
+
+
+def _speed(clip: Clip, i: int, k: int = 5) -> float:
+    """Horizontal pelvis speed (m/s) over the k frames at frame i's end of the clip."""
+    P = clip.positions[:, 0, [0, 2]].astype(np.float64)
+    lo, hi = (max(0, i - k), i) if i > 0 else (0, min(k, len(P) - 1))
+    return float(np.linalg.norm(P[hi] - P[lo]) * clip.params.fps / max(hi - lo, 1))
+
+
+def _local_pose(clip: Clip, i: int) -> np.ndarray:
+    """Frame i of a clip relative to its pelvis and facing: (J, 3)."""
+    return rotate_y(clip.positions[i] - _horizontal(clip.positions[i, 0]), -clip_heading(clip)[i])
+
+
+def turn_needed(a: np.ndarray, b: np.ndarray) -> float:
+    """Largest angle (radians) any bone turns between pose a and pose b, both (J, 3)."""
+    da, db = _unit(a[_CHILD] - a[_PARENT]), _unit(b[_CHILD] - b[_PARENT])
+    return float(np.arccos(np.clip(np.sum(da * db, axis=-1), -1.0, 1.0)).max())
+
+
 class _Joined:
     """The sequence built so far, in float64."""
 
@@ -61,8 +133,12 @@ class _Joined:
         self.heading = clip_heading(clip)
         self.seams: list[tuple[int, int]] = []
         self.starts = [0]
+        self.lengths = bone_lengths(self.pos[:1])[0].astype(np.float64)
 
-    def append(self, clip: Clip, n: int) -> None:
+    def append(self, clip: Clip, n: int, agree: bool = False) -> None:
+        """Blend ``clip`` in over n frames. agree: a foot counts as planted in the overlap only
+        where both clips plant it (for posture changes, where the resting feet of one clip
+        mean nothing to the other)."""
         B = np.asarray(clip.positions, dtype=np.float64)
         hb = clip_heading(clip)
         Ta = len(self.pos)
@@ -81,12 +157,14 @@ class _Joined:
                                                                   axis=0)])
         la = rotate_y(self.pos[a0:] - ra[:, None], -ha)
         lb = rotate_y(B[:n] - rb[:, None], -hb_n)
-        mixed = rotate_y((1 - w[:, None, None]) * la + w[:, None, None] * lb, head) + root[:, None]
+        mixed = rotate_y(blend_poses(la, lb, w, self.lengths), head) + root[:, None]
         turn = head[-1] - hb_n[-1]
         rest = rotate_y(B[n:] - rb[-1], turn) + root[-1]
         half = n // 2
         self.pos = np.concatenate([self.pos[:a0], mixed, rest])
         self.contacts = np.concatenate([self.contacts[:a0 + half], clip.contacts[half:]])
+        if agree:
+            self.contacts[a0:Ta] &= clip.contacts[:n]
         self.labels = self.labels[:a0 + half] + list(clip.actions[half:])
         self.heading = np.concatenate([self.heading[:a0], head, hb[n:] + turn])
         self.seams.append((a0, Ta))
@@ -113,14 +191,23 @@ def _lock_feet_across_seams(pos: np.ndarray, contacts: np.ndarray, heading: np.n
             if not any(a <= hi and b >= lo for lo, hi in seams):
                 continue
             lock = targets[s][a].copy()
-            lock[1] = 0.0
-            far = np.flatnonzero(np.linalg.norm(hip[a:b] - lock, axis=-1) > reach)
-            if len(far):            # the body has left this foot behind: lift it there
-                contacts[a + max(int(far[0]), 1):b, k] = False
-                b = a + max(int(far[0]), 1)
+            # flat on the floor, unless the foot rests higher all through the run (lying)
+            lock[1] = float(foot[a:b, 1].min()) if foot[a:b, 1].min() > 0.03 else 0.0
+            # hold the lock through the run, unless the next action wants that foot somewhere
+            # else (then step it there once the blend is over) or the body walks away from it
+            over = max(hi for lo, hi in seams if a <= hi and b >= lo)
+            if b > over and np.linalg.norm(foot[b - 1] - lock) > 0.12:
+                end = over
+            else:
+                end = b
+            far = np.flatnonzero(np.linalg.norm(hip[a:end] - lock, axis=-1) > reach)
+            if len(far):
+                end = a + max(int(far[0]), 1)
+            contacts[end:b, k] = False
+            b = end
             targets[s][a:b] = lock
             gap = float(np.linalg.norm(foot[min(b, T - 1)] - lock))
-            n = int(np.clip(np.ceil(gap / 0.08), 3, 10))
+            n = int(np.clip(np.ceil(gap / 0.06), 3, 12))
             touched[max(0, a - 3):min(T, b + n), k] = True
             for i in range(1, n + 1):  # ease out of the lock, lifting the foot if it travels
                 f = b - 1 + i
@@ -208,7 +295,8 @@ def make_sequence(names: list[str], rng: np.random.Generator,
         prev_p = clips[-1].params if clips else None
         p = fit_variant(posture, prev, prev_p, name,
                         replace(p, body=body, fps=fps, direction=0.0), nxt)
-        if clips and prev in STRIDING and name in STRIDING and moving(prev, prev_p):
+        if clips and prev in STRIDING and name in STRIDING and moving(prev, prev_p) \
+                and "start" not in p.variant:
             # gait into gait: make a little more and start where the feet match the previous
             # stride (left foot forward continues left foot forward), so the blend is smooth
             longer = REGISTRY[name](replace(p, duration=p.duration + 1.2), rng)
@@ -226,7 +314,18 @@ def join_clips(clips: list[Clip], *, fps: float = 25.0, blend: float = BLEND_S) 
     joined = _Joined(clips[0])
     for a, b in zip(clips[:-1], clips[1:]):
         same = end_posture(a.actions[-1], a.params) == start_posture(b.actions[0], b.params)
-        joined.append(b, int(round((blend if same else POSTURE_BLEND_S) * fps)))
+        seconds = blend if same else POSTURE_BLEND_S
+        # a limb that must turn far (arms overhead -> by the sides) gets the time to do so; the
+        # blend runs from where the overlap starts in one clip to where it ends in the other
+        n = int(round(seconds * fps))
+        turn = max(turn_needed(_local_pose(a, a.num_frames - 1), _local_pose(b, 0)),
+                   turn_needed(_local_pose(a, max(0, a.num_frames - n)),
+                               _local_pose(b, min(b.num_frames - 1, n - 1))))
+        # the blend adds up to 1.5 * turn / duration of angular speed at its middle, and it
+        # must give the body time to change speed (sprint -> walk) at a human deceleration
+        dv = abs(_speed(a, a.num_frames - 1) - _speed(b, 0))
+        seconds = min(max(seconds, 1.5 * turn / MAX_TURN_RATE, dv / MAX_ACCEL), 1.2)
+        joined.append(b, int(round(seconds * fps)), agree=not same)
     body = clips[0].params.body
     pos = enforce_bone_lengths(joined.pos, bone_lengths(clips[0].positions[:1])[0])
     pos, contacts = _lock_feet_across_seams(pos.astype(np.float64), joined.contacts,

@@ -20,7 +20,8 @@ def stumble(p: ActionParams, rng: np.random.Generator) -> Clip:
     _, size = tempo(p)
     style = gait_style(p, rng, 1.25, 1.85, 0.8, 1.5, duty=0.6, lift=0.1 * size, height=0.97)
     step = 1.0 / style.cadence
-    t_trip = float(rng.uniform(0.3, 0.5)) * p.duration
+    # trip early enough that the recovery (~1.4 s) is over before the clip ends
+    t_trip = max(min(float(rng.uniform(0.3, 0.5)) * p.duration, p.duration - 1.4), 0.3)
     state = {"phase": 0, "lagged": False}
 
     def step_scale(k: int, t_land: float) -> float:
