@@ -21,7 +21,8 @@ def test_two_processes_train_in_lockstep_and_resume(tiny_data, tmp_path):
     out = subprocess.run(cmd + ["--set", "steps=8"], capture_output=True, text=True, timeout=240)
     assert out.returncode == 0, out.stderr[-3000:]
     events = read_events(run)
-    assert events[0]["event"] == "start" and events[0]["world_size"] == 2
+    start = next(e for e in events if e["event"] == "start")
+    assert start["world_size"] == 2
     done = events[-1]
     assert done["event"] == "done" and done["step"] == 8
     a, b = done["rank_checksums"]

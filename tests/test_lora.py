@@ -52,7 +52,7 @@ def test_adapters_start_as_a_no_op_and_only_they_train():
 def test_lora_finetune_changes_only_adapters_and_merges_exactly(tiny_data, base, tmp_path):
     cfg = cfg_for(tiny_data, init_from=base, lora={"rank": 4, "alpha": 8}, steps=12, lr=1e-2)
     done = train(cfg, tmp_path / "lora", resume="never", stdout=False)
-    start = read_events(tmp_path / "lora")[0]
+    start = next(e for e in read_events(tmp_path / "lora") if e["event"] == "start")
     assert start["lora"] and start["trainable_params"] < start["params"] // 5
     adapters = torch.load(done["model_path"], weights_only=True)
     assert adapters["kind"] == "lora"

@@ -74,7 +74,8 @@ def test_kill_9_mid_run_then_resume_finishes(tiny_data, tmp_path):
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     events = [json.loads(x) for x in out.stdout.splitlines()]
-    assert events[0]["event"] == "start" and events[0]["step"] >= 20
+    start = next(e for e in events if e["event"] == "start")
+    assert start["step"] >= 20 and start["resumed_from"]
     assert events[-1]["event"] == "done" and events[-1]["step"] == 150
     assert (run / "model.pt").exists()
     assert not [p for p in (run / "checkpoints").iterdir() if p.name.startswith(".")]

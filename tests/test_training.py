@@ -24,7 +24,8 @@ def test_a_run_writes_events_config_and_checkpoints(tiny_data, tmp_path):
     done = train(tiny_cfg(tiny_data), tmp_path, resume="never", stdout=False)
     events = read_events(tmp_path)
     kinds = [e["event"] for e in events]
-    assert kinds[0] == "start" and kinds[-1] == "done" and done["step"] == 20
+    assert kinds[:3] == ["prepare", "prepare", "start"] and events[0]["texts"] == 5
+    assert kinds[-1] == "done" and done["step"] == 20
     steps = [e for e in events if e["event"] == "step"]
     assert [e["step"] for e in steps] == [5, 10, 15, 20]
     for e in steps:

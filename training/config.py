@@ -43,7 +43,7 @@ class TrainConfig:
     """Sentence-transformers model name or path; captions are embedded once and cached."""
     crop_frames: int = 128
     """Longest random crop in frames; also the window the sampler uses for longer clips."""
-    min_crop_frames: int = 48
+    min_crop_frames: int = 24
     """Shortest crop; each batch draws its length in [min_crop_frames, crop_frames]."""
     batch_size: int = 32
     """Crops per optimiser step and process."""

@@ -1,6 +1,7 @@
 """Progress events of a training run: one JSON object a line, on stdout and in events.jsonl.
 
-Every event has ``event`` (start, step, eval, checkpoint, done, stopped, error) and ``time``
+Every event has ``event`` (prepare, start, step, eval, checkpoint, warning, done, stopped,
+error) and ``time``
 (seconds since the epoch); the rest depends on the kind. Readers (the GUI's training tab) follow
 the file or the process's stdout line by line.
 """

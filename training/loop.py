@@ -33,7 +33,8 @@ from training.data.shards import read_split
 
 from .checkpointing import CheckpointManager, capture_rng, restore_rng
 from .config import TrainConfig
-from .dataset import CropDataset, batch_to, compute_features, ensure_text_cache, sample_texts
+from .dataset import (CropDataset, batch_to, compute_features, ensure_text_cache, sample_texts,
+                      text_cache_path)
 from .events import EventLog
 from .finetune import load_base, lora_header, setup_lora
 
@@ -189,7 +190,10 @@ def _train(cfg: TrainConfig, run_dir: Path, resume, d: Dist, emit) -> dict:
     val_samples = read_split(val_dir) if val_dir is not None and val_dir.is_dir() else []
     texts = sample_texts(train_samples + val_samples)
     if d.main:
+        emit("prepare", stage="texts", texts=len(texts), samples=len(train_samples),
+             cache=str(text_cache_path(data_dir, cfg.text_encoder)))
         table = ensure_text_cache(data_dir, texts, cfg.text_encoder)
+        emit("prepare", stage="features", frames=int(sum(s.num_frames for s in train_samples)))
     if d.world > 1:
         dist.barrier()
     if not d.main:

@@ -68,7 +68,7 @@ def has_lora(model: nn.Module) -> bool:
 
 def lora_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
     """Only the adapter tensors (``...lora_a`` / ``...lora_b``)."""
-    return {k: v.detach().clone() for k, v in model.state_dict().items()
+    return {k: v.detach().cpu().clone() for k, v in model.state_dict().items()
             if k.endswith((".lora_a", ".lora_b"))}
 
 
