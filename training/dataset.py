@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import torch
@@ -61,21 +62,33 @@ class TextTable:
             return TextTable(json.loads(str(z["texts"])), z["embeddings"], str(z["encoder"]))
 
 
-def ensure_text_cache(data_dir: str | Path, texts: list[str], encoder: str) -> TextTable:
-    """Load the dataset's text cache, embedding (and saving) any texts it lacks."""
+def ensure_text_cache(data_dir: str | Path, texts: list[str], encoder: str,
+                      progress: Callable[[int, int], None] | None = None,
+                      chunk: int = 4096) -> TextTable:
+    """Load the dataset's text cache, embedding any texts it lacks.
+
+    New texts are embedded ``chunk`` at a time and the cache is saved after each chunk, so an
+    interrupted run keeps what it embedded; ``progress(done, total)`` reports the count.
+    """
     path = text_cache_path(data_dir, encoder)
     table = TextTable.load(path) if path.exists() else None
     missing = [t for t in texts if table is None or t not in table.index]
     if not missing:
         return table
-    from engine.text import get_encoder
+    from engine.text import TextEncoder
 
-    emb = get_encoder(encoder).encode(missing)
-    if table is not None:
-        table = TextTable(table.texts + missing, np.concatenate([table.embeddings, emb]), encoder)
-    else:
-        table = TextTable(missing, emb, encoder)
-    table.save(path)
+    enc = TextEncoder(encoder, cache_size=0)      # no per-string cache for one-off texts
+    for start in range(0, len(missing), chunk):
+        part = missing[start:start + chunk]
+        emb = enc.encode(part)
+        if table is not None:
+            table = TextTable(table.texts + part, np.concatenate([table.embeddings, emb]),
+                              encoder)
+        else:
+            table = TextTable(part, emb, encoder)
+        table.save(path)
+        if progress is not None:
+            progress(start + len(part), len(missing))
     return table
 
 

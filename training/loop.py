@@ -192,7 +192,9 @@ def _train(cfg: TrainConfig, run_dir: Path, resume, d: Dist, emit) -> dict:
     if d.main:
         emit("prepare", stage="texts", texts=len(texts), samples=len(train_samples),
              cache=str(text_cache_path(data_dir, cfg.text_encoder)))
-        table = ensure_text_cache(data_dir, texts, cfg.text_encoder)
+        table = ensure_text_cache(
+            data_dir, texts, cfg.text_encoder,
+            lambda done, total: emit("prepare", stage="texts", embedded=done, missing=total))
         emit("prepare", stage="features", frames=int(sum(s.num_frames for s in train_samples)))
     if d.world > 1:
         dist.barrier()
@@ -236,6 +238,7 @@ def _train(cfg: TrainConfig, run_dir: Path, resume, d: Dist, emit) -> dict:
                            mcfg.frames_per_token)
     val_ds = (CropDataset(val_samples, compute_features(val_samples), stats, table,
                           model.null_action, mcfg.frames_per_token) if val_samples else None)
+    del train_samples, val_samples, train_feats   # the crop datasets hold what training needs
 
     model.to(d.device)
     optimizer = torch.optim.AdamW(_param_groups(model, cfg.weight_decay), lr=cfg.lr,
