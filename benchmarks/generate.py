@@ -1,0 +1,61 @@
+"""Prompt -> Motion latency of the shipped small model on this CPU (DESIGN.md §5 target:
+median <= 0.5 s for a 10-second clip, model loaded).
+
+  python benchmarks/generate.py [--model small] [--seconds 10] [--threads 2] [--steps 8]
+
+Times the whole Generator.generate call (planner, text encoding, sampling, physics) for 24
+different prompts after one warm-up, and prints a table with the median and p90.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+PROMPTS = [
+    "a man walks forward", "a woman runs fast", "someone jumps three times",
+    "a person waves with the left hand", "he sits down, then stands up", "she dances salsa",
+    "a boy skips happily", "the figure walks backwards slowly", "a man punches and kicks",
+    "someone does a cartwheel", "a woman bows politely", "he jogs, then sprints",
+    "a person turns left and walks", "she claps her hands and cheers", "a man limps along",
+    "someone falls down and gets up", "a dancer spins around", "he picks up a box and throws it",
+    "a girl hops on one leg", "the figure crawls on all fours", "a man shrugs and shakes his head",
+    "a woman marches like a soldier", "someone tiptoes quietly, then looks around",
+    "a man walks forward, then jumps and waves",
+]
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--model", default="small")
+    p.add_argument("--seconds", type=float, default=10.0)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--steps", type=int, default=8)
+    args = p.parse_args()
+    import torch
+
+    from engine.generate import Generator
+
+    torch.set_num_threads(args.threads)
+    t0 = time.perf_counter()
+    gen = Generator(args.model, steps=args.steps).load()
+    gen.generate("a man walks", args.seconds, 0)  # warm-up: encoder, prototypes, allocator
+    load_s = time.perf_counter() - t0
+    rows = []
+    for i, prompt in enumerate(PROMPTS):
+        t = time.perf_counter()
+        r = gen.generate(prompt, args.seconds, seed=i)
+        rows.append((prompt, time.perf_counter() - t, r.timings["sample"], r.motion.num_frames))
+    total = [r[1] for r in rows]
+    print(f"model {args.model}, {args.steps} steps, {args.threads} threads, {args.seconds:g} s clips; "
+          f"load + warm-up {load_s:.1f} s")
+    print(f"{'prompt':<48} {'total ms':>9} {'sample ms':>10} {'frames':>7}")
+    for prompt, tot, smp, n in rows:
+        print(f"{prompt[:48]:<48} {tot * 1000:9.0f} {smp * 1000:10.0f} {n:7d}")
+    q = statistics.quantiles(total, n=10)
+    print(f"median {statistics.median(total) * 1000:.0f} ms, p90 {q[-1] * 1000:.0f} ms, "
+          f"max {max(total) * 1000:.0f} ms over {len(total)} prompts (target median <= 500 ms)")
+
+
+if __name__ == "__main__":
+    main()
