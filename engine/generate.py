@@ -100,7 +100,8 @@ class Generator:
 
     def plan(self, prompt: str, seconds: float | None = None) -> Plan:
         self.load()
-        return plan_prompt(prompt, seconds, nearest=self.nearest())
+        # the embedding matcher costs ~500 encodings to build: only for clauses no rule knows
+        return plan_prompt(prompt, seconds, nearest=lambda clause: self.nearest()(clause))
 
     def generate(self, prompt: str, seconds: float | None = None, seed: int = 0,
                  physics: PhysicsConfig = PhysicsConfig(), steps: int | None = None,
