@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.skeleton import JOINT_INDEX, NUM_JOINTS, PARENTS, REST_OFFSETS, forward_kinematics
+from engine.ik import two_bone_ik  # noqa: F401  (the procedural modules use it from here)
 
 J = JOINT_INDEX
 
@@ -150,28 +151,6 @@ def pose(body: Body, root: np.ndarray, yaw: np.ndarray, angles: np.ndarray,
 
 def zero_angles(T: int) -> np.ndarray:
     return np.zeros((T, NUM_JOINTS, 3), dtype=np.float64)
-
-
-def two_bone_ik(root: np.ndarray, target: np.ndarray, l1: float, l2: float,
-                pole: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Place a two-bone chain from ``root`` toward ``target`` with lengths l1, l2.
-
-    root, target, pole: (T, 3); pole is a direction the middle joint bends toward.
-    Returns (middle, end) positions (T, 3); end == target where it is reachable, else the chain
-    is straight toward it. Bone lengths are exact.
-    """
-    d = target - root
-    dist = np.linalg.norm(d, axis=-1, keepdims=True)
-    reach = np.clip(dist, abs(l1 - l2) + 1e-6, l1 + l2 - 1e-6)
-    u = d / np.maximum(dist, 1e-9)
-    # distance along u from root to the middle joint's projection, and the perpendicular offset
-    a = (l1 * l1 - l2 * l2 + reach * reach) / (2 * reach)
-    h = np.sqrt(np.maximum(l1 * l1 - a * a, 0.0))
-    p = pole - np.sum(pole * u, axis=-1, keepdims=True) * u
-    p = p / np.maximum(np.linalg.norm(p, axis=-1, keepdims=True), 1e-9)
-    middle = root + u * a + p * h
-    end = root + u * reach
-    return middle, end
 
 
 def solve_legs(positions: np.ndarray, feet: dict[str, np.ndarray], body: Body,
