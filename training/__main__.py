@@ -3,6 +3,7 @@
   python -m training --config small --run-dir runs/a --resume auto [--set key=value ...]
   python -m training --config finetune_lora --run-dir runs/b --init-from model.pt
   python -m training merge runs/b/adapters.pt --out merged.pt [--base model.pt]
+  python -m training export runs/a/checkpoints/latest --out model.pt
 Progress is printed as JSON lines (also appended to RUN_DIR/events.jsonl); exit status 0 when the
 run finished or was stopped cleanly, 1 on error, 2 on bad arguments.
 """
@@ -65,10 +66,37 @@ def _merge_main(argv: list[str]) -> int:
     return 0
 
 
+def _export_main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="python -m training export",
+                                 description="Write the inference-only model checkpoint (no "
+                                             "optimiser or RNG state) of a training checkpoint.")
+    ap.add_argument("checkpoint", help="a training checkpoint, or a run's checkpoints/latest")
+    ap.add_argument("--out", required=True, help="model checkpoint to write")
+    args = ap.parse_args(argv)
+    from pathlib import Path
+
+    from engine.model.checkpoint import load_model, save_model
+
+    src = Path(args.checkpoint)
+    if src.name == "latest" and src.is_file():  # the pointer file names the newest checkpoint
+        src = src.parent / src.read_text().strip()
+    try:
+        model, meta = load_model(src)
+        save_model(args.out, model, meta.encoder, meta.encoder_dim, meta.step,
+                   {**meta.extra, "exported_from_step": meta.step})
+    except Exception as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{args.out}: step {meta.step}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "merge":
         return _merge_main(argv[1:])
+    if argv and argv[0] == "export":
+        return _export_main(argv[1:])
     return _train_main(argv)
 
 
