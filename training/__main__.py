@@ -5,11 +5,13 @@
   python -m training merge runs/b/adapters.pt --out merged.pt [--base model.pt]
   python -m training export runs/a/checkpoints/latest --out model.pt
 Progress is printed as JSON lines (also appended to RUN_DIR/events.jsonl); exit status 0 when the
-run finished or was stopped cleanly, 1 on error, 2 on bad arguments.
+run finished or was stopped cleanly, 1 on error, 2 on bad arguments. One process trains in a run
+folder at a time (RUN_DIR/trainer.lock, see training.runlock): a second one exits with status 1.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -25,6 +27,22 @@ def _train_main(argv: list[str]) -> int:
                     help="override a config field (dotted keys for nested ones, e.g. lora.rank=8)")
     args = ap.parse_args(argv)
 
+    from .runlock import RunInUse, RunLock
+
+    lock = RunLock(args.run_dir)
+    if os.environ.get("RANK", "0") == "0":   # one lock per job: rank 0 holds it for all
+        try:
+            lock.acquire()
+        except (RunInUse, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+    try:
+        return _train_locked(args)
+    finally:
+        lock.release()
+
+
+def _train_locked(args) -> int:
     from .config import load_train_config
 
     overrides = list(args.set)
