@@ -1,4 +1,8 @@
-"""``python -m training.data build --out DIR --samples N --seed S``: build a dataset."""
+"""Build datasets.
+
+  python -m training.data build --out DIR --samples N --seed S
+  python -m training.data build-user --clips DIR [--captions FILE] --out DIR [--procedural N]
+(the second from the user's own clips and captions, see training.data.user_clips)."""
 from __future__ import annotations
 
 import argparse
@@ -21,7 +25,19 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--workers", type=int, default=1, help="worker processes")
     b.add_argument("--mocap", type=Path, default=None,
                    help="folder of real clips with INDEX.tsv (default: the shipped copies)")
+    u = sub.add_parser("build-user", help="build train/val shards from your own clips")
+    u.add_argument("--clips", required=True, type=Path, help="folder of BVH (or other) clips")
+    u.add_argument("--captions", type=Path, default=None,
+                   help="captions file (default: CLIPS/captions.json; file names as captions "
+                        "where none is given)")
+    u.add_argument("--out", required=True, type=Path, help="output folder")
+    u.add_argument("--procedural", type=int, default=0,
+                   help="procedural samples to mix in (they also give a test split)")
+    u.add_argument("--repeats", type=int, default=8, help="training windows per clip")
+    u.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
+    if args.command == "build-user":
+        return _build_user(args)
     if args.samples < 1:
         parser.error("--samples must be at least 1")
     if args.out.exists() and any(args.out.glob("*/shard_*.npz")):
@@ -31,6 +47,25 @@ def main(argv: list[str] | None = None) -> int:
                       args.mocap)
     summary = build(cfg)
     _print_summary(summary)
+    return 0
+
+
+def _build_user(args) -> int:
+    from engine.formats.errors import FormatError
+
+    from .user_clips import build_user_dataset, open_folder
+
+    try:
+        clips = open_folder(args.clips, args.captions)
+        for c in clips:
+            if c.error:
+                print(f"skipped {c.path}: {c.error}", file=sys.stderr)
+        summary = build_user_dataset(clips, args.out, procedural=args.procedural,
+                                     seed=args.seed, repeats=args.repeats)
+    except (FileNotFoundError, FormatError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps({k: summary[k] for k in ("splits", "total_frames", "actions")}))
     return 0
 
 

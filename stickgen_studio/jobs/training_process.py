@@ -1,0 +1,217 @@
+"""Training jobs: ``python -m training`` in its own process, followed through its run folder.
+
+The trainer is started with ``QProcess.startDetached`` so that it outlives the app: quitting or
+a crash of the app never costs a training job, and the next start re-attaches to it. The app
+reads the JSON-lines events the trainer appends to ``events.jsonl`` (and its stderr, sent to
+``trainer.log``) a few times a second; whether the job still lives is the trainer's OS lock on
+``trainer.lock`` (dropped by the OS however the process ends), so a job the app did not start,
+or started before a restart, is followed exactly like its own. Stop writes the ``STOP`` file
+(a checkpoint is written, then the trainer exits); Kill sends SIGKILL (the last checkpoint is
+kept; Resume continues from it).
+
+Evaluation of a finished model (``python -m training.evaluate``) is short and runs as an
+ordinary child QProcess.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+
+from .. import training_runs as tr
+
+POLL_MS = 250
+
+
+class RunBusy(RuntimeError):
+    """The run folder already has a live trainer."""
+
+
+class TrainingJob(QObject):
+    """Follows one run folder; ``start`` launches (or resumes) its trainer."""
+
+    events = Signal(list)          # new events (dicts), oldest first
+    log = Signal(list)             # new lines of the trainer's stderr
+    status_changed = Signal(object)  # RunInfo, whenever the status or its reason changes
+    ended = Signal(object)         # RunInfo, when a job that was live is no longer
+
+    def __init__(self, run_dir: str | os.PathLike, parent: QObject | None = None,
+                 poll_ms: int = POLL_MS) -> None:
+        super().__init__(parent)
+        self.run = Path(run_dir)
+        self.all_events: list[dict] = []
+        self.stop_requested = False
+        self._tail = tr.FileTail(self.run / "events.jsonl")
+        self._log_tail = tr.FileTail(self.run / tr.LOG_FILE, _log_start(self.run))
+        self.info = tr.RunInfo(self.run)
+        self._timer = QTimer(self)
+        self._timer.setInterval(poll_ms)
+        self._timer.timeout.connect(self.poll)
+
+    # -- following ----------------------------------------------------------------------------
+    def follow(self) -> tr.RunInfo:
+        """Read everything so far and keep following while the job lives."""
+        self.poll()
+        if self.info.live:
+            self._timer.start()
+        return self.info
+
+    def poll(self) -> None:
+        new = tr.parse_events(self._tail.read_lines())
+        lines = [ln for ln in self._log_tail.read_lines() if ln.strip()]
+        if new:
+            self.all_events.extend(new)
+            if self.stop_requested and any(e["event"] in ("start", "prepare") for e in new):
+                self._write_stop()  # the trainer clears a STOP it finds at its start
+            self.events.emit(new)
+        if lines:
+            self.log.emit(lines)
+        was = (self.info.status, self.info.reason)
+        info = tr.RunInfo(self.run, job=tr.read_json(self.run / tr.JOB_FILE))
+        info.status, info.reason, info.pid = tr.run_status(self.run, self.all_events, info.job)
+        tr.summarise(info, self.all_events)
+        for name in ("model.pt", "adapters.pt"):
+            if info.status == tr.FINISHED and (self.run / name).exists():
+                info.model_path = str(self.run / name)
+        info.updated = max((e.get("time", 0) for e in self.all_events[-1:]), default=0.0)
+        live_before, self.info = self.info.live, info
+        if (info.status, info.reason) != was:
+            self.status_changed.emit(info)
+        if live_before and not info.live:
+            self._timer.stop()
+            self.stop_requested = False
+            self.ended.emit(info)
+        elif info.live and not self._timer.isActive():
+            self._timer.start()
+
+    def close(self) -> None:
+        """Stop following (the trainer itself keeps running)."""
+        self._timer.stop()
+
+    # -- control ------------------------------------------------------------------------------
+    def start(self, resume: str = "auto") -> None:
+        """Launch the trainer on the run's config.yaml; raises RunBusy or OSError."""
+        owner = tr.lock_owner(self.run)
+        if owner:
+            raise RunBusy(f"a trainer (process {owner}) is already working in {self.run}; "
+                          "two jobs never share a run folder")
+        config = tr.ensure_config(self.run)
+        (self.run / "STOP").unlink(missing_ok=True)
+        log_path = self.run / tr.LOG_FILE
+        offset = log_path.stat().st_size if log_path.exists() else 0
+        job = tr.read_json(self.run / tr.JOB_FILE)
+        job.setdefault("format", "stickgen.training-job")
+        job.setdefault("version", 1)
+        job["launches"] = tr.launches(job) + [{"time": round(time.time(), 3), "resume": resume,
+                                              "log_offset": offset}]
+        tr.write_job(self.run, job)
+        argv = tr.trainer_command(self.run, resume)
+        proc = QProcess(self)
+        proc.setProgram(argv[0])
+        proc.setArguments(argv[1:])
+        proc.setWorkingDirectory(str(self.run))
+        env = proc.processEnvironment()
+        for key, value in tr.trainer_env().items():
+            env.insert(key, value)
+        proc.setProcessEnvironment(env)
+        proc.setStandardOutputFile(QProcess.nullDevice())  # the same events are in the file
+        proc.setStandardErrorFile(str(log_path), QProcess.Append)
+        if not proc.startDetached():
+            raise OSError(f"could not start {argv[0]} for the trainer of {config.parent.name}")
+        proc.deleteLater()
+        self.stop_requested = False
+        self._log_tail.offset = offset
+        self.poll()
+        self._timer.start()
+
+    def stop(self) -> None:
+        """Ask the trainer to write a checkpoint and exit."""
+        self.stop_requested = True
+        self._write_stop()
+        self.poll()
+
+    def _write_stop(self) -> None:
+        (self.run / "STOP").write_text("stop requested by Stick-Gen Studio\n", encoding="utf-8")
+
+    def kill(self) -> bool:
+        """SIGKILL the trainer now; its last checkpoint stays. False when none was live."""
+        killed = tr.kill(self.run)
+        self.poll()
+        return killed
+
+
+def _log_start(run: Path) -> int:
+    """Where to begin showing the trainer's stderr: its latest launch (or the last 8 KB)."""
+    launches = tr.launches(tr.read_json(run / tr.JOB_FILE))
+    if launches:
+        return int(launches[-1].get("log_offset", 0))
+    try:
+        return max(0, (run / tr.LOG_FILE).stat().st_size - 8192)
+    except OSError:
+        return 0
+
+
+class EvaluationJob(QObject):
+    """``python -m training.evaluate`` on a finished run's model, into ``run/eval``."""
+
+    progress = Signal(int, int)     # done, of
+    finished = Signal(object, str)  # report dict (None on failure), message
+
+    def __init__(self, run: Path, model: str, data: str, samples: int = 20,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.run, self.out = Path(run), Path(run) / "eval"
+        self.proc = QProcess(self)
+        self.proc.setProgram(sys.executable)
+        self.proc.setArguments(["-m", "training.evaluate", "--checkpoint", model, "--data", data,
+                                "--samples", str(samples), "--seeds", "1",
+                                "--out", str(self.out)])
+        env = self.proc.processEnvironment()
+        for key, value in tr.trainer_env().items():
+            env.insert(key, value)
+        self.proc.setProcessEnvironment(env)
+        self.proc.readyReadStandardError.connect(self._read)
+        self.proc.finished.connect(self._done)
+        self.proc.errorOccurred.connect(self._error)
+        self._stderr: list[str] = []
+        self._buf = b""
+
+    def start(self) -> None:
+        self.proc.start()
+
+    @property
+    def running(self) -> bool:
+        return self.proc.state() != QProcess.NotRunning
+
+    def cancel(self) -> None:
+        self.proc.kill()
+
+    def _read(self) -> None:
+        self._buf += bytes(self.proc.readAllStandardError())
+        *lines, self._buf = self._buf.split(b"\n")
+        for raw in lines:
+            line = raw.decode("utf-8", errors="replace").strip()
+            self._stderr.append(line)
+            try:
+                e = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(e, dict) and e.get("event") == "evaluate":
+                self.progress.emit(int(e.get("done", 0)), int(e.get("of", 0)))
+
+    def _done(self, code: int, status) -> None:
+        report = tr.read_json(self.out / "report.json")
+        if code == 0 and status == QProcess.NormalExit and report:
+            self.finished.emit(report, "")
+            return
+        said = [ln for ln in self._stderr if ln and not ln.startswith("{")]
+        why = said[-1] if said else f"exit status {code}"
+        self.finished.emit(None, f"evaluation failed: {why}")
+
+    def _error(self, error) -> None:
+        if error == QProcess.FailedToStart:
+            self.finished.emit(None, "evaluation failed: could not start Python")

@@ -1,0 +1,1 @@
+"""Parts of the Training tab (see views/training_panel.py)."""

@@ -1,0 +1,279 @@
+"""The Training tab: choose data and a method, start a job in its own process, watch it learn,
+stop, resume or kill it, and use the model it makes.
+
+Left: what to train on (``training.data_panel``) and how (``training.settings_panel``) with the
+Start button. Right: the runs in the runs folder (``training.runs_list``) and the selected
+one in detail (``training.run_view``). Every live run — started here, before a restart of the
+app, or from a terminal — is followed by a ``TrainingJob``; data made for a run (procedural
+motions, the user's clips) is built on a worker thread into the run folder before its trainer
+starts.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QProgressBar,
+                               QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
+
+from .. import training_runs as tr
+from ..jobs.training_process import RunBusy, TrainingJob
+from ..jobs.worker import Channels
+from .training.data_panel import DataPanel
+from .training.run_view import RunView
+from .training.runs_list import RunsList
+from .training.settings_panel import SettingsPanel
+
+
+def default_runs_root() -> Path:
+    base = QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)
+    return Path(base or Path.home() / ".stickgen") / "runs"
+
+
+def _section(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName("section")
+    return label
+
+
+class TrainingPanel(QWidget):
+    use_model = Signal(str)         # a trained checkpoint to generate with
+    message = Signal(str, str)      # text, level (info, warning, error)
+
+    def __init__(self, runs_root: str | Path | None = None, settings: QSettings | None = None,
+                 parent: QWidget | None = None, poll_ms: int = 250) -> None:
+        super().__init__(parent)
+        self.settings = settings or QSettings()
+        self.root = Path(runs_root or self.settings.value("training/runs_folder", "")
+                         or default_runs_root())
+        self.poll_ms = poll_ms
+        self.jobs: dict[str, TrainingJob] = {}
+        self.building: dict[str, str] = {}   # run path -> what is being built
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.channels = Channels(self.pool, self)
+
+        split = QSplitter(Qt.Horizontal, self)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(split)
+
+        left = QFrame(split)
+        left.setObjectName("panel")
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(12, 8, 12, 12)
+        scroll = QScrollArea(left)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        inner = QWidget(scroll)
+        il = QVBoxLayout(inner)
+        il.setContentsMargins(0, 0, 4, 0)
+        il.addWidget(_section("Data", inner))
+        self.data = DataPanel(inner)
+        il.addWidget(self.data)
+        il.addWidget(_section("Method and settings", inner))
+        self.settings_panel = SettingsPanel(inner)
+        il.addWidget(self.settings_panel)
+        il.addStretch(1)
+        scroll.setWidget(inner)
+        ll.addWidget(scroll, 1)
+        self.start_button = QPushButton("Start Training", left)
+        self.start_button.setObjectName("primary")
+        self.start_button.clicked.connect(self.start)
+        self.start_status = QLabel(left)
+        self.start_status.setWordWrap(True)
+        self.build_progress = QProgressBar(left)
+        self.build_progress.setFixedHeight(6)
+        self.build_progress.setTextVisible(False)
+        self.build_progress.hide()
+        ll.addWidget(self.build_progress)
+        ll.addWidget(self.start_status)
+        ll.addWidget(self.start_button)
+
+        right = QWidget(split)
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(12, 8, 12, 8)
+        head = QHBoxLayout()
+        head.addWidget(_section("Runs", right))
+        self.root_label = QLabel(right)
+        self.root_label.setObjectName("muted")
+        head.addWidget(self.root_label, 1)
+        change = QPushButton("Change Folder…", right)
+        change.clicked.connect(self._choose_root)
+        head.addWidget(change)
+        rl.addLayout(head)
+        rsplit = QSplitter(Qt.Vertical, right)
+        self.runs = RunsList(rsplit)
+        self.view = RunView(rsplit)
+        rsplit.addWidget(self.runs)
+        rsplit.addWidget(self.view)
+        rsplit.setSizes([160, 600])
+        rl.addWidget(rsplit, 1)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([560, 880])
+
+        self.runs.run_selected.connect(self.show_run)
+        self.view.resume_requested.connect(self.resume)
+        self.view.use_model.connect(self.use_model)
+        self.view.message.connect(self._say)
+        self.data.changed.connect(self._refresh_start)
+        self.settings_panel.changed.connect(self._refresh_start)
+        self.data.dataset.setText(str(self.settings.value("training/dataset", "")))
+        self.set_root(self.root)
+
+    # -- runs folder ------------------------------------------------------------------------------
+    def set_root(self, root: str | Path) -> None:
+        for job in self.jobs.values():
+            job.close()
+        self.jobs = {}
+        self.root = Path(root)
+        self.root_label.setText(str(self.root))
+        self.refresh_runs()
+        first = next(iter(self.runs.items), "")
+        if first:
+            self.runs.select(first)
+
+    def _choose_root(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Folder for training runs", str(self.root))
+        if path:
+            self.settings.setValue("training/runs_folder", path)
+            self.set_root(path)
+
+    def refresh_runs(self) -> None:
+        """Re-read every run folder; follow the live ones (re-attaching after a restart)."""
+        runs = tr.list_runs(self.root)
+        self.runs.set_runs(runs)
+        for info in runs:
+            if info.live or str(info.path) in self.jobs:
+                job = self.job_for(info.path)
+                self.runs.update_run(job.info)
+        self.settings_panel.set_speeds(tr.measured_speeds(runs))
+        self.settings_panel.set_bases([(f"{r.name} ({r.variant})", r.model_path) for r in runs
+                                       if r.model_path.endswith("model.pt")])
+
+    def job_for(self, run: str | Path) -> TrainingJob:
+        key = str(run)
+        job = self.jobs.get(key)
+        if job is None:
+            job = TrainingJob(run, self, self.poll_ms)
+            job.status_changed.connect(self.runs.update_run)
+            job.ended.connect(self._ended)
+            self.jobs[key] = job
+            job.follow()
+        return job
+
+    def show_run(self, path: str) -> None:
+        job = self.job_for(path)
+        self.view.bind(job)
+        if path in self.building:
+            self.view.reason.setText(self.building[path])
+
+    # -- starting ---------------------------------------------------------------------------------
+    def _refresh_start(self) -> None:
+        problem = self.data.problem()
+        if not problem:
+            try:
+                self.settings_panel.config("data")
+            except (ValueError, TypeError) as exc:
+                problem = str(exc)
+        self.start_button.setEnabled(not problem and not self.building)
+        if problem:
+            self.start_status.setText(problem)
+        elif self.building:
+            self.start_status.setText("Preparing the data of the new run…")
+        else:
+            self.start_status.setText("")
+
+    def start(self) -> Path | None:
+        """Create a run folder from the current choices and start it; returns the folder."""
+        problem = self.data.problem()
+        if problem:
+            self._say(problem, "warning")
+            return None
+        dataset = self.data.dataset.text().strip()
+        try:
+            self.settings_panel.config(dataset or "data")
+            method, variant = self.settings_panel.method_key, self.settings_panel.variant_name()
+            run = tr.new_run_dir(self.root, f"{method}-{variant or 'model'}")
+        except (ValueError, TypeError, OSError) as exc:
+            self._say(f"Cannot start: {exc}", "error")
+            return None
+        data_dir = run / "data" if self.data.needs_build else Path(dataset).resolve()
+        config = self.settings_panel.config(str(data_dir))
+        tr.write_config(run, config)
+        tr.write_job(run, {"format": "stickgen.training-job", "version": 1, "method": method,
+                           "variant": variant, "data": self.data.description(),
+                           "created": round(time.time(), 3), "launches": []})
+        if not self.data.needs_build:
+            self.settings.setValue("training/dataset", dataset)
+        self.refresh_runs()
+        self.runs.select(str(run))
+        if self.data.needs_build:
+            self._build_then_launch(run, data_dir)
+        else:
+            self._launch(run)
+        return run
+
+    def _build_then_launch(self, run: Path, data_dir: Path) -> None:
+        key = str(run)
+        self.building[key] = "building the run's dataset…"
+        self.build_progress.setValue(0)
+        self.build_progress.show()
+
+        def progress(fraction: float, text: str) -> None:
+            self.build_progress.setValue(int(100 * fraction))
+            self.building[key] = f"building the run's dataset: {text}"
+            if self.view.job is not None and str(self.view.job.run) == key:
+                self.view.reason.setText(self.building[key])
+
+        def finished(error: str = "") -> None:
+            self.building.pop(key, None)
+            self.build_progress.hide()
+            if error:
+                job = tr.read_json(run / tr.JOB_FILE)
+                job["build_error"] = error
+                tr.write_job(run, job)
+                self._say(f"The run's data could not be built: {error}", "error")
+                self.job_for(run).poll()
+            else:
+                self._launch(run)
+            self._refresh_start()
+
+        self.channels.start("build", self.data.build_function(data_dir), on_progress=progress,
+                            on_done=lambda summary: finished(),
+                            on_failed=lambda m: finished(m or "unknown error"),
+                            on_cancelled=lambda: finished("cancelled"))
+        self._refresh_start()
+
+    def _launch(self, run: Path, resume: str = "auto") -> bool:
+        job = self.job_for(run)
+        try:
+            job.start(resume)
+        except (RunBusy, OSError) as exc:
+            self._say(str(exc), "error")
+            return False
+        self.runs.update_run(job.info)
+        if self.view.job is job:
+            self.view.bind(job)
+        return True
+
+    def resume(self, path: str) -> bool:
+        return self._launch(Path(path), "auto")
+
+    def _ended(self, info: tr.RunInfo) -> None:
+        self.refresh_runs()
+        level = "info" if info.status in (tr.FINISHED, tr.STOPPED) else "error"
+        self._say(f"Training run {info.name}: {info.reason}", level)
+
+    def _say(self, text: str, level: str = "info") -> None:
+        self.start_status.setText(text)
+        self.message.emit(text, level)
+
+    def shutdown(self) -> None:
+        """Stop following (trainers keep running; the next start re-attaches)."""
+        for job in self.jobs.values():
+            job.close()
+        self.channels.cancel("build")
+        self.pool.waitForDone(5000)
