@@ -78,12 +78,9 @@ class Generator:
         """Load model and encoder (slow the first time: the encoder import takes seconds)."""
         if self.model is not None:
             return self
-        import torch
-
         from .model.checkpoint import check_encoder, load_model
         from .text import get_encoder
 
-        torch.set_grad_enabled(False)
         report(progress, 0.05, "loading model")
         model, meta = load_model(resolve_model(self.model_ref))
         report(progress, 0.3, "loading text encoder")
