@@ -123,7 +123,7 @@ def run_status(run: Path, events: list[dict], job: dict) -> tuple[str, str, int 
     if not last and job.get("build_error"):
         return FAILED, f"the run's data could not be built: {job['build_error']}", None
     log_error = _log_error(run, last.get("log_offset", 0))
-    if last and not any(e.get("time", 0) >= last["time"] - 1 for e in events):
+    if last and not any(e.get("time", 0) >= last["time"] for e in events):
         if log_error:
             return FAILED, explain(log_error), None
         if time.time() - last["time"] < START_GRACE_S:

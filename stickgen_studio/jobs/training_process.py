@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import time
+from collections import deque
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
@@ -25,6 +26,7 @@ from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 from .. import training_runs as tr
 
 POLL_MS = 250
+RECENT = 400   # log entries kept for a view that binds later
 
 
 class RunBusy(RuntimeError):
@@ -44,6 +46,7 @@ class TrainingJob(QObject):
         super().__init__(parent)
         self.run = Path(run_dir)
         self.all_events: list[dict] = []
+        self.recent: deque = deque(maxlen=RECENT)  # ("event", dict) or ("log", str), in order
         self.stop_requested = False
         self._tail = tr.FileTail(self.run / "events.jsonl")
         self._log_tail = tr.FileTail(self.run / tr.LOG_FILE, _log_start(self.run))
@@ -61,23 +64,14 @@ class TrainingJob(QObject):
         return self.info
 
     def poll(self) -> None:
-        new = tr.parse_events(self._tail.read_lines())
-        lines = [ln for ln in self._log_tail.read_lines() if ln.strip()]
-        if new:
-            self.all_events.extend(new)
-            if self.stop_requested and any(e["event"] in ("start", "prepare") for e in new):
-                self._write_stop()  # the trainer clears a STOP it finds at its start
-            self.events.emit(new)
-        if lines:
-            self.log.emit(lines)
+        self._read()
         was = (self.info.status, self.info.reason)
-        info = tr.RunInfo(self.run, job=tr.read_json(self.run / tr.JOB_FILE))
-        info.status, info.reason, info.pid = tr.run_status(self.run, self.all_events, info.job)
-        tr.summarise(info, self.all_events)
-        for name in ("model.pt", "adapters.pt"):
-            if info.status == tr.FINISHED and (self.run / name).exists():
-                info.model_path = str(self.run / name)
-        info.updated = max((e.get("time", 0) for e in self.all_events[-1:]), default=0.0)
+        info = self._status()
+        if self.info.live and not info.live:
+            # The trainer is gone, so what it wrote is complete: read the last of it (written
+            # between the read above and its exit) before telling how it ended.
+            self._read()
+            info = self._status()
         live_before, self.info = self.info.live, info
         if (info.status, info.reason) != was:
             self.status_changed.emit(info)
@@ -87,6 +81,28 @@ class TrainingJob(QObject):
             self.ended.emit(info)
         elif info.live and not self._timer.isActive():
             self._timer.start()
+
+    def _read(self) -> None:
+        new = tr.parse_events(self._tail.read_lines())
+        lines = [ln for ln in self._log_tail.read_lines() if ln.strip()]
+        self.recent.extend([("event", e) for e in new] + [("log", ln) for ln in lines])
+        if new:
+            self.all_events.extend(new)
+            if self.stop_requested and any(e["event"] in ("start", "prepare") for e in new):
+                self._write_stop()  # the trainer clears a STOP it finds at its start
+            self.events.emit(new)
+        if lines:
+            self.log.emit(lines)
+
+    def _status(self) -> tr.RunInfo:
+        info = tr.RunInfo(self.run, job=tr.read_json(self.run / tr.JOB_FILE))
+        info.status, info.reason, info.pid = tr.run_status(self.run, self.all_events, info.job)
+        tr.summarise(info, self.all_events)
+        for name in ("model.pt", "adapters.pt"):
+            if info.status == tr.FINISHED and (self.run / name).exists():
+                info.model_path = str(self.run / name)
+        info.updated = max((e.get("time", 0) for e in self.all_events[-1:]), default=0.0)
+        return info
 
     def close(self) -> None:
         """Stop following (the trainer itself keeps running)."""

@@ -255,8 +255,6 @@ class TrainingPanel(QWidget):
             self._say(str(exc), "error")
             return False
         self.runs.update_run(job.info)
-        if self.view.job is job:
-            self.view.bind(job)
         return True
 
     def resume(self, path: str) -> bool:

@@ -104,6 +104,8 @@ class RunView(QWidget):
 
     # -- binding ----------------------------------------------------------------------------------
     def bind(self, job: TrainingJob | None) -> None:
+        if job is self.job and job is not None:
+            return
         if self.job is not None:
             for sig, slot in self._links():
                 sig.disconnect(slot)
@@ -123,7 +125,8 @@ class RunView(QWidget):
             sig.connect(slot)
         self.title.setText(job.run.name)
         self.curves.add_events(job.all_events)
-        self._log_events(job.all_events[-LOG_LINES:])
+        lines = [describe_event(x) if kind == "event" else f"│ {x}" for kind, x in job.recent]
+        self.log.appendPlainText("\n".join(ln for ln in lines if ln))
         self._status(job.info)
 
     def _links(self):

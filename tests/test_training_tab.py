@@ -1,0 +1,182 @@
+"""The Training tab with real trainers: ``python -m training`` processes on a tiny model and the
+tiny synthetic dataset, driven through the panel's own buttons.
+
+Start -> events and curves -> Stop (a checkpoint) -> Resume -> finished -> Use This Model ->
+generate with it; a failing trainer says why; a SIGKILLed trainer resumes from its checkpoint;
+a reopened tab lists the runs and re-attaches to a live one; one run folder never gets two
+trainers.
+"""
+import json
+
+import numpy as np
+import yaml
+from PySide6.QtCore import QSettings, Qt
+
+from stickgen_studio import training_runs as tr
+from stickgen_studio.views.training_panel import TrainingPanel
+
+TIMEOUT = 90_000  # ms; a trainer process starts in a few seconds, slower on a busy machine
+FAST = "threads=1 eval_batches=1 batch_size=4 crop_frames=32 min_crop_frames=16"
+
+
+def make_panel(qtbot, tmp_path, data, steps=300, extra=FAST, name="settings.ini"):
+    settings = QSettings(str(tmp_path / name), QSettings.IniFormat)
+    panel = TrainingPanel(runs_root=tmp_path / "runs", settings=settings, poll_ms=100)
+    qtbot.addWidget(panel)
+    panel.resize(1400, 850)
+    panel.show()
+    panel.data.dataset.setText(str(data))
+    panel.settings_panel.steps.setValue(steps)
+    panel.settings_panel.extra.setText(extra)
+    return panel
+
+
+def events_of(run, kind):
+    return [e for e in tr.parse_events(tr.FileTail(run / "events.jsonl").read_lines())
+            if e["event"] == kind]
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a killed one may linger as a zombie for a moment)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+
+
+def click(qtbot, button):
+    assert button.isEnabled(), button.text()
+    qtbot.mouseClick(button, Qt.LeftButton)
+
+
+def test_start_watch_stop_resume_finish_and_generate(qtbot, tmp_path, tiny_data):
+    panel = make_panel(qtbot, tmp_path, tiny_data)
+    view = panel.view
+    assert panel.start_button.isEnabled(), panel.start_status.text()
+    assert "s for 300 steps" in panel.settings_panel.estimate.text()
+
+    click(qtbot, panel.start_button)
+    run = next(iter(panel.jobs.values())).run
+    job = panel.jobs[str(run)]
+    assert view.job is job and panel.runs.selected_path() == str(run)
+    config = yaml.safe_load((run / "config.yaml").read_text())
+    assert config["model"] == "tiny" and config["data_dir"] == str(tiny_data.resolve())
+
+    # live: the trainer's events arrive, the curve grows, the progress bar and rate move
+    qtbot.waitUntil(lambda: view.curves.points[0] >= 2, timeout=TIMEOUT)
+    assert job.info.status == tr.RUNNING and job.info.pid
+    assert panel.runs.status_of(str(run)) == tr.RUNNING
+    assert view.stop_button.isEnabled() and view.kill_button.isEnabled()
+    assert not view.resume_button.isEnabled()
+    assert "samples/s" in view.rate.text() and view.progress.value() > 0
+    assert "started at step 0 of 300" in view.log.toPlainText()
+
+    # Stop: a checkpoint is written, then the trainer ends; Resume is offered
+    click(qtbot, view.stop_button)
+    qtbot.waitUntil(lambda: job.info.status == tr.STOPPED, timeout=TIMEOUT)
+    stopped_at = job.info.step
+    assert 0 < stopped_at < 300
+    assert events_of(run, "checkpoint")[-1]["reason"] in ("stop", "interval")
+    assert job.info.last_checkpoint == stopped_at
+    assert view.resume_button.isEnabled() and not view.stop_button.isEnabled()
+    assert "Stopped" in view.summary.text() and f"step {stopped_at}" in view.summary.text()
+
+    # Resume: the trainer continues from that checkpoint to the end
+    click(qtbot, view.resume_button)
+    qtbot.waitUntil(lambda: job.info.status == tr.FINISHED, timeout=TIMEOUT)
+    starts = events_of(run, "start")
+    assert len(starts) == 2 and starts[1]["step"] == stopped_at
+    assert starts[1]["resumed_from"].endswith(f"step_{stopped_at:07d}.pt")
+    assert view.curves.train_x[-1] == 300 and view.curves.points[1] >= 2
+    assert view.curves.train_x == sorted(view.curves.train_x)
+    assert "Finished" in view.summary.text() and "Validation loss" in view.summary.text()
+    assert panel.runs.status_of(str(run)) == tr.FINISHED
+
+    # Use This Model hands the checkpoint to the app; it generates motion
+    with qtbot.waitSignal(panel.use_model) as used:
+        click(qtbot, view.use_button)
+    assert used.args == [str(run / "model.pt")]
+    from engine.generate import Generator
+
+    result = Generator(used.args[0]).generate("a person walks forward", seconds=2.0, seed=1)
+    assert result.motion.num_frames == 50 and np.isfinite(result.motion.positions).all()
+
+    # the finished run offers its model as a base for a fine-tune
+    bases = [panel.settings_panel.base.itemData(i)
+             for i in range(panel.settings_panel.base.count())]
+    assert str(run / "model.pt") in bases
+
+
+def test_failing_trainer_shows_why(qtbot, tmp_path, tiny_data):
+    broken = tmp_path / "broken_data"
+    (broken / "train").mkdir(parents=True)
+    (broken / "train" / "shard_00000.npz").write_bytes(b"this is not a shard")
+    panel = make_panel(qtbot, tmp_path, broken)
+    with qtbot.waitSignal(panel.message, timeout=TIMEOUT,
+                          check_params_cb=lambda text, level: level == "error") as said:
+        run = panel.start()
+    job = panel.jobs[str(run)]
+    assert job.info.status == tr.FAILED
+    error = events_of(run, "error")[-1]["message"]
+    assert error in job.info.reason and run.name in said.args[0]
+    assert panel.view.reason.text().lower().startswith(job.info.reason[:20].lower())
+    assert "error:" in panel.view.log.toPlainText()
+    assert panel.view.resume_button.isEnabled() and not panel.view.use_button.isEnabled()
+
+    # A trainer that refuses its settings (exit status 2) is reported from its stderr.
+    (run / "config.yaml").write_text("steps: -5\n")
+    click(qtbot, panel.view.resume_button)
+    qtbot.waitUntil(lambda: job.info.status == tr.FAILED and "steps" in job.info.reason,
+                    timeout=TIMEOUT)
+    assert "batch_size must be >= 1 and steps >= 0" in job.info.reason
+    assert "│ error:" in panel.view.log.toPlainText()
+
+    # A dataset folder without shards is refused before any process starts.
+    panel.data.dataset.setText(str(tmp_path))
+    assert not panel.start_button.isEnabled()
+    assert "no training shards" in panel.start_status.text()
+
+
+def test_killed_trainer_resumes_and_a_reopened_tab_reattaches(qtbot, tmp_path, tiny_data):
+    panel = make_panel(qtbot, tmp_path, tiny_data, steps=600,
+                       extra=FAST + " ckpt_interval=20 eval_interval=100")
+    run = panel.start()
+    job = panel.jobs[str(run)]
+    qtbot.waitUntil(lambda: job.info.last_checkpoint is not None, timeout=TIMEOUT)
+    pid = job.info.pid
+
+    click(qtbot, panel.view.kill_button)      # SIGKILL: no chance to write anything
+    qtbot.waitUntil(lambda: job.info.status == tr.INTERRUPTED, timeout=TIMEOUT)
+    assert not events_of(run, "stopped") and not events_of(run, "done")
+    assert "killed or crashed" in job.info.reason
+    assert "killed or crashed" in panel.view.reason.text()
+    checkpoint = job.info.last_checkpoint
+    assert checkpoint >= 20 and panel.view.resume_button.isEnabled()
+    assert tr.lock_owner(run) is None and not running(pid)
+
+    click(qtbot, panel.view.resume_button)
+    qtbot.waitUntil(lambda: len(events_of(run, "start")) == 2, timeout=TIMEOUT)
+    assert job.info.status == tr.RUNNING
+    start = events_of(run, "start")[-1]
+    assert start["step"] >= checkpoint and start["resumed_from"]
+
+    # The same folder never gets a second trainer, from the tab or anywhere else.
+    with qtbot.waitSignal(panel.message) as said:
+        assert not panel.resume(str(run))
+    assert "already working" in said.args[0]
+
+    # Close the tab and open it again (as after restarting the app): it lists the run as
+    # running, re-attaches, and follows it to the end.
+    panel.shutdown()
+    panel.close()
+    again = make_panel(qtbot, tmp_path, tiny_data, name="again.ini")
+    assert again.runs.status_of(str(run)) in (tr.RUNNING, tr.FINISHED)
+    assert again.view.job is not None and again.view.job.run == run
+    follower = again.jobs[str(run)]
+    qtbot.waitUntil(lambda: follower.info.status == tr.FINISHED, timeout=TIMEOUT)
+    assert again.runs.status_of(str(run)) == tr.FINISHED
+    assert again.view.curves.train_x[-1] == 600
+    assert (run / "model.pt").exists()
+    assert [x["resume"] for x in json.loads((run / "job.json").read_text())["launches"]] == \
+        ["auto", "auto"]
