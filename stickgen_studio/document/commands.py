@@ -80,6 +80,45 @@ class ReplaceActor(QUndoCommand):
             self.doc.notify("motion", self.index)
 
 
+class EditActor(QUndoCommand):
+    """Set several fields of actor ``index`` at once (e.g. a pose key and the motion that
+    follows it). With a ``merge_key``, later edits of the same key fold into this one; a field
+    first changed by a later edit keeps that edit's old value, so undo restores everything."""
+
+    def __init__(self, doc, text: str, index: int, changes: dict[str, Any],
+                 merge_key: str | None = None) -> None:
+        super().__init__(text)
+        self.doc, self.index, self.merge_key = doc, index, merge_key
+        actor = doc.project.actors[index]
+        self.new = {k: copy.deepcopy(v) for k, v in changes.items()}
+        self.old = {k: copy.deepcopy(getattr(actor, k)) for k in changes}
+
+    def _apply(self, values: dict[str, Any]) -> None:
+        actor = self.doc.project.actors[self.index]
+        for k, v in values.items():
+            setattr(actor, k, copy.deepcopy(v))
+        for k in values:
+            self.doc.notify(k, self.index)
+
+    def redo(self) -> None:
+        self._apply(self.new)
+
+    def undo(self) -> None:
+        self._apply(self.old)
+
+    def id(self) -> int:
+        return merge_id(f"{self.merge_key}:actor:{self.index}") if self.merge_key else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, EditActor) or other.id() != self.id() or self.id() < 0:
+            return False
+        for k, v in other.new.items():
+            if k not in self.old:
+                self.old[k] = other.old[k]
+            self.new[k] = v
+        return True
+
+
 class RemoveActor(QUndoCommand):
     def __init__(self, doc, index: int) -> None:
         super().__init__(f"Remove {doc.project.actors[index].name}")

@@ -11,10 +11,15 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from engine.camera import CameraTrack
 from engine.formats import project_file
-from engine.project import Project
+from engine.motion import Motion
+from engine.project import Actor, Project
+from engine.style import Style
 
+from . import scene
 from .playhead import Playhead
+from .selection import Selection
 
 
 class Document(QObject):
@@ -37,7 +42,9 @@ class Document(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.playhead = Playhead(self)
-        self.selected_actor = 0
+        self.selection = Selection(self)
+        self._baked: dict[int, Motion] = {}
+        self._track: CameraTrack | None = None
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.dirty_changed.emit(not clean)
@@ -53,6 +60,7 @@ class Document(QObject):
 
     def notify(self, field: str, actor: int | None) -> None:
         """Called by commands after they change ``field``; emits the matching narrow signal."""
+        self._forget(field, actor)
         signal = getattr(self, self._FIELD_SIGNALS.get(field, "settings_changed"))
         if actor is not None and field not in ("name", "color", "visible", "actors"):
             signal.emit(actor)
@@ -63,6 +71,59 @@ class Document(QObject):
 
     def push(self, command) -> None:
         self.undo_stack.push(command)
+
+    # -- what is drawn (cached until the next change) ------------------------------------
+    def _forget(self, field: str, actor: int | None) -> None:
+        if field == "camera":
+            self._track = None
+        elif actor is None or field in ("actors", "visible"):
+            self._baked.clear()
+            self._track = None  # camera keys may follow actors
+        else:
+            self._baked.pop(actor, None)
+            self._track = None
+
+    @property
+    def selected_actor(self) -> int:
+        return self.selection.actor
+
+    @selected_actor.setter
+    def selected_actor(self, index: int) -> None:
+        self.selection.set_actor(index)
+
+    def current_actor(self) -> Actor | None:
+        actors = self.project.actors
+        return actors[self.selection.actor] if 0 <= self.selection.actor < len(actors) else None
+
+    def motion_of(self, index: int) -> Motion:
+        """Actor ``index``'s motion with expression, speech and pose overrides baked in."""
+        m = self._baked.get(index)
+        if m is None:
+            m = self._baked[index] = scene.effective_motion(self.project.actors[index])
+        return m
+
+    def visible_actors(self) -> list[int]:
+        return [i for i, a in enumerate(self.project.actors) if a.visible]
+
+    def motions(self, indices: list[int] | None = None) -> list[Motion]:
+        return [self.motion_of(i) for i in (self.visible_actors() if indices is None else indices)]
+
+    def all_motions(self) -> list[Motion]:
+        """Every actor's baked motion, in actor order (camera keys follow by actor index)."""
+        return [self.motion_of(i) for i in range(len(self.project.actors))]
+
+    def camera_track(self) -> CameraTrack:
+        if self._track is None:
+            self._track = scene.camera_track(self.project)
+        return self._track
+
+    def style(self) -> Style:
+        return scene.scene_style(self.project)
+
+    @property
+    def fps(self) -> float:
+        actors = self.project.actors
+        return actors[0].motion.fps if actors else self.project.fps
 
     # -- state --------------------------------------------------------------------------
     @property
@@ -80,7 +141,11 @@ class Document(QObject):
         self.path = path
         self.undo_stack.clear()
         self.undo_stack.setClean()
-        self.selected_actor = 0
+        self._baked.clear()
+        self._track = None
+        self.selection.set_actor(0)
+        self.selection.clear_keys()
+        self.selection.set_range(None)
         self.playhead.set_range(project.num_frames)
         self.playhead.set_frame(0)
         self.project_replaced.emit()

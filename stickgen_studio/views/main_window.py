@@ -1,15 +1,315 @@
-"""The main window. This first version shows a motion file as a simple side-view stick figure."""
+"""The main window: menus and shortcuts, the Animate and Training tabs, the message bar and the
+model status, window layout remembered between runs.
+
+It is usable at once: the model loads on the model thread (the status bar says how far along
+it is, or that there is none) and generation requests simply queue behind the load.
+"""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QMainWindow
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout,
+                               QWidget)
+
+from engine.style import STYLES
+
+from ..document import Document, edits
+from ..document.commands import SetField
+from ..jobs.generation import GenerationController
+from ..jobs.model_service import FAILED, LOADING, MISSING, READY, ModelService
+from .editor_page import EditorPage
+from .export_dialog import ExportDialog
+from .message_bar import MessageBar
+from .project_files import ProjectFiles
+from .transport import Player
+
+STATE_COLORS = {READY: "#2f9e44", LOADING: "#e8890c", MISSING: "#c92a2a", FAILED: "#c92a2a"}
+
+
+def _training_page() -> QWidget:
+    try:  # filled in by the training tab's own module when it exists
+        from .training_panel import TrainingPanel
+    except ImportError:
+        page = QLabel("Fine-tune the model on your own motion clips here.\n"
+                      "The training tab is on its way.")
+        page.setAlignment(Qt.AlignCenter)
+        page.setObjectName("muted")
+        return page
+    return TrainingPanel()
 
 
 class MainWindow(QMainWindow):
-    def __init__(self) -> None:
+    def __init__(self, settings: QSettings | None = None, model: str | None = None,
+                 autosave_dir: str | Path | None = None, autosave_seconds: float = 60.0,
+                 load_model: bool = True) -> None:
         super().__init__()
-        self.setWindowTitle("Stick-Gen Studio")
-        self.resize(1280, 800)
-        label = QLabel("Stick-Gen Studio — type a prompt to animate (the editor arrives with issue 5)")
-        label.setMargin(24)
-        self.setCentralWidget(label)
-        self.statusBar().showMessage("Ready")
+        self.settings = settings or QSettings()
+        self.doc = Document(self)
+        self.service = ModelService(self)
+        self.generation = GenerationController(self.doc, self.service, self)
+        self.player = Player(self.doc, self)
+        if autosave_dir is None:
+            autosave_dir = QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)
+        self.files = ProjectFiles(self, self.doc, self.settings, Path(autosave_dir),
+                                  autosave_seconds)
+        self.export_dialog: ExportDialog | None = None
+
+        self.page = EditorPage(self.doc, self.generation, self.player, self)
+        self.viewport, self.timeline = self.page.viewport, self.page.timeline
+        self.prompt_panel, self.camera_editor = self.page.prompt_panel, self.page.camera_editor
+        self.message_bar = MessageBar(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.page, "Animate")
+        self.tabs.addTab(_training_page(), "Training")
+        central = QWidget(self)
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.message_bar)
+        lay.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.model_status = QLabel(self)
+        self.statusBar().addPermanentWidget(self.model_status)
+        self.page.expression_panel.error = lambda text: self.show_message(text, "error")
+
+        self._build_actions()
+        self._wire()
+        self.resize(1440, 900)
+        self._restore_layout()
+        self._update_title()
+        ref = model or str(self.settings.value("model", "small"))
+        self.prompt_panel.set_models(ref)
+        if load_model:
+            self.service.set_model(ref)
+        else:
+            self._model_state(self.service.state, "No model loaded")
+
+    # -- actions and menus ----------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None, checkable: bool = False,
+                tip: str = "") -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            keys = shortcut if isinstance(shortcut, list) else [shortcut]
+            act.setShortcuts([QKeySequence(k) for k in keys])
+        act.setCheckable(checkable)
+        if tip:
+            act.setStatusTip(tip)
+        (act.toggled if checkable else act.triggered).connect(slot)
+        menu.addAction(act)
+        self.addAction(act)  # shortcuts work while the menu bar is hidden or a tab is off
+        return act
+
+    def _build_actions(self) -> None:
+        mb = self.menuBar()
+        f = mb.addMenu("&File")
+        self.act_new = self._action(f, "&New", self.files.new, QKeySequence.New)
+        self.act_open = self._action(f, "&Open…", self.files.open_dialog, QKeySequence.Open)
+        self.recent_menu = f.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        f.addSeparator()
+        self.act_save = self._action(f, "&Save", self.files.save, QKeySequence.Save)
+        self.act_save_as = self._action(f, "Save &As…", self.files.save_as, "Ctrl+Shift+S")
+        f.addSeparator()
+        self.act_export = self._action(f, "&Export…", self.open_export, "Ctrl+E")
+        f.addSeparator()
+        self._action(f, "&Quit", self.close, QKeySequence.Quit)
+
+        e = mb.addMenu("&Edit")
+        stack = self.doc.undo_stack
+        self.act_undo = stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.act_redo = stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        for act in (self.act_undo, self.act_redo):
+            e.addAction(act)
+            self.addAction(act)
+        e.addSeparator()
+        self.act_delete = self._action(e, "&Delete Selected Keys", self.delete_keys, "Delete")
+        self._action(e, "Clear &Selection", self._clear_selection, "Escape")
+
+        v = mb.addMenu("&View")
+        self.act_shot = self._action(v, "Look Through &Shot Camera", self._set_shot, "C", True)
+        self.act_onion = self._action(v, "&Onion Skin", self.viewport.set_onion, "O", True)
+        self.act_pose = self._action(v, "&Pose Tool", self.viewport.set_pose_mode, "P", True)
+        self._action(v, "&Frame All", self.viewport.frame_all, "F")
+        styles = v.addMenu("Scene &Look")
+        group = QActionGroup(self)
+        self.style_actions = {}
+        for name in STYLES:
+            act = QAction(name.capitalize(), self, checkable=True)
+            act.triggered.connect(lambda _=False, n=name: self.set_style(n))
+            group.addAction(act)
+            styles.addAction(act)
+            self.style_actions[name] = act
+
+        p = mb.addMenu("&Playback")
+        self.act_play = self._action(p, "&Play / Pause", self.player.toggle, "Space")
+        self._action(p, "Go to &Start", lambda: self.doc.playhead.set_frame(0), "Home")
+        self._action(p, "Go to &End",
+                     lambda: self.doc.playhead.set_frame(self.doc.playhead.last_frame), "End")
+        self._action(p, "P&revious Frame",
+                     lambda: self.doc.playhead.set_frame(self.doc.playhead.frame - 1), ",")
+        self._action(p, "&Next Frame",
+                     lambda: self.doc.playhead.set_frame(self.doc.playhead.frame + 1), ".")
+
+        a = mb.addMenu("&Animate")
+        self._action(a, "&Generate", self.prompt_panel.generate, "Ctrl+Return")
+        self._action(a, "&Variations", self.prompt_panel.make_variations, "Ctrl+Shift+Return")
+        self._action(a, "&Regenerate Selected Frames", self.prompt_panel.regenerate_selection,
+                     "Ctrl+R")
+        self._action(a, "&Cancel Generation", self.generation.cancel)
+        a.addSeparator()
+        self._action(a, "Add Camera &Key at Playhead", self.camera_editor.add_key, "K")
+        self._action(a, "&Follow Pose Keys Again", self._refollow_poses)
+
+        h = mb.addMenu("&Help")
+        self._action(h, "&About Stick-Gen Studio", self._about)
+
+        for name, act in (("shot", self.act_shot), ("onion", self.act_onion),
+                          ("pose", self.act_pose)):
+            button = self.page.tool_buttons[name]
+            button.toggled.connect(act.setChecked)
+            act.toggled.connect(button.setChecked)
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.files.recent()
+        for path in recent:
+            act = self.recent_menu.addAction(Path(path).name)
+            act.setToolTip(path)
+            act.triggered.connect(lambda _=False, p=path: self.files.open_path(p))
+        if not recent:
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+
+    # -- wiring -----------------------------------------------------------------------------------
+    def _wire(self) -> None:
+        doc = self.doc
+        doc.dirty_changed.connect(self._update_title)
+        doc.path_changed.connect(self._update_title)
+        doc.settings_changed.connect(self._sync_style)
+        doc.project_replaced.connect(self._sync_style)
+        self.files.message.connect(self.show_message)
+        self.service.state_changed.connect(self._model_state)
+        self.prompt_panel.model_chosen.connect(self._choose_model)
+        g = self.generation
+        g.error.connect(lambda text: self.show_message(text, "error"))
+        g.info.connect(self._info)
+        g.generated.connect(self._generated)
+        self.viewport.pose_dragged.connect(
+            lambda actor, frame, key: g.follow_pose_keys(actor, key))
+        self.camera_editor.look_through.connect(self.act_shot.setChecked)
+        self._sync_style()
+
+    def _set_shot(self, on: bool) -> None:
+        self.viewport.set_through_shot(on)
+        self.camera_editor.through.blockSignals(True)
+        self.camera_editor.through.setChecked(on)
+        self.camera_editor.through.blockSignals(False)
+
+    def _update_title(self, *_) -> None:
+        self.setWindowTitle(self.doc.title)
+
+    def _model_state(self, state: str, message: str) -> None:
+        color = STATE_COLORS.get(state, "#6b7280")
+        self.model_status.setText(f"<span style='color:{color}'>●</span> {message}")
+        self.model_status.setToolTip(message)
+        ready = state in (LOADING, READY)
+        for b in (self.prompt_panel.generate_button, self.prompt_panel.variations_button):
+            b.setToolTip(b.toolTip().split("\n")[0] + ("" if ready else f"\n{message}"))
+        if state in (MISSING, FAILED):
+            self.show_message(message, "warning")
+        elif state == READY and self.message_bar.level == "warning" and \
+                "model" in self.message_bar.text.text().lower():
+            self.message_bar.hide()
+
+    def _choose_model(self, ref: str) -> None:
+        self.settings.setValue("model", ref)
+        self.service.set_model(ref)
+
+    def _generated(self, index: int) -> None:
+        self.viewport.frame_all()
+
+    def _info(self, text: str) -> None:
+        self.prompt_panel.show_status(text)
+        self.statusBar().showMessage(text, 8000)
+
+    def show_message(self, text: str, level: str = "error", actions=None) -> None:
+        self.message_bar.show_message(text, level, actions or [],
+                                      timeout_ms=8000 if level == "info" else 0)
+
+    # -- commands ---------------------------------------------------------------------------------
+    def delete_keys(self) -> None:
+        edits.delete_keys(self.doc, self.doc.selection.actor, self.doc.selection.keys)
+
+    def _clear_selection(self) -> None:
+        self.doc.selection.clear_keys()
+        self.doc.selection.set_range(None)
+
+    def set_style(self, name: str) -> None:
+        settings = dict(self.doc.project.settings, style=name)
+        self.doc.push(SetField(self.doc, f"Look: {name}", "settings", settings))
+
+    def _sync_style(self) -> None:
+        name = self.doc.project.settings.get("style", "light")
+        if name in self.style_actions:
+            self.style_actions[name].setChecked(True)
+
+    def _refollow_poses(self) -> None:
+        if self.doc.current_actor() is not None:
+            self.generation.follow_pose_keys(self.doc.selection.actor)
+
+    def open_export(self) -> ExportDialog | None:
+        if not self.doc.project.actors:
+            self.show_message("Nothing to export yet: generate a motion first.", "info")
+            return None
+        if self.export_dialog is None:
+            self.export_dialog = ExportDialog(self.doc, self)
+            self.export_dialog.exported.connect(
+                lambda p: self.statusBar().showMessage(f"Exported {p}", 8000))
+        self.export_dialog.reset()
+        self.export_dialog.show()
+        self.export_dialog.raise_()
+        return self.export_dialog
+
+    def _about(self) -> None:
+        QMessageBox.about(self, "About Stick-Gen Studio",
+                          "<b>Stick-Gen Studio</b><br>Type a sentence, get an editable 3D "
+                          "stick-figure animation — made by a small transformer on your CPU.")
+
+    # -- layout memory and closing ----------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        s = self.settings
+        geometry = s.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        for key, split in (("window/top_split", self.page.top_split),
+                           ("window/main_split", self.page.main_split)):
+            state = s.value(key)
+            if isinstance(state, QByteArray):
+                split.restoreState(state)
+        tab = s.value("window/side_tab")
+        if tab is not None:
+            self.page.side_tabs.setCurrentIndex(int(tab))
+
+    def save_layout(self) -> None:
+        s = self.settings
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/top_split", self.page.top_split.saveState())
+        s.setValue("window/main_split", self.page.main_split.saveState())
+        s.setValue("window/side_tab", self.page.side_tabs.currentIndex())
+        s.sync()
+
+    def closeEvent(self, event) -> None:
+        if not self.files.confirm_discard():
+            event.ignore()
+            return
+        self.player.pause()
+        self.save_layout()
+        self.files.remove_autosave()
+        if self.export_dialog is not None and self.export_dialog.running:
+            self.export_dialog.channels.current("export").cancel()
+        self.service.shutdown()
+        event.accept()

@@ -64,10 +64,11 @@ class ClipPreview(QWidget):
         self.frames = project(motion.positions)
         self.pairs = [(j, p) for j, p in enumerate(motion.parents) if p >= 0]
         self.head_index = list(motion.joints).index("head") if "head" in motion.joints else 0
-        lo, hi = self.frames.reshape(-1, 2).min(0), self.frames.reshape(-1, 2).max(0)
-        pad = 0.3
-        self.ground.setData([lo[0] - pad, hi[0] + pad], [0.0, 0.0])
-        self.plot.getPlotItem().setRange(xRange=(lo[0] - pad, hi[0] + pad),
+        lo = [float(v) for v in self.frames.reshape(-1, 2).min(0)]
+        hi = [float(v) for v in self.frames.reshape(-1, 2).max(0)]
+        x0, x1 = lo[0] - 0.3, hi[0] + 0.3
+        self.ground.setData([x0, x1], [0.0, 0.0])
+        self.plot.getPlotItem().setRange(xRange=(x0, x1),
                                          yRange=(min(0.0, lo[1]) - 0.1, max(1.9, hi[1] + 0.1)),
                                          padding=0)
         self.caption.setText(text)

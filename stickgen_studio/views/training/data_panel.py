@@ -195,7 +195,8 @@ class DataPanel(QWidget):
 
     def build_function(self, out: Path):
         """A plain function (progress=, cancel=) that writes this data to ``out``."""
-        clips = [c for c in self.usable_clips()] if self.source in (CLIPS, MIX) else []
+        # every clip goes in: the builder leaves out removed and broken ones and lists why
+        clips = list(self.clips) if self.source in (CLIPS, MIX) else []
         procedural = self.procedural.value() if self.source in (PROCEDURAL, MIX) else 0
 
         def build(progress=None, cancel=None) -> dict:
@@ -244,7 +245,7 @@ class DataPanel(QWidget):
         clip = self.clips[row]
         status = self.table.item(row, COL_STATUS)
         action = self.table.item(row, COL_ACTION)
-        self.table.blockSignals(True)
+        blocked = self.table.blockSignals(True)
         if clip.error:
             status.setText(f"⚠ {clip.error}")
             status.setToolTip(f"{clip.path}: {clip.error}")
@@ -264,7 +265,7 @@ class DataPanel(QWidget):
         grey = QColor("#a6acb8") if clip.skip or clip.error else QColor("#1f2430")
         for col in (COL_FILE, COL_LENGTH, COL_CAPTION, COL_ACTION):
             self.table.item(row, col).setForeground(grey)
-        self.table.blockSignals(False)
+        self.table.blockSignals(blocked)
 
     def current_row(self) -> int:
         rows = self.table.selectionModel().selectedRows()

@@ -1,0 +1,85 @@
+"""What the project looks like: each actor's motion with its user overrides baked in, the shot
+camera track, the render style and the shot size. The viewport and the export both draw from
+here, so what the editor shows is what an export writes. No Qt.
+
+Overrides on top of a generated motion:
+* expression keys (engine.face.ExpressionKey) are added to the keys implied by the motion's own
+  per-frame labels; each holds until the next key, with the face's usual 0.3 s blend;
+* speech ranges replace the motion's speech over [start, stop) ("silent" clears it);
+* pose keys replace the joint positions at their frame (the motion around them follows once the
+  model has in-betweened through them).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from engine.camera import CameraTrack
+from engine.face import ExpressionTrack
+from engine.motion import Motion
+from engine.project import Actor, Project
+from engine.style import Style, get_style, parse_color
+
+SILENT = "silent"
+DEFAULT_SHOT = (1280, 720)
+
+
+def expression_labels(motion: Motion, keys) -> list[str]:
+    """Per-frame expression names: the motion's own track with ``keys`` laid over it."""
+    if not keys:
+        return list(motion.expressions)
+    track = ExpressionTrack.from_labels(motion.expressions).merged(ExpressionTrack(keys))
+    out = list(motion.expressions)
+    ks = track.keys
+    for i, k in enumerate(ks):
+        a = max(0, k.frame)
+        b = ks[i + 1].frame if i + 1 < len(ks) else motion.num_frames
+        out[a:b] = [k.expression] * max(0, min(b, motion.num_frames) - a)
+    return out
+
+
+def speech_labels(motion: Motion, ranges) -> list[str | None]:
+    out = list(motion.speech)
+    for r in ranges:
+        a, b = max(0, r.start), min(motion.num_frames, r.stop)
+        out[a:b] = [None if r.style == SILENT else r.style] * max(0, b - a)
+    return out
+
+
+def effective_motion(actor: Actor) -> Motion:
+    """``actor.motion`` with its expression keys, speech ranges and pose keys applied."""
+    m = actor.motion
+    if not (actor.expression_keys or actor.speech or actor.pose_keys):
+        return m
+    positions = m.positions
+    if actor.pose_keys:
+        positions = positions.copy()
+        for k in actor.pose_keys:
+            if 0 <= k.frame < m.num_frames:
+                positions[k.frame] = np.asarray(k.positions, dtype=np.float32)
+    return replace(m, positions=positions,
+                   expressions=expression_labels(m, actor.expression_keys),
+                   speech=speech_labels(m, actor.speech))
+
+
+def camera_track(project: Project) -> CameraTrack:
+    return CameraTrack.from_list(project.camera)
+
+
+def shot_size(project: Project) -> tuple[int, int]:
+    w, h = project.settings.get("shot_size", DEFAULT_SHOT)
+    return int(w), int(h)
+
+
+def scene_style(project: Project, actors: list[Actor] | None = None) -> Style:
+    """The project's render style, with each (visible) actor in its own colour."""
+    st = get_style(project.settings.get("style", "light"))
+    actors = [a for a in project.actors if a.visible] if actors is None else actors
+    colors = []
+    for a in actors:
+        try:
+            colors.append(parse_color(a.color))
+        except ValueError:
+            colors.append(st.actor_color(len(colors)))
+    return replace(st, actor_colors=tuple(colors)) if colors else st

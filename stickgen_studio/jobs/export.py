@@ -1,0 +1,37 @@
+"""Export the open project with the engine's exporter, as a background job.
+
+``snapshot`` copies what is needed from the document on the GUI thread (the baked motions of
+the visible actors and the camera keys), so the job never reads the live document.
+"""
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+from engine.export import ExportOptions, export
+from engine.formats.motion_json import Actor as FileActor
+from engine.formats.motion_json import MotionFile
+
+
+def snapshot(doc) -> MotionFile:
+    """The visible actors (overrides baked in) and the shot camera, as a motion document."""
+    visible = doc.visible_actors()
+    if not visible:
+        raise ValueError("nothing to export: there are no visible actors")
+    actors = [FileActor(doc.project.actors[i].name, doc.motion_of(i).copy()) for i in visible]
+    camera = []
+    for key in copy.deepcopy(doc.project.camera):
+        follow = key.get("follow")
+        if follow is not None:
+            if follow in visible:
+                key["follow"] = visible.index(follow)
+            else:  # following a hidden actor: keep the shot where that actor was
+                key.pop("follow")
+        camera.append(key)
+    first = doc.project.actors[visible[0]]
+    return MotionFile(actors, first.prompt, first.seed, camera)
+
+
+def run_export(source: MotionFile, path: str, options: ExportOptions, fmt: str | None = None,
+               progress=None, cancel=None) -> Path:
+    return export(source, path, options, fmt=fmt, progress=progress, cancel=cancel)

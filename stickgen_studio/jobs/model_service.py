@@ -1,0 +1,117 @@
+"""The model service: loads a Generator and runs every model call on one background thread.
+
+The model is not thread-safe and one CPU-bound job at a time is all a laptop wants, so all model
+work shares a one-thread pool; each kind of request (generate, variations, pose, regenerate) is
+a channel where the newest request wins. The loaded state is announced through
+``state_changed`` so the window can say "loading…", "ready" or why there is no model.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from engine.generate import Generator, models_dir, resolve_model
+
+from .worker import Channels, Job
+
+MISSING, LOADING, READY, FAILED = "missing", "loading", "ready", "failed"
+
+
+def shipped_variants() -> list[str]:
+    """Variant names of the checkpoints shipped in resources/models (may be empty)."""
+    try:
+        return sorted(p.stem.removeprefix("stickgen-") for p in models_dir().glob("stickgen-*.pt"))
+    except OSError:
+        return []
+
+
+def _load(gen: Generator, progress=None, cancel=None) -> Generator:
+    gen.load(progress)
+    # Embedding the action vocabulary loads the text encoder for real (the slow part), so the
+    # first generation after "ready" is as quick as any other.
+    if progress is not None:
+        progress(0.6, "loading text encoder")
+    gen.nearest()
+    return gen
+
+
+class ModelService(QObject):
+    state_changed = Signal(str, str)      # state (MISSING, LOADING, READY, FAILED), message
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self.channels = Channels(self.pool, self)
+        self.model_ref: str | None = None
+        self.state = MISSING
+        self.message = "no model chosen"
+        self._generator: Generator | None = None   # used only on the pool's thread
+
+    def _set_state(self, state: str, message: str) -> None:
+        self.state, self.message = state, message
+        self.state_changed.emit(state, message)
+
+    @property
+    def available(self) -> bool:
+        """A model is chosen and exists (it may still be loading: requests then queue)."""
+        return self.state in (LOADING, READY)
+
+    def set_model(self, ref: str) -> None:
+        """Choose a model variant or checkpoint path and start loading it in the background."""
+        ref = str(ref)
+        if ref == self.model_ref and self.state in (LOADING, READY):
+            return
+        self.model_ref = ref
+        try:
+            path = resolve_model(ref)
+        except FileNotFoundError:
+            self._generator = None
+            self._set_state(MISSING, f"No model: the “{ref}” checkpoint is not installed "
+                                     f"(expected {models_dir() / f'stickgen-{ref}.pt'}). "
+                                     "Train one in the Training tab or choose a file.")
+            return
+        gen = Generator(str(path))
+        self._generator = gen
+        self._set_state(LOADING, f"Loading model {ref}…")
+        self.channels.start("load", _load, gen,
+                            on_done=lambda g: self._loaded(g, ref),
+                            on_failed=lambda m: self._failed(gen, m))
+
+    def _loaded(self, gen: Generator, ref: str) -> None:
+        if gen is self._generator:
+            self._set_state(READY, f"Model {ref} ready")
+
+    def _failed(self, gen: Generator, message: str) -> None:
+        if gen is self._generator:
+            self._generator = None
+            self._set_state(FAILED, f"Could not load the model: {message}")
+
+    def run(self, channel: str, fn: Callable[..., Any], *args: Any,
+            on_done: Callable[[Any], None] | None = None,
+            on_failed: Callable[[str], None] | None = None,
+            on_progress: Callable[[float, str], None] | None = None,
+            on_cancelled: Callable[[], None] | None = None, **kwargs: Any) -> Job:
+        """Queue ``fn(generator, *args, progress=, cancel=, **kwargs)`` on the model thread."""
+        gen = self._generator
+        if gen is None:
+            raise RuntimeError(self.message)
+
+        def task(*a: Any, progress=None, cancel=None, **kw: Any) -> Any:
+            gen.load()
+            return fn(gen, *a, progress=progress, cancel=cancel, **kw)
+
+        return self.channels.start(channel, task, *args, on_done=on_done, on_failed=on_failed,
+                                   on_progress=on_progress, on_cancelled=on_cancelled, **kwargs)
+
+    def cancel(self, channel: str) -> None:
+        self.channels.cancel(channel)
+
+    def busy(self, channel: str) -> bool:
+        return self.channels.busy(channel)
+
+    def shutdown(self, msecs: int = 5000) -> None:
+        for channel in ("generate", "variations", "pose", "regenerate", "load"):
+            self.channels.cancel(channel)
+        self.pool.waitForDone(msecs)

@@ -1,0 +1,118 @@
+"""The "Animate" page: prompt panel | viewport | side tabs over the transport and timeline,
+in splitters whose sizes the window remembers."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QScrollArea, QScrollBar, QSplitter,
+                               QTabWidget, QToolButton, QVBoxLayout, QWidget)
+
+from .actors_panel import ActorsPanel
+from .camera_editor import CameraEditor
+from .expression_panel import ExpressionPanel
+from .icons import icon
+from .prompt_panel import PromptPanel
+from .timeline import Timeline
+from .transport import Player, TransportBar
+from .viewport import Viewport
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    return area
+
+
+class EditorPage(QWidget):
+    def __init__(self, doc, controller, player: Player, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.viewport = Viewport(doc, self)
+        self.prompt_panel = PromptPanel(doc, controller, self)
+        self.camera_editor = CameraEditor(doc, self.viewport.orbit.state,
+                                          lambda: self.viewport.shot_state(), self)
+        self.expression_panel = ExpressionPanel(doc, self)
+        self.actors_panel = ActorsPanel(doc, self)
+        self.timeline = Timeline(doc, self)
+        self.transport = TransportBar(doc, player, self.timeline, self)
+
+        # viewport with its toolbar
+        view_box = QWidget(self)
+        vlay = QVBoxLayout(view_box)
+        vlay.setContentsMargins(0, 0, 0, 0)
+        vlay.setSpacing(0)
+        bar = QFrame(view_box)
+        bar.setObjectName("toolbar")
+        blay = QHBoxLayout(bar)
+        blay.setContentsMargins(8, 3, 8, 3)
+        blay.setSpacing(4)
+        self.tool_buttons: dict[str, QToolButton] = {}
+        for name, ic, tip in (("shot", "camera", "Look through the shot camera (C)"),
+                              ("onion", "onion", "Onion skin: frames before and after (O)"),
+                              ("pose", "pose", "Pose tool: drag a joint to pose the figure (P)"),
+                              ("frame", "frame", "Frame everything (F)")):
+            b = QToolButton(bar)
+            b.setIcon(icon(ic))
+            b.setToolTip(tip)
+            b.setCheckable(name != "frame")
+            b.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+            b.setText({"shot": "Shot camera", "onion": "Onion skin", "pose": "Pose",
+                       "frame": "Frame all"}[name])
+            blay.addWidget(b)
+            self.tool_buttons[name] = b
+        blay.addStretch(1)
+        vlay.addWidget(bar)
+        vlay.addWidget(self.viewport, 1)
+        self.tool_buttons["frame"].clicked.connect(self.viewport.frame_all)
+
+        self.side_tabs = QTabWidget(self)
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(_scrolled(self.camera_editor), "Camera")
+        self.side_tabs.addTab(_scrolled(self.expression_panel), "Face && voice")
+        self.side_tabs.addTab(self.actors_panel, "Actors")
+
+        left = _scrolled(self.prompt_panel)
+        left.setMinimumWidth(280)
+        self.side_tabs.setMinimumWidth(300)
+        self.top_split = QSplitter(Qt.Horizontal, self)
+        self.top_split.addWidget(left)
+        self.top_split.addWidget(view_box)
+        self.top_split.addWidget(self.side_tabs)
+        self.top_split.setStretchFactor(1, 1)
+        self.top_split.setCollapsible(1, False)
+        self.top_split.setSizes([320, 900, 340])
+
+        bottom = QFrame(self)
+        bottom.setObjectName("panel")
+        blay = QVBoxLayout(bottom)
+        blay.setContentsMargins(0, 0, 0, 0)
+        blay.setSpacing(0)
+        blay.addWidget(self.transport)
+        blay.addWidget(self.timeline)
+        self.scroll = QScrollBar(Qt.Horizontal, bottom)
+        blay.addWidget(self.scroll)
+        self.scroll.valueChanged.connect(lambda v: self.timeline.set_scroll(float(v)))
+        self.timeline.view_changed.connect(self._sync_scroll)
+        for sig in (doc.motion_changed, doc.actors_changed, doc.project_replaced):
+            sig.connect(self._sync_scroll)
+
+        self.main_split = QSplitter(Qt.Vertical, self)
+        self.main_split.addWidget(self.top_split)
+        self.main_split.addWidget(bottom)
+        self.main_split.setStretchFactor(0, 1)
+        self.main_split.setCollapsible(0, False)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.main_split)
+
+    def _sync_scroll(self, *_) -> None:
+        tl = self.timeline
+        visible = int(tl.visible_frames())
+        self.scroll.blockSignals(True)
+        self.scroll.setRange(0, max(0, tl.num_frames() - visible // 2))
+        self.scroll.setPageStep(max(1, visible))
+        self.scroll.setValue(int(tl.scroll))
+        self.scroll.blockSignals(False)
+        self.scroll.setVisible(tl.num_frames() > visible)

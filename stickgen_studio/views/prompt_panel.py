@@ -1,0 +1,236 @@
+"""The prompt panel: what to generate (prompt, duration, seed, model), Generate and
+Variations with previews, regenerate the selected frames, progress with cancel, and the
+history of generations to go back to."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QGridLayout, QHBoxLayout,
+                               QLabel, QListWidget, QListWidgetItem, QPlainTextEdit,
+                               QProgressBar, QPushButton, QSpinBox, QToolButton, QVBoxLayout,
+                               QWidget)
+
+from ..jobs.model_service import shipped_variants
+from .icons import icon
+from .variations import VariationsView
+
+CHOOSE_FILE = "__choose__"
+EXAMPLE = "a man walks forward, then jumps and waves happily"
+
+
+def _section(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName("section")
+    return label
+
+
+class PromptPanel(QWidget):
+    model_chosen = Signal(str)
+
+    def __init__(self, doc, controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.doc, self.controller = doc, controller
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 12, 12, 12)
+        lay.setSpacing(8)
+        lay.addWidget(_section("Prompt", self))
+        self.prompt = QPlainTextEdit(self)
+        self.prompt.setPlaceholderText(f"Describe the motion, e.g. “{EXAMPLE}”")
+        self.prompt.setFixedHeight(84)
+        self.prompt.setTabChangesFocus(True)
+        lay.addWidget(self.prompt)
+        QShortcut(QKeySequence("Ctrl+Return"), self.prompt, self.generate)
+
+        form = QGridLayout()
+        form.setHorizontalSpacing(8)
+        form.setVerticalSpacing(6)
+        self.seconds = QDoubleSpinBox(self)
+        self.seconds.setRange(0.0, 60.0)
+        self.seconds.setDecimals(1)
+        self.seconds.setSingleStep(0.5)
+        self.seconds.setSuffix(" s")
+        self.seconds.setSpecialValueText("Auto")
+        self.seconds.setToolTip("Clip length; Auto lets the prompt decide")
+        self.seed = QSpinBox(self)
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setToolTip("Same prompt and seed give the same motion")
+        dice = QToolButton(self)
+        dice.setIcon(icon("dice"))
+        dice.setToolTip("A random seed")
+        dice.setAutoRaise(True)
+        dice.clicked.connect(lambda: self.seed.setValue(random.randrange(100000)))
+        seed_row = QHBoxLayout()
+        seed_row.setSpacing(2)
+        seed_row.addWidget(self.seed, 1)
+        seed_row.addWidget(dice)
+        self.model = QComboBox(self)
+        self.model.setToolTip("Model variant or checkpoint file")
+        self.target = QComboBox(self)
+        self.target.addItem("Replace the selected actor", "replace")
+        self.target.addItem("Add a new actor", "add")
+        for row, (name, w) in enumerate((("Duration", self.seconds), ("Seed", seed_row),
+                                         ("Model", self.model), ("Result", self.target))):
+            form.addWidget(QLabel(name, self), row, 0)
+            (form.addLayout if isinstance(w, QHBoxLayout) else form.addWidget)(w, row, 1)
+        form.setColumnStretch(1, 1)
+        lay.addLayout(form)
+
+        buttons = QHBoxLayout()
+        self.generate_button = QPushButton("Generate", self)
+        self.generate_button.setObjectName("primary")
+        self.generate_button.setToolTip("Generate the motion (Ctrl+Enter)")
+        self.generate_button.clicked.connect(self.generate)
+        self.variations_button = QPushButton("Variations", self)
+        self.variations_button.setToolTip("Several takes with different seeds to pick from")
+        self.variations_button.clicked.connect(self.make_variations)
+        self.count = QSpinBox(self)
+        self.count.setRange(2, 6)
+        self.count.setValue(4)
+        self.count.setToolTip("How many variations")
+        buttons.addWidget(self.generate_button, 2)
+        buttons.addWidget(self.variations_button, 1)
+        buttons.addWidget(self.count)
+        lay.addLayout(buttons)
+        self.regen_button = QPushButton("Regenerate selected frames", self)
+        self.regen_button.setToolTip("Remake the frames selected on the timeline from this "
+                                     "prompt; the rest of the motion stays (Ctrl+R)")
+        self.regen_button.clicked.connect(self.regenerate_selection)
+        lay.addWidget(self.regen_button)
+
+        busy = QHBoxLayout()
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(6)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.clicked.connect(controller.cancel)
+        busy.addWidget(self.progress, 1)
+        busy.addWidget(self.cancel_button)
+        lay.addLayout(busy)
+        self.status = QLabel("", self)
+        self.status.setObjectName("muted")
+        self.status.setWordWrap(True)
+        lay.addWidget(self.status)
+
+        self.variations_title = _section("Variations — click one to use it", self)
+        lay.addWidget(self.variations_title)
+        self.variations = VariationsView(self)
+        self.variations.picked.connect(controller.pick_variation)
+        lay.addWidget(self.variations)
+        self.variations_title.hide()
+        self.variations.hide()
+
+        lay.addWidget(_section("History", self))
+        self.history = QListWidget(self)
+        self.history.setToolTip("Double-click a take to bring it back")
+        self.history.itemActivated.connect(self._restore)
+        lay.addWidget(self.history, 1)
+
+        controller.busy_changed.connect(self._busy)
+        controller.progress.connect(self._progress)
+        controller.variations_ready.connect(self._show_variations)
+        doc.history_changed.connect(self._refresh_history)
+        doc.project_replaced.connect(self._refresh_history)
+        doc.selection.range_changed.connect(self._refresh_buttons)
+        doc.actors_changed.connect(self._refresh_buttons)
+        self.model.activated.connect(self._model_activated)
+        self._busy(False)
+        self._refresh_history()
+
+    # -- model choice -------------------------------------------------------------------------
+    def set_models(self, current: str) -> None:
+        self.model.blockSignals(True)
+        self.model.clear()
+        names = shipped_variants()
+        for name in names:
+            self.model.addItem(name, name)
+        if current and current not in names:
+            label = Path(current).name if ("/" in current or current.endswith(".pt")) else \
+                f"{current} (not installed)"
+            self.model.addItem(label, current)
+        self.model.addItem("Choose a checkpoint file…", CHOOSE_FILE)
+        self.model.setCurrentIndex(max(0, self.model.findData(current)))
+        self.model.blockSignals(False)
+
+    def _model_activated(self, i: int) -> None:
+        ref = self.model.itemData(i)
+        if ref == CHOOSE_FILE:
+            path, _ = QFileDialog.getOpenFileName(self, "Choose a model checkpoint", "",
+                                                  "Stick-Gen checkpoints (*.pt)")
+            if not path:
+                self.set_models(self.controller.service.model_ref or "")
+                return
+            ref = path
+            self.set_models(ref)
+        self.model_chosen.emit(ref)
+
+    # -- actions ------------------------------------------------------------------------------
+    def request(self) -> tuple[str, float | None, int]:
+        return self.prompt.toPlainText(), (self.seconds.value() or None), self.seed.value()
+
+    def target_actor(self) -> int | None:
+        if self.target.currentData() == "add" or not self.doc.project.actors:
+            return None
+        return self.doc.selection.actor
+
+    def generate(self) -> bool:
+        prompt, seconds, seed = self.request()
+        return self.controller.generate(prompt, seconds, seed, self.target_actor())
+
+    def make_variations(self) -> bool:
+        prompt, seconds, seed = self.request()
+        return self.controller.make_variations(prompt, seconds, seed, self.count.value(),
+                                               self.target_actor())
+
+    def regenerate_selection(self) -> bool:
+        rng = self.doc.selection.range
+        if rng is None:
+            self.controller.error.emit("Drag across the timeline to select the frames to "
+                                       "regenerate first.")
+            return False
+        prompt, _, seed = self.request()
+        return self.controller.regenerate(self.doc.selection.actor, rng[0], rng[1], prompt, seed)
+
+    def _restore(self, item: QListWidgetItem) -> None:
+        entry = self.doc.project.history[item.data(Qt.UserRole)]
+        self.prompt.setPlainText(entry.prompt)
+        self.seed.setValue(entry.seed)
+        self.seconds.setValue(entry.seconds)
+        self.controller.restore(entry, self.target_actor())
+
+    # -- feedback -----------------------------------------------------------------------------
+    def _busy(self, on: bool) -> None:
+        self.progress.setVisible(on)
+        self.cancel_button.setVisible(on)
+        if on:
+            self.progress.setValue(0)
+            self.status.setText("Working…")
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        if message:
+            self.status.setText(message[:1].upper() + message[1:] + "…")
+
+    def show_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    def _show_variations(self, variations) -> None:
+        self.variations.set_variations(variations, self.doc.style())
+        self.variations_title.setVisible(bool(variations))
+
+    def _refresh_buttons(self, *_) -> None:
+        has = bool(self.doc.project.actors)
+        self.regen_button.setEnabled(has and self.doc.selection.range is not None)
+
+    def _refresh_history(self) -> None:
+        self.history.clear()
+        for i, g in reversed(list(enumerate(self.doc.project.history))):
+            secs = f"{g.seconds:g} s" if g.seconds else "auto length"
+            item = QListWidgetItem(f"{g.prompt.strip()[:80]}\nseed {g.seed} · {secs}")
+            item.setData(Qt.UserRole, i)
+            item.setToolTip(f"{g.prompt}\nseed {g.seed}, {secs}, model {g.model}")
+            self.history.addItem(item)
+        self._refresh_buttons()
