@@ -14,6 +14,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from stickgen_studio import training_runs as tr
 from stickgen_studio.views.training_panel import TrainingPanel
+from test_training_runs import clip_folder  # noqa: F401
 
 TIMEOUT = 90_000  # ms; a trainer process starts in a few seconds, slower on a busy machine
 FAST = "threads=1 eval_batches=1 batch_size=4 crop_frames=32 min_crop_frames=16"
@@ -180,3 +181,56 @@ def test_killed_trainer_resumes_and_a_reopened_tab_reattaches(qtbot, tmp_path, t
     assert (run / "model.pt").exists()
     assert [x["resume"] for x in json.loads((run / "job.json").read_text())["launches"]] == \
         ["auto", "auto"]
+
+
+def test_my_clips_table_preview_captions_and_a_run_on_them(qtbot, tmp_path, clip_folder):
+    from stickgen_studio.views.training.data_panel import COL_ACTION, COL_STATUS, MIX
+
+    panel = make_panel(qtbot, tmp_path, "", steps=20)
+    data = panel.data
+    data.set_source(MIX)
+    data.procedural.setValue(20)
+    data.open_clips(str(clip_folder))
+    qtbot.waitUntil(lambda: data.table.rowCount() == 3 and not data.channels.busy("clips"),
+                    timeout=TIMEOUT)
+    status = [data.table.item(r, COL_STATUS).text() for r in range(3)]
+    assert status[0] == "needs a caption" and status[1].startswith("⚠ line ")
+    assert status[2] == "ok" and "2 clips" not in data.clips_status.text()
+    assert "1 could not be read" in data.clips_status.text()
+    assert str(clip_folder / "broken.bvh") in data.table.item(1, COL_STATUS).toolTip()
+    assert not panel.start_button.isEnabled()
+    assert "Write a caption for 131_01.bvh.gz" in panel.start_status.text()
+
+    # the selected clip plays in the preview; a broken one says why instead
+    data.table.selectRow(0)
+    assert data.preview.frames is not None and "131_01" in data.preview.caption.text()
+    frame = data.preview.frame
+    qtbot.waitUntil(lambda: data.preview.frame != frame, timeout=5000)
+    data.table.selectRow(1)
+    assert data.preview.frames is None and "could not be read" in data.preview.caption.text()
+
+    # captions are edited in the table and saved beside the clips; the action follows
+    data.set_caption(0, "a person kicks with the left leg")
+    assert data.table.item(0, COL_ACTION).text() == "kick"
+    saved = json.loads((clip_folder / "captions.json").read_text())["clips"]
+    assert saved["131_01.bvh.gz"]["caption"] == "a person kicks with the left leg"
+    assert panel.start_button.isEnabled(), panel.start_status.text()
+
+    # a bad take is removed (and can be put back)
+    data.table.selectRow(2)
+    click(qtbot, data.remove_button)
+    assert data.table.item(2, COL_STATUS).text() == "removed"
+    assert json.loads((clip_folder / "captions.json").read_text())["clips"][
+        "walk_left_02.bvh.gz"]["skip"] is True
+    click(qtbot, data.restore_button)
+    click(qtbot, data.remove_button)
+
+    # Start: the run's dataset is built from the kept clip + procedural motions, then trained
+    run = panel.start()
+    job = panel.jobs[str(run)]
+    qtbot.waitUntil(lambda: job.info.status == tr.FINISHED, timeout=TIMEOUT)
+    manifest = json.loads((run / "data" / "manifest.json").read_text())
+    assert [c["caption"] for c in manifest["user_clips"]] == ["a person kicks with the left leg"]
+    assert manifest["procedural_samples"] == 20 and manifest["left_out"]
+    assert json.loads((run / "job.json").read_text())["data"]["source"] == MIX
+    assert (run / "model.pt").exists()
