@@ -39,7 +39,7 @@ def make_window(qtbot, tmp_path, model, settings_name="settings.ini", **kw):
 
     settings = QSettings(str(tmp_path / settings_name), QSettings.IniFormat)
     win = MainWindow(settings=settings, model=str(model), autosave_dir=tmp_path / "autosave",
-                     **kw)
+                     runs_root=tmp_path / "runs", **kw)
     qtbot.addWidget(win, before_close_func=lambda w: w.doc.undo_stack.setClean())
     win.resize(1280, 800)
     win.show()

@@ -28,22 +28,21 @@ from .transport import Player
 STATE_COLORS = {READY: "#2f9e44", LOADING: "#e8890c", MISSING: "#c92a2a", FAILED: "#c92a2a"}
 
 
-def _training_page() -> QWidget:
-    try:  # filled in by the training tab's own module when it exists
+def _training_page(settings: QSettings, runs_root: Path | None) -> QWidget:
+    try:  # the training tab's own module (issue 6)
         from .training_panel import TrainingPanel
     except ImportError:
-        page = QLabel("Fine-tune the model on your own motion clips here.\n"
-                      "The training tab is on its way.")
+        page = QLabel("Fine-tune the model on your own motion clips here.")
         page.setAlignment(Qt.AlignCenter)
         page.setObjectName("muted")
         return page
-    return TrainingPanel()
+    return TrainingPanel(runs_root=runs_root, settings=settings)
 
 
 class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None, model: str | None = None,
                  autosave_dir: str | Path | None = None, autosave_seconds: float = 60.0,
-                 load_model: bool = True) -> None:
+                 load_model: bool = True, runs_root: str | Path | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
         self.doc = Document(self)
@@ -63,7 +62,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.page, "Animate")
-        self.tabs.addTab(_training_page(), "Training")
+        self.training = _training_page(self.settings, Path(runs_root) if runs_root else None)
+        self.tabs.addTab(self.training, "Training")
         central = QWidget(self)
         lay = QVBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -201,7 +201,16 @@ class MainWindow(QMainWindow):
         self.viewport.pose_dragged.connect(
             lambda actor, frame, key: g.follow_pose_keys(actor, key))
         self.camera_editor.look_through.connect(self.act_shot.setChecked)
+        if hasattr(self.training, "use_model"):
+            self.training.use_model.connect(self.use_trained_model)
+            self.training.message.connect(lambda text, level: self.show_message(text, level))
         self._sync_style()
+
+    def use_trained_model(self, path: str) -> None:
+        """Generate with a model the Training tab made."""
+        self.prompt_panel.set_models(path)
+        self._choose_model(path)
+        self.tabs.setCurrentWidget(self.page)
 
     def _set_shot(self, on: bool) -> None:
         self.viewport.set_through_shot(on)
@@ -312,4 +321,6 @@ class MainWindow(QMainWindow):
         if self.export_dialog is not None and self.export_dialog.running:
             self.export_dialog.channels.current("export").cancel()
         self.service.shutdown()
+        if hasattr(self.training, "shutdown"):
+            self.training.shutdown()
         event.accept()
