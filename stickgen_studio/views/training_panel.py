@@ -172,12 +172,7 @@ class TrainingPanel(QWidget):
 
     # -- starting ---------------------------------------------------------------------------------
     def _refresh_start(self) -> None:
-        problem = self.data.problem()
-        if not problem:
-            try:
-                self.settings_panel.config("data")
-            except (ValueError, TypeError) as exc:
-                problem = str(exc)
+        problem = self.data.problem() or self.settings_panel.problem()
         self.start_button.setEnabled(not problem and not self.building)
         if problem:
             self.start_status.setText(problem)

@@ -3,7 +3,9 @@ the model variant or base checkpoint, steps, learning rate, batch, crop length a
 presets from resources/configs; and a time estimate from measured throughput.
 
 ``config(data_dir)`` gives the full training config the run is launched with (validated by
-``training.config``, the same code the trainer uses, so a bad value is caught here).
+``training.config``, the same code the trainer uses, so a bad value is caught here). That code
+imports torch, which the app's start does not wait for: values are checked live only once the
+tab has been shown, and always before a run starts.
 """
 from __future__ import annotations
 
@@ -15,8 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayo
                                QLabel, QLineEdit, QSpinBox, QWidget)
 
 from engine.generate import models_dir
-from engine.model.config import configs_dir
-from training.config import TrainConfig, apply_overrides
+from resources import ROOT as RESOURCES
 
 from ... import training_runs as tr
 
@@ -43,7 +44,8 @@ def preset_values(name: str) -> tuple[str, dict]:
     values: dict = {}
     if file is not None:
         try:
-            values = yaml.safe_load((configs_dir() / file).read_text(encoding="utf-8")) or {}
+            values = yaml.safe_load((RESOURCES / "configs" / file).read_text(
+                encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError):
             values = {}
     values.update(extra)
@@ -58,6 +60,7 @@ class SettingsPanel(QWidget):
         super().__init__(parent)
         self.speeds: list[tr.Speed] = []
         self.base_values: dict = {}
+        self.live_checks = False     # validate with training.config as values change
         self._variant_cache: dict[str, str] = {}
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
@@ -176,9 +179,9 @@ class SettingsPanel(QWidget):
             else:
                 self.base.setCurrentIndex(0)
 
-    def config(self, data_dir: str) -> dict:
+    def config(self, data_dir: str, validate: bool = True) -> dict:
         """The run's full training config; raises ValueError with the reason if it is not
-        valid."""
+        valid (checked by training.config when ``validate``)."""
         method = self.method_key
         c = {k: v for k, v in self.base_values.items()}
         steps = self.steps.value()
@@ -203,13 +206,28 @@ class SettingsPanel(QWidget):
             lora = dict(c.get("lora") or {})
             lora["rank"] = self.rank.value() if method == LORA else 0
             c["lora"] = lora
-        extra = self.extra.text().split()
-        c = apply_overrides(c, extra)
-        cfg = TrainConfig.from_dict(c)
-        out = cfg.to_dict()
+        if not validate:
+            return c
+        from training.config import TrainConfig, apply_overrides
+
+        out = TrainConfig.from_dict(apply_overrides(c, self.extra.text().split())).to_dict()
         if not out.get("init_from"):
             out.pop("init_from", None)
         return out
+
+    def problem(self) -> str:
+        """Why these settings cannot start a run, or ""."""
+        try:
+            self.config("data", validate=self.live_checks)
+        except (ValueError, TypeError) as exc:
+            return str(exc)
+        return ""
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self.live_checks:
+            self.live_checks = True
+            self._refresh()
 
     def variant_name(self) -> str:
         """The model variant the run trains (a fine-tune's is its base's)."""
@@ -237,7 +255,7 @@ class SettingsPanel(QWidget):
 
     def _refresh(self, *_) -> None:
         try:
-            config = self.config("data")
+            config = self.config("data", validate=self.live_checks)
         except (ValueError, TypeError) as exc:
             self.estimate.setText(f"⚠ {exc}")
         else:
