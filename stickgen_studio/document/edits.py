@@ -63,12 +63,9 @@ def apply_generation(doc, motion: Motion, request: Generation, segments: list[di
         text = f"Generate {actor.name}"
     else:
         index, old = target, actors[target]
-        # Keep the actor where it stood: move the new motion's start onto the old one's.
-        m = motion.copy()
-        shift = old.motion.positions[0, 0] - m.positions[0, 0]
-        m.positions[..., [0, 2]] += shift[[0, 2]]
-        actor = Actor(old.name, m, old.color, request.prompt, request.seed, segments,
-                      visible=old.visible)
+        # The actor keeps its place in the row, so a take made again lands exactly as before.
+        actor = Actor(old.name, place_beside(motion, index), old.color, request.prompt,
+                      request.seed, segments, visible=old.visible)
         text = f"Generate {old.name}"
     doc.undo_stack.beginMacro(text)
     doc.push(ReplaceActor(doc, text, actor, None if index == len(actors) else index))

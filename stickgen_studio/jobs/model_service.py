@@ -7,6 +7,7 @@ a channel where the newest request wins. The loaded state is announced through
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -24,6 +25,11 @@ def shipped_variants() -> list[str]:
         return sorted(p.stem.removeprefix("stickgen-") for p in models_dir().glob("stickgen-*.pt"))
     except OSError:
         return []
+
+
+def display_name(ref: str) -> str:
+    """A model as people read it: the variant, or a checkpoint's file name."""
+    return Path(ref).name if ("/" in ref or "\\" in ref or ref.endswith(".pt")) else ref
 
 
 def _load(gen: Generator, progress=None, cancel=None) -> Generator:
@@ -68,20 +74,20 @@ class ModelService(QObject):
             path = resolve_model(ref)
         except FileNotFoundError:
             self._generator = None
-            self._set_state(MISSING, f"No model: the “{ref}” checkpoint is not installed "
+            self._set_state(MISSING, f"No model: “{display_name(ref)}” is not installed "
                                      f"(expected {models_dir() / f'stickgen-{ref}.pt'}). "
                                      "Train one in the Training tab or choose a file.")
             return
         gen = Generator(str(path))
         self._generator = gen
-        self._set_state(LOADING, f"Loading model {ref}…")
+        self._set_state(LOADING, f"Loading model {display_name(ref)}…")
         self.channels.start("load", _load, gen,
                             on_done=lambda g: self._loaded(g, ref),
                             on_failed=lambda m: self._failed(gen, m))
 
     def _loaded(self, gen: Generator, ref: str) -> None:
         if gen is self._generator:
-            self._set_state(READY, f"Model {ref} ready")
+            self._set_state(READY, f"Model {display_name(ref)} ready")
 
     def _failed(self, gen: Generator, message: str) -> None:
         if gen is self._generator:

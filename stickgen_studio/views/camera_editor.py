@@ -71,10 +71,11 @@ class CameraEditor(QWidget):
         lay.addWidget(_label("Keys", self, "section"))
         self.keys = QListWidget(self)
         self.keys.setMinimumHeight(90)
+        self.keys.setMaximumHeight(170)
         self.keys.itemSelectionChanged.connect(self._list_selected)
-        lay.addWidget(self.keys, 1)
+        lay.addWidget(self.keys)
         row = QHBoxLayout()
-        self.add_button = QPushButton("Add key at playhead", self)
+        self.add_button = QPushButton("Add key", self)
         self.add_button.setToolTip("Keep the shot as it is at the playhead (K)")
         self.add_button.clicked.connect(self.add_key)
         self.view_button = QPushButton("Key from view", self)
@@ -116,6 +117,11 @@ class CameraEditor(QWidget):
         f.addWidget(QLabel("Follow", self.form), 4, 0)
         f.addWidget(self.follow, 4, 1, 1, 3)
         lay.addWidget(self.form)
+        self.form_hint = _label("Select a key to set its easing and exact numbers.", self,
+                                "muted")
+        self.form_hint.setWordWrap(True)
+        lay.addWidget(self.form_hint)
+        lay.addStretch(1)
 
         self.frame.valueChanged.connect(lambda v: self._edit("frame", float(v)))
         self.easing.activated.connect(lambda _: self._edit("easing", self.easing.currentData()))
@@ -188,7 +194,8 @@ class CameraEditor(QWidget):
         for row in range(self.keys.count()):
             item = self.keys.item(row)
             item.setSelected(item.data(Qt.UserRole) == i and i is not None)
-        self.form.setEnabled(i is not None)
+        self.form.setVisible(i is not None)
+        self.form_hint.setVisible(i is None and bool(self.doc.project.camera))
         self.delete_button.setEnabled(bool(self.doc.selection.keys_on("camera")))
         if i is not None:
             k = CameraKey.from_dict(self.doc.project.camera[i])

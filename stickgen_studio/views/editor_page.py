@@ -74,15 +74,15 @@ class EditorPage(QWidget):
         self.side_tabs.addTab(self.actors_panel, "Actors")
 
         left = _scrolled(self.prompt_panel)
-        left.setMinimumWidth(280)
-        self.side_tabs.setMinimumWidth(300)
+        left.setMinimumWidth(300)
+        self.side_tabs.setMinimumWidth(372)
         self.top_split = QSplitter(Qt.Horizontal, self)
         self.top_split.addWidget(left)
         self.top_split.addWidget(view_box)
         self.top_split.addWidget(self.side_tabs)
         self.top_split.setStretchFactor(1, 1)
         self.top_split.setCollapsible(1, False)
-        self.top_split.setSizes([320, 900, 340])
+        self.top_split.setSizes([330, 900, 380])
 
         bottom = QFrame(self)
         bottom.setObjectName("panel")

@@ -32,6 +32,14 @@ class ExportDialog(QDialog):
         self.setMinimumWidth(460)
         self.channels = Channels(QThreadPool.globalInstance(), self)
         lay = QVBoxLayout(self)
+        title = QLabel("Export the animation", self)
+        title.setObjectName("title")
+        lay.addWidget(title)
+        note = QLabel("Pictures are drawn through the shot camera, exactly as the viewport "
+                      "shows them.", self)
+        note.setObjectName("muted")
+        note.setWordWrap(True)
+        lay.addWidget(note)
         form = QFormLayout()
         form.setSpacing(8)
         self.format = QComboBox(self)
@@ -86,6 +94,8 @@ class ExportDialog(QDialog):
         lay.addLayout(form)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(6)
         lay.addWidget(self.progress)
         self.status = QLabel("", self)
         self.status.setObjectName("muted")
@@ -109,8 +119,8 @@ class ExportDialog(QDialog):
         w, h = shot_size(self.doc.project)
         self.width_box.setValue(w)
         self.height_box.setValue(h)
-        i = self.size_preset.findData((w, h))
-        self.size_preset.setCurrentIndex(i if i >= 0 else self.size_preset.count() - 1)
+        i = SIZES.index((w, h)) if (w, h) in SIZES else len(SIZES)
+        self.size_preset.setCurrentIndex(i)
         self.fps.setValue(self.doc.fps)
         n = max(1, self.doc.project.num_frames)
         for b in (self.start, self.stop):
@@ -178,7 +188,7 @@ class ExportDialog(QDialog):
 
     # -- running --------------------------------------------------------------------------------
     def start_export(self) -> bool:
-        path = self.path.text().strip()
+        path = str(Path(self.path.text().strip()).expanduser()) if self.path.text().strip() else ""
         if not path:
             self.status.setText("Choose where to write the export.")
             return False

@@ -47,15 +47,25 @@ class OrbitCamera:
     def zoom(self, steps: float) -> None:
         self.distance = min(200.0, max(0.5, self.distance * 0.87 ** steps))
 
-    def frame(self, points: np.ndarray, aspect: float = 16 / 9, margin: float = 1.25) -> None:
-        """Aim at the bounding box of ``points`` (N, 3) and back off until all of it shows."""
+    def frame(self, points: np.ndarray, aspect: float = 16 / 9, fill: float = 0.8) -> None:
+        """Aim at the bounding box of ``points`` (N, 3) and move in as close as possible while
+        all of it still fits within ``fill`` of the picture."""
         pts = np.asarray(points, dtype=np.float64).reshape(-1, 3)
         if not len(pts):
             return
         lo, hi = pts.min(axis=0), pts.max(axis=0)
         centre = (lo + hi) / 2
-        radius = max(0.6, float(np.linalg.norm(hi - lo)) / 2)
-        half = math.radians(self.fov) / 2
-        fit = min(half, math.atan(math.tan(half) * aspect))
+        corners = np.array([[x, y, z] for x in (lo[0], hi[0]) for y in (lo[1], hi[1])
+                            for z in (lo[2], hi[2])]) - centre
         self.target = tuple(float(x) for x in centre)
-        self.distance = min(200.0, max(1.0, margin * radius / math.sin(fit)))
+        right, up, fwd = self.state().basis()   # the direction does not depend on distance
+        ty = math.tan(math.radians(self.fov) / 2) * fill
+        tx = ty * aspect
+        # A corner at offset c is inside when |c.right| <= tx * depth (and likewise for up),
+        # where depth = distance + c.fwd: solve for the distance each corner needs.
+        need = np.maximum(np.abs(corners @ right) / tx, np.abs(corners @ up) / ty) - corners @ fwd
+        self.distance = min(200.0, max(1.2, float(need.max())))
+
+    def face(self, direction: np.ndarray, side: float = 0.75) -> None:
+        """Look at a figure facing ``direction`` (3,) from its front, ``side`` radians round."""
+        self.yaw = math.atan2(float(direction[0]), float(direction[2])) + side

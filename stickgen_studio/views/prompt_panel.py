@@ -126,6 +126,9 @@ class PromptPanel(QWidget):
         lay.addWidget(_section("History", self))
         self.history = QListWidget(self)
         self.history.setToolTip("Double-click a take to bring it back")
+        self.history.setWordWrap(True)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.history.setMinimumHeight(90)
         self.history.itemActivated.connect(self._restore)
         lay.addWidget(self.history, 1)
 

@@ -15,6 +15,7 @@ QTabBar::tab:selected {{ color: #1f2430; border-bottom: 2px solid {ACCENT}; }}
 QTabBar::tab:hover {{ color: #1f2430; }}
 QLabel#section {{ color: #6b7280; font-weight: 600; margin-top: 6px; }}
 QLabel#muted {{ color: #6b7280; }}
+QLabel#title {{ font-size: 13pt; font-weight: 600; color: #1f2430; }}
 QPushButton {{ background: #ffffff; border: 1px solid #d4d8e0; border-radius: 6px;
     padding: 5px 8px; color: #1f2430; }}
 QPushButton:hover {{ background: #f1f4f9; border-color: #b9c0cc; }}

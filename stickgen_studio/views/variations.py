@@ -5,9 +5,12 @@ from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGridLayout, QSizePolicy, QWidget
 
-from engine.camera import CameraTrack, make_move
+import numpy as np
+
+from engine.camera import facing
 from engine.drawlist import build_drawlist
 
+from .orbit import OrbitCamera
 from .painter import DrawListPainter, paint_items
 
 ACCENT = QColor(66, 133, 244)
@@ -23,9 +26,13 @@ class PreviewTile(QWidget):
         self.frame = 0
         self.selected = False
         self.hover = False
-        self._track = CameraTrack(make_move("static", [motion], aspect=16 / 10))
+        view = OrbitCamera()
+        pts = motion.positions[::4].reshape(-1, 3)
+        view.face(facing(motion, 0))
+        view.frame(np.concatenate([pts, pts * [1, 0, 1]]), 16 / 10, fill=0.92)
+        self._camera = view.state()
         self._painter = DrawListPainter()
-        self.setMinimumSize(120, 84)
+        self.setMinimumSize(130, 96)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         self.setCursor(Qt.PointingHandCursor)
         self.setToolTip(f"{label}: click to use this take")
@@ -40,7 +47,7 @@ class PreviewTile(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.Antialiasing)
         w, h = self.width(), self.height()
-        cam = self._track.evaluate(self.frame, [self.motion], w / max(h, 1))
+        cam = self._camera
         dl = build_drawlist([self.motion], cam, self.frame, w, h, self.style)
         self._painter.paint_static(p, dl, (cam, self.style.name))
         paint_items(p, dl.items[dl.static_count:])

@@ -10,6 +10,7 @@ current actor's joints get handles; dragging one poses the figure with bone leng
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 from dataclasses import replace
 
 import numpy as np
@@ -17,6 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from engine.camera import facing
 from engine.drawlist import build_drawlist, pose_at
 from engine.projection import CameraState
 
@@ -44,24 +46,30 @@ class Viewport(QWidget):
         self.through_shot = False
         self.onion = False
         self.onion_count = 3
-        self.onion_step = 4
+        self.onion_step = 5
         self.pose_mode = False
         self.last_drawlist = None
         self._painter = DrawListPainter()
         self._drag: dict | None = None
         self._hover: int | None = None
+        # Onion-skin figures by (frame, camera, size): while playing, the ghosts slide along
+        # and all but one are reused from the frame before.
+        self._ghosts: OrderedDict[tuple, object] = OrderedDict()
         self.setMinimumSize(320, 200)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.ClickFocus)
         for sig in (doc.motion_changed, doc.expressions_changed, doc.speech_changed,
-                    doc.poses_changed):
-            sig.connect(self.update)
-        for sig in (doc.actors_changed, doc.camera_changed, doc.settings_changed,
-                    doc.project_replaced, doc.playhead.frame_changed,
-                    doc.selection.actor_changed):
+                    doc.poses_changed, doc.actors_changed, doc.camera_changed,
+                    doc.settings_changed, doc.project_replaced):
+            sig.connect(self._changed)
+        for sig in (doc.playhead.frame_changed, doc.selection.actor_changed):
             sig.connect(self.update)
         doc.project_replaced.connect(self.frame_all)
+
+    def _changed(self, *_) -> None:
+        self._ghosts.clear()
+        self.update()
 
     # -- settings from the toolbar -----------------------------------------------------------
     def set_through_shot(self, on: bool) -> None:
@@ -84,6 +92,7 @@ class Viewport(QWidget):
         if motions:
             pts = np.concatenate([m.positions[::5].reshape(-1, 3) for m in motions])
             pts = np.concatenate([pts, pts * [1, 0, 1]])  # include the floor under them
+            self.orbit.face(facing(motions[0], 0))
             self.orbit.frame(pts, self.width() / max(1, self.height()))
         else:
             self.orbit = OrbitCamera()
@@ -155,7 +164,12 @@ class Viewport(QWidget):
             fade = 0.32 * (1.0 - (k - 1) / self.onion_count)
             for f in (frame - k * self.onion_step, frame + k * self.onion_step):
                 if 0 <= f <= last:
-                    g = build_drawlist(motions, cam, f, w, h, ghost)
+                    key = (f, cam, w, h)
+                    g = self._ghosts.get(key)
+                    if g is None:
+                        g = self._ghosts[key] = build_drawlist(motions, cam, f, w, h, ghost)
+                        while len(self._ghosts) > 4 * self.onion_count + 4:
+                            self._ghosts.popitem(last=False)
                     p.setOpacity(fade)
                     paint_items(p, g.items)
         p.setOpacity(1.0)
@@ -220,11 +234,16 @@ class Viewport(QWidget):
         sw, sh = shot_size(self.doc.project)
         text = f"Shot camera · {sw}×{sh}" if self.through_shot else "Editor view"
         if self.pose_mode:
-            text += " · Pose: drag a joint"
-        light = self.through_shot or sum(self.doc.style().background) < 3 * 110
+            actor = self.doc.current_actor()
+            keyed = actor is not None and any(k.frame == self.doc.playhead.frame
+                                               for k in actor.pose_keys)
+            text += " · Pose key at this frame" if keyed else " · Pose: drag a joint"
+        light = (self.through_shot and rect.top() >= 22) or \
+            sum(self.doc.style().background) < 3 * 110
         p.setPen(QColor(230, 232, 236) if light else QColor(90, 96, 110))
-        top = rect.top() - 4 if self.through_shot and rect.top() > 16 else rect.top() + 6
-        p.drawText(QRectF(rect.left() + 10, top, rect.width() - 20, 18),
+        top = rect.top() - 20 if self.through_shot and rect.top() >= 22 else rect.top() + 6
+        p.drawText(QRectF(rect.left() + (0 if self.through_shot else 10), top,
+                          rect.width() - 20, 18),
                    Qt.AlignLeft | Qt.AlignVCenter, text)
         if not has_actors:
             big = QFont(self.font())

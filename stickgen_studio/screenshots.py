@@ -1,0 +1,208 @@
+"""Drive the real app off screen and save pictures of its main states to docs/screenshots/.
+
+    python -m stickgen_studio.screenshots [--model small|PATH] [--out docs/screenshots]
+
+Uses the shipped model when there is one. Without one it first trains a tiny demo model for a
+few minutes on procedural motions (kept in the temp folder for the next run), so the
+pictures always show real generated motion.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PROMPT = "a man walks forward, then jumps and waves happily"
+
+
+def demo_model(folder: Path, steps: int = 600) -> Path:
+    """A tiny model trained briefly on procedural motions (cached in ``folder``)."""
+    model = folder / "stickgen-demo.pt"
+    if model.exists():
+        return model
+    from training.config import TrainConfig
+    from training.data.build import BuildConfig, build
+    from training.loop import train
+
+    print("no shipped model: training a tiny demo model (a few minutes)…", flush=True)
+    data = folder / "data"
+    build(BuildConfig(out=data, samples=400, seed=0, real_repeats=1), progress=False)
+    cfg = TrainConfig.from_dict(dict(model="tiny", data_dir=str(data), crop_frames=96,
+                                     min_crop_frames=48, batch_size=16, steps=steps,
+                                     warmup_steps=30, lr=2e-3, eval_interval=0,
+                                     ckpt_interval=0, log_interval=200))
+    done = train(cfg, folder / "run", resume="never", stdout=False)
+    Path(done["model_path"]).replace(model)
+    return model
+
+
+def _face_frame(motion, start: int, stop: int) -> int:
+    """A frame in [start, stop) where the head is upright and the mouth open, to show a face."""
+    import numpy as np
+
+    from engine.face import tracks_for
+
+    neck, head = motion.joints.index("neck"), motion.joints.index("head")
+    up = motion.positions[start:stop, head] - motion.positions[start:stop, neck]
+    upright = up[:, 1] / np.linalg.norm(up, axis=1)
+    tracks = tracks_for(motion)
+    mouth = np.array([tracks.params(f).mouth_open for f in range(start, stop)])
+    return start + int(np.argmax(2.0 * upright + mouth))
+
+
+def wait(app, cond, timeout: float = 180.0) -> None:
+    end = time.monotonic() + timeout
+    while not cond():
+        app.processEvents()
+        if time.monotonic() > end:
+            raise TimeoutError("the app did not get there in time")
+        time.sleep(0.01)
+
+
+def settle(app, ms: int = 150) -> None:
+    end = time.monotonic() + ms / 1000
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.005)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default=None, help="variant or checkpoint (default: small, "
+                                                     "else a tiny demo model)")
+    parser.add_argument("--out", default="docs/screenshots")
+    args = parser.parse_args(argv)
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QColor, QPainter
+    from PySide6.QtWidgets import QApplication
+
+    from engine.camera import facing
+    from engine.generate import resolve_model
+
+    model = args.model
+    if model is None:
+        try:
+            model = str(resolve_model("small"))
+        except FileNotFoundError:
+            model = str(demo_model(Path(tempfile.gettempdir()) / "stickgen-demo-model"))
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Stick-Gen Studio")
+    from .jobs.model_service import READY
+    from .views.main_window import MainWindow
+    from .views.theme import apply_theme
+
+    apply_theme(app)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="stickgen-shots-"))
+    win = MainWindow(QSettings(str(work / "s.ini"), QSettings.IniFormat), model=model,
+                     autosave_dir=work, runs_root=work / "runs")
+    win.resize(1600, 980)
+    win.show()
+    doc = win.doc
+
+    def shot(name: str, widget=None) -> None:
+        settle(app)
+        (widget or win).grab().save(str(out / f"{name}.png"))
+        print("saved", out / f"{name}.png")
+
+    wait(app, lambda: win.service.state == READY)
+    panel = win.prompt_panel
+    panel.prompt.setPlainText(PROMPT)
+    panel.seed.setValue(2)
+    panel.generate()
+    wait(app, lambda: bool(doc.project.actors) and not win.generation.busy)
+    doc.playhead.set_frame(int(doc.project.num_frames * 0.3))
+    win.act_onion.setChecked(True)
+    shot("main")
+
+    # Variations: four takes playing side by side.
+    win.act_onion.setChecked(False)
+    panel.count.setValue(4)
+    panel.make_variations()
+    wait(app, lambda: bool(panel.variations.tiles) and not win.generation.busy)
+    for _ in range(12):
+        panel.variations._tick()
+    shot("variations")
+    panel.variations.set_variations([], doc.style())
+    panel.variations_title.hide()
+
+    # Camera editor: an orbit, seen through the shot camera, a key selected.
+    win.page.side_tabs.setCurrentIndex(0)
+    win.camera_editor.apply_move("orbit")
+    doc.selection.set_keys({("camera", 1)})
+    doc.playhead.set_frame(int(doc.project.num_frames * 0.55))
+    shot("camera")
+
+    # Face and voice over a range.
+    win.act_shot.setChecked(False)
+    n = doc.project.num_frames
+    doc.selection.set_range(int(n * 0.15), int(n * 0.45))
+    win.page.side_tabs.setCurrentIndex(1)
+    win.page.expression_panel.set_expression("surprised")
+    win.page.expression_panel.set_speech("shout")
+    doc.playhead.set_frame(int(n * 0.3))
+    m = doc.motion_of(0)
+    face_frame = _face_frame(m, int(n * 0.15), int(n * 0.45))
+    win.viewport.orbit.face(facing(m, face_frame), 0.0)
+    win.viewport.orbit.pitch = 0.15
+    win.viewport.orbit.distance = 3.0
+    win.viewport.orbit.target = tuple(float(x) for x in m.positions[face_frame, 0] + [0, 0.45, 0])
+    shot("face")
+
+    # Pose editing: drag the right hand up with the pose tool.
+    doc.selection.set_range(None)
+    win.viewport.frame_all()
+    win.act_pose.setChecked(True)
+    import numpy as np
+
+    from .document import edits
+    from .document.posing import drag_joint
+
+    frame = int(n * 0.2)
+    doc.playhead.set_frame(frame)
+    m = doc.motion_of(0)
+    hand = m.joints.index("r_hand")
+    pose = m.positions[frame].astype(np.float64)
+    target = pose[m.joints.index("r_shoulder")] + np.array([-0.25, 0.5, 0.2])
+    edits.set_pose_key(doc, 0, frame, drag_joint(pose, hand, target, m.joints, m.parents),
+                       "screenshot-pose")
+    win.generation.follow_pose_keys(0, "screenshot-pose")
+    wait(app, lambda: not win.generation.busy)
+    win.viewport._hover = hand
+    win.viewport.orbit.face(facing(m, frame), 0.6)
+    win.viewport.orbit.distance = 4.3
+    win.viewport.orbit.target = tuple(float(x) for x in pose[0] + [0, 0.15, 0])
+    shot("pose")
+    win.act_pose.setChecked(False)
+
+    # The export dialog over the window, the viewport looking through the shot camera.
+    win.act_shot.setChecked(True)
+    doc.playhead.set_frame(int(n * 0.8))
+    dlg = win.open_export()
+    dlg.path.setText("~/Videos/walk-jump-wave.mp4")
+    settle(app)
+    base = win.grab().toImage()
+    p = QPainter(base)
+    p.fillRect(base.rect(), QColor(20, 24, 32, 90))
+    d = dlg.grab()
+    # Over the right-hand panels, so the picture being exported stays in view.
+    p.drawPixmap(base.width() - d.width() - 40, 90, d)
+    p.end()
+    base.save(str(out / "export.png"))
+    print("saved", out / "export.png")
+    dlg.close()
+
+    doc.undo_stack.setClean()
+    win.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
