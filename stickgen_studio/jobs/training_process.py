@@ -40,6 +40,7 @@ class TrainingJob(QObject):
     log = Signal(list)             # new lines of the trainer's stderr
     status_changed = Signal(object)  # RunInfo, whenever the status or its reason changes
     ended = Signal(object)         # RunInfo, when a job that was live is no longer
+    progressed = Signal(object)    # RunInfo, after new events were read
 
     def __init__(self, run_dir: str | os.PathLike, parent: QObject | None = None,
                  poll_ms: int = POLL_MS) -> None:
@@ -64,17 +65,19 @@ class TrainingJob(QObject):
         return self.info
 
     def poll(self) -> None:
-        self._read()
+        fresh = self._read()
         was = (self.info.status, self.info.reason)
         info = self._status()
         if self.info.live and not info.live:
             # The trainer is gone, so what it wrote is complete: read the last of it (written
             # between the read above and its exit) before telling how it ended.
-            self._read()
+            fresh = self._read() or fresh
             info = self._status()
         live_before, self.info = self.info.live, info
         if (info.status, info.reason) != was:
             self.status_changed.emit(info)
+        elif fresh:
+            self.progressed.emit(info)
         if live_before and not info.live:
             self._timer.stop()
             self.stop_requested = False
@@ -82,7 +85,8 @@ class TrainingJob(QObject):
         elif info.live and not self._timer.isActive():
             self._timer.start()
 
-    def _read(self) -> None:
+    def _read(self) -> bool:
+        """Read what the trainer wrote since the last call; whether there were new events."""
         new = tr.parse_events(self._tail.read_lines())
         lines = [ln for ln in self._log_tail.read_lines() if ln.strip()]
         self.recent.extend([("event", e) for e in new] + [("log", ln) for ln in lines])
@@ -93,6 +97,7 @@ class TrainingJob(QObject):
             self.events.emit(new)
         if lines:
             self.log.emit(lines)
+        return bool(new)
 
     def _status(self) -> tr.RunInfo:
         info = tr.RunInfo(self.run, job=tr.read_json(self.run / tr.JOB_FILE))

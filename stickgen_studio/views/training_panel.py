@@ -112,7 +112,7 @@ class TrainingPanel(QWidget):
         rl.addWidget(rsplit, 1)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([560, 880])
+        split.setSizes([620, 820])
 
         self.runs.run_selected.connect(self.show_run)
         self.view.resume_requested.connect(self.resume)
@@ -159,6 +159,7 @@ class TrainingPanel(QWidget):
         if job is None:
             job = TrainingJob(run, self, self.poll_ms)
             job.status_changed.connect(self.runs.update_run)
+            job.progressed.connect(self.runs.update_run)
             job.ended.connect(self._ended)
             self.jobs[key] = job
             job.follow()

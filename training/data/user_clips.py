@@ -41,6 +41,9 @@ FPS = 25.0
 MIN_FRAMES = 25           # one second: shorter clips hold no learnable motion
 VAL_SHARE = 0.2           # the tail of each clip kept for validation
 MIN_VAL_FRAMES = 25
+# words in clip file names that name the recording, not the motion
+_NOT_MOTION_WORDS = {"take", "clip", "mocap", "capture", "motion", "final", "new", "old", "copy",
+                     "scaled", "broken", "test", "v", "bvh"}
 
 
 @dataclass
@@ -88,8 +91,9 @@ def default_caption(path: str | os.PathLike) -> str:
     """A first guess from the file name ("jump_high_02.bvh" -> "a person jump high"), to be
     edited by the user; "" when the name has no words ("02_01.bvh")."""
     stem = re.sub(r"(\.bvh)?(\.gz)?$|\.(txt|npz)$", "", Path(path).name, flags=re.I)
-    words = [w for w in re.split(r"[_\-\s.]+", stem) if w.isalpha()]
-    return "a person " + " ".join(words).lower() if words else ""
+    words = [w for w in re.split(r"[_\-\s.]+", stem.lower())
+             if w.isalpha() and w not in _NOT_MOTION_WORDS]
+    return "a person " + " ".join(words) if words else ""
 
 
 def read_captions(path: str | os.PathLike) -> dict[str, dict]:

@@ -1,5 +1,6 @@
 """A small looping preview of one imported clip: the canonical skeleton seen at a three-quarter
-angle, so a user can tell a good take from a broken one before training on it."""
+angle, the view following the pelvis, so a user can tell a good take from a broken one before
+training on it."""
 from __future__ import annotations
 
 import math
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from engine.motion import Motion
 
 YAW = math.radians(35)   # three-quarter view: depth shows, left and right do not overlap
+HALF_WIDTH = 1.1         # metres either side of the pelvis
 
 
 def project(positions: np.ndarray) -> np.ndarray:
@@ -28,19 +30,20 @@ class ClipPreview(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(2)
         self.plot = pg.PlotWidget(background="#ffffff")
-        self.plot.setMinimumSize(160, 170)
+        self.plot.setFixedSize(210, 200)   # ~ the 2.2 m x 2.1 m view, so metres stay square
         item = self.plot.getPlotItem()
         item.hideAxis("bottom")
         item.hideAxis("left")
         item.setMenuEnabled(False)
         item.setMouseEnabled(False, False)
-        item.setAspectLocked(True)
+        item.setYRange(-0.1, 2.0, padding=0)
         self.ground = item.plot([], [], pen=pg.mkPen("#c9ced8", width=1))
         self.bones = item.plot([], [], pen=pg.mkPen("#1f2430", width=3), connect="pairs")
         self.head = pg.ScatterPlotItem(size=11, brush=pg.mkBrush("#1f2430"), pen=None)
         item.addItem(self.head)
-        lay.addWidget(self.plot, 1)
+        lay.addWidget(self.plot)
         self.caption = QLabel("Select a clip to preview it.", self)
+        self.caption.setFixedWidth(210)
         self.caption.setObjectName("muted")
         self.caption.setWordWrap(True)
         lay.addWidget(self.caption)
@@ -64,13 +67,10 @@ class ClipPreview(QWidget):
         self.frames = project(motion.positions)
         self.pairs = [(j, p) for j, p in enumerate(motion.parents) if p >= 0]
         self.head_index = list(motion.joints).index("head") if "head" in motion.joints else 0
-        lo = [float(v) for v in self.frames.reshape(-1, 2).min(0)]
-        hi = [float(v) for v in self.frames.reshape(-1, 2).max(0)]
-        x0, x1 = lo[0] - 0.3, hi[0] + 0.3
-        self.ground.setData([x0, x1], [0.0, 0.0])
-        self.plot.getPlotItem().setRange(xRange=(x0, x1),
-                                         yRange=(min(0.0, lo[1]) - 0.1, max(1.9, hi[1] + 0.1)),
-                                         padding=0)
+        pelvis = list(motion.joints).index("pelvis") if "pelvis" in motion.joints else 0
+        self.centre = [float(x) for x in self.frames[:, pelvis, 0]]
+        xs = self.frames[..., 0]
+        self.ground.setData([float(xs.min()) - 3, float(xs.max()) + 3], [0.0, 0.0])
         self.caption.setText(text)
         self.frame = 0
         self._draw()
@@ -96,3 +96,5 @@ class ClipPreview(QWidget):
         idx = np.array(self.pairs, dtype=int).reshape(-1)
         self.bones.setData(f[idx, 0], f[idx, 1])
         self.head.setData([f[self.head_index, 0]], [f[self.head_index, 1]])
+        c = self.centre[self.frame]
+        self.plot.getPlotItem().setXRange(c - HALF_WIDTH, c + HALF_WIDTH, padding=0)
