@@ -143,13 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     # Face and voice over a range.
     win.act_shot.setChecked(False)
     n = doc.project.num_frames
-    doc.selection.set_range(int(n * 0.15), int(n * 0.45))
+    doc.selection.set_range(int(n * 0.62), int(n * 0.92))
     win.page.side_tabs.setCurrentIndex(1)
     win.page.expression_panel.set_expression("surprised")
     win.page.expression_panel.set_speech("shout")
-    doc.playhead.set_frame(int(n * 0.3))
     m = doc.motion_of(0)
-    face_frame = _face_frame(m, int(n * 0.15), int(n * 0.45))
+    face_frame = _face_frame(m, int(n * 0.62), int(n * 0.92))
+    doc.playhead.set_frame(face_frame)
     win.viewport.orbit.face(facing(m, face_frame), 0.0)
     win.viewport.orbit.pitch = 0.15
     win.viewport.orbit.distance = 3.0

@@ -133,3 +133,18 @@ def test_camera_moves_replace_keys_in_their_range(qtbot):
     assert doc.project.camera[0]["fov"] != 55.0 and len(doc.project.camera) > 1
     with pytest.raises(ValueError):
         edits.update_camera_key(doc, 0, None, easing="wobbly")
+
+
+def test_an_expression_range_wins_over_the_motions_own_changes_inside_it(qtbot):
+    from stickgen_studio.document import edits
+
+    doc = Document()
+    actor = _actor(T=60)
+    actor.motion.expressions = ["neutral"] * 30 + ["happy"] * 30   # the motion's own change
+    doc.push(ReplaceActor(doc, "Generate", actor))
+    edits.set_expression(doc, 0, 20, "sad", stop=40)
+    m = doc.motion_of(0)
+    assert m.expressions[19:41] == ["neutral"] + ["sad"] * 20 + ["happy"]
+    assert m.expressions[59] == "happy"            # after the range the motion leads again
+    edits.set_expression(doc, 0, 45, "angry")      # at the playhead: holds to the end
+    assert doc.motion_of(0).expressions[44:] == ["happy"] + ["angry"] * 15

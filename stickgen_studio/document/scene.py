@@ -3,8 +3,9 @@ camera track, the render style and the shot size. The viewport and the export bo
 here, so what the editor shows is what an export writes. No Qt.
 
 Overrides on top of a generated motion:
-* expression keys (engine.face.ExpressionKey) are added to the keys implied by the motion's own
-  per-frame labels; each holds until the next key, with the face's usual 0.3 s blend;
+* expression keys (engine.face.ExpressionKey) override the motion's own per-frame labels, each
+  until the next key (a key naming the motion's own expression hands back to it); changes
+  blend over the face's usual 0.3 s;
 * speech ranges replace the motion's speech over [start, stop) ("silent" clears it);
 * pose keys replace the joint positions at their frame (the motion around them follows once the
   model has in-betweened through them).
@@ -16,7 +17,6 @@ from dataclasses import replace
 import numpy as np
 
 from engine.camera import CameraTrack
-from engine.face import ExpressionTrack
 from engine.motion import Motion
 from engine.project import Actor, Project
 from engine.style import Style, get_style, parse_color
@@ -26,16 +26,22 @@ DEFAULT_SHOT = (1280, 720)
 
 
 def expression_labels(motion: Motion, keys) -> list[str]:
-    """Per-frame expression names: the motion's own track with ``keys`` laid over it."""
-    if not keys:
-        return list(motion.expressions)
-    track = ExpressionTrack.from_labels(motion.expressions).merged(ExpressionTrack(keys))
+    """Per-frame expression names: the motion's own track with the user's ``keys`` over it.
+
+    A key overrides the motion's expression from its frame until the next key; a key that
+    names the motion's own expression at its frame hands back to the motion, which is how a
+    range ends (the motion's later changes show again).
+    """
     out = list(motion.expressions)
-    ks = track.keys
+    if not keys:
+        return out
+    T = motion.num_frames
+    ks = sorted(keys, key=lambda k: k.frame)
     for i, k in enumerate(ks):
         a = max(0, k.frame)
-        b = ks[i + 1].frame if i + 1 < len(ks) else motion.num_frames
-        out[a:b] = [k.expression] * max(0, min(b, motion.num_frames) - a)
+        b = min(T, ks[i + 1].frame if i + 1 < len(ks) else T)
+        if a < T and k.expression != motion.expressions[a]:
+            out[a:b] = [k.expression] * max(0, b - a)
     return out
 
 

@@ -5,9 +5,9 @@ from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGridLayout, QSizePolicy, QWidget
 
-import numpy as np
+import math
 
-from engine.camera import facing
+from engine.camera import facing, follow_anchor
 from engine.drawlist import build_drawlist
 
 from .orbit import OrbitCamera
@@ -26,11 +26,10 @@ class PreviewTile(QWidget):
         self.frame = 0
         self.selected = False
         self.hover = False
-        view = OrbitCamera()
-        pts = motion.positions[::4].reshape(-1, 3)
-        view.face(facing(motion, 0))
-        view.frame(np.concatenate([pts, pts * [1, 0, 1]]), 16 / 10, fill=0.92)
-        self._camera = view.state()
+        # A camera that travels with the figure, close enough for the figure to fill the tile.
+        self._view = OrbitCamera(pitch=0.12, fov=35.0)
+        self._view.face(facing(motion, 0), 0.6)
+        self._view.distance = 1.05 / math.tan(math.radians(self._view.fov) / 2) / 0.8
         self._painter = DrawListPainter()
         self.setMinimumSize(130, 96)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
@@ -47,7 +46,9 @@ class PreviewTile(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.Antialiasing)
         w, h = self.width(), self.height()
-        cam = self._camera
+        anchor = follow_anchor(self.motion, self.frame)
+        self._view.target = (float(anchor[0]), 0.9, float(anchor[2]))
+        cam = self._view.state()
         dl = build_drawlist([self.motion], cam, self.frame, w, h, self.style)
         self._painter.paint_static(p, dl, (cam, self.style.name))
         paint_items(p, dl.items[dl.static_count:])
