@@ -14,6 +14,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from stickgen_studio import training_runs as tr
 from stickgen_studio.views.training_panel import TrainingPanel
+from test_app_support import generate, tiny_checkpoint, window  # noqa: F401
 from test_training_runs import clip_folder  # noqa: F401
 
 TIMEOUT = 90_000  # ms; a trainer process starts in a few seconds, slower on a busy machine
@@ -51,8 +52,14 @@ def click(qtbot, button):
     qtbot.mouseClick(button, Qt.LeftButton)
 
 
-def test_start_watch_stop_resume_finish_and_generate(qtbot, tmp_path, tiny_data):
-    panel = make_panel(qtbot, tmp_path, tiny_data)
+def test_start_watch_stop_resume_finish_and_generate(qtbot, tmp_path, tiny_data, window):
+    win = window                      # the app's main window, its Training tab on tmp_path/runs
+    win.tabs.setCurrentWidget(win.training)
+    panel = win.training
+    assert isinstance(panel, TrainingPanel) and panel.root == tmp_path / "runs"
+    panel.data.dataset.setText(str(tiny_data))
+    panel.settings_panel.steps.setValue(300)
+    panel.settings_panel.extra.setText(FAST)
     view = panel.view
     assert panel.start_button.isEnabled(), panel.start_status.text()
     assert "s for 300 steps" in panel.settings_panel.estimate.text()
@@ -93,20 +100,25 @@ def test_start_watch_stop_resume_finish_and_generate(qtbot, tmp_path, tiny_data)
     assert view.curves.train_x == sorted(view.curves.train_x)
     assert "Finished" in view.summary.text() and "Validation loss" in view.summary.text()
     assert panel.runs.status_of(str(run)) == tr.FINISHED
+    assert "finished 300 steps" in win.message_bar.text.text()
 
-    # Use This Model hands the checkpoint to the app; it generates motion
+    # Use This Model: the Animate tab's generator switches to it, and it generates motion
+    from stickgen_studio.jobs.model_service import READY
+
     with qtbot.waitSignal(panel.use_model) as used:
         click(qtbot, view.use_button)
-    assert used.args == [str(run / "model.pt")]
-    from engine.generate import Generator
-
-    result = Generator(used.args[0]).generate("a person walks forward", seconds=2.0, seed=1)
-    assert result.motion.num_frames == 50 and np.isfinite(result.motion.positions).all()
+    model = str(run / "model.pt")
+    assert used.args == [model] and win.tabs.currentWidget() is win.page
+    assert win.service.model_ref == model
+    assert win.prompt_panel.model.currentData() == model
+    qtbot.waitUntil(lambda: win.service.state == READY, timeout=TIMEOUT)
+    actor = generate(qtbot, win, "a person walks forward", seed=1, seconds=2.0)
+    assert actor.motion.num_frames == 50 and np.isfinite(actor.motion.positions).all()
 
     # the finished run offers its model as a base for a fine-tune
     bases = [panel.settings_panel.base.itemData(i)
              for i in range(panel.settings_panel.base.count())]
-    assert str(run / "model.pt") in bases
+    assert model in bases
 
 
 def test_failing_trainer_shows_why(qtbot, tmp_path, tiny_data):

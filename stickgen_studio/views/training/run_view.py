@@ -66,7 +66,9 @@ class RunView(QWidget):
                                        "the Animate tab", self._use, buttons)
         self.use_button.setObjectName("primary")
         self.eval_button = self._button("Evaluate", "Generate the dataset's held-out test "
-                                        "captions and measure them", self._evaluate, buttons)
+                                        "captions and measure them (the first evaluation on a "
+                                        "dataset also trains its motion judge: minutes)",
+                                        self._evaluate, buttons)
         self.folder_button = self._button("Open Folder", "Show the run folder", self._open,
                                           buttons)
         buttons.addStretch(1)
