@@ -244,6 +244,12 @@ class TrainingPanel(QWidget):
         self._refresh_start()
 
     def _launch(self, run: Path, resume: str = "auto") -> bool:
+        source = (tr.read_json(run / tr.JOB_FILE).get("data") or {}).get("source", "dataset")
+        if source != "dataset" and not (run / "data" / "manifest.json").exists() \
+                and str(run) not in self.building:
+            self._say("This run's data was never finished (the app closed while making it); "
+                      "start a new run instead.", "error")
+            return False
         job = self.job_for(run)
         try:
             job.start(resume)
