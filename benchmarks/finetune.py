@@ -1,5 +1,6 @@
-"""A LoRA fine-tune on the CPU, as the Training tab runs it (DESIGN.md §5: a 1,000-step
-fine-tune from the GUI in <= 15 min on the 2-core CPU), with the evaluation before and after.
+"""A LoRA fine-tune on the CPU as the Training tab runs it, evaluated before and after.
+
+DESIGN.md §5: a 1,000-step fine-tune from the GUI in <= 15 min on the 2-core CPU.
 
   python benchmarks/finetune.py --checkpoint resources/models/stickgen-small.pt \\
       --data DATASET [--steps 1000] [--out OUT] [--eval-samples 40] [--set key=value ...]
@@ -9,7 +10,8 @@ held-out captions). The fine-tune is the same command the tab launches: ``python
 with the finetune_lora preset in its own process and run folder (OUT/run). The model is
 evaluated (``training.evaluate``: generate the test split's held-out captions, judge them with
 the motion classifier) before and after, with the same samples and seeds; the classifier is
-read from DATASET/motion_classifier.pt, or trained once into OUT (never written into DATASET).
+--classifier, else DATASET/motion_classifier.pt, else trained once into OUT (never written into
+DATASET; pass that file as --classifier next time to skip the training).
 
 Prints one table and writes OUT/finetune.json and OUT/finetune.md.
 """
@@ -105,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="folder for the run and the report (must not hold a run yet)")
     p.add_argument("--eval-samples", type=int, default=40, help="held-out test captions")
     p.add_argument("--seeds", type=int, default=1, help="seeds per held-out caption")
+    p.add_argument("--classifier", type=Path, default=None,
+                   help="motion classifier to judge with (default: see above)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="more trainer settings (e.g. threads=2, batch_size=8)")
     args = p.parse_args(argv)
@@ -114,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     if not any((args.data / "test").glob("shard_*.npz")):
         p.error(f"{args.data} has no test split (test/shard_*.npz) to evaluate on")
     args.out.mkdir(parents=True, exist_ok=True)
-    classifier = args.data / "motion_classifier.pt"
+    classifier = args.classifier or args.data / "motion_classifier.pt"
     if not classifier.exists():
         classifier = args.out / "motion_classifier.pt"
 
