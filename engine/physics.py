@@ -2,7 +2,7 @@
 
 1. smoothing: a zero-phase Gaussian filter (no lag) that removes frame-to-frame jitter;
 2. bone lengths restored exactly (canonical or given lengths);
-3. ground: no joint below the floor;
+3. ground: a hovering body is settled onto the floor, and no joint goes below it;
 4. foot contacts detected and planted feet locked in place with leg IK (no sliding).
 
 Plus kinematics for the app: per-joint and root velocity, acceleration and momentum.
@@ -122,6 +122,28 @@ def lock_feet(positions: np.ndarray, contacts: np.ndarray, lengths: np.ndarray,
     return out.astype(np.float32)
 
 
+def settle(positions: np.ndarray, fps: float, window_s: float = 0.8,
+           max_drop: float = 0.15) -> np.ndarray:
+    """Bring a hovering body down onto the floor.
+
+    The lowest foot's height is taken as a rolling minimum over ``window_s`` (so a run's stance
+    phases and a jump's take-off keep their flight: the minimum is ~0 there) and smoothed; where
+    that floor gap is below ``max_drop`` the frame moves down by it. (T, J, 3) -> new array.
+    """
+    pos = np.array(positions, dtype=np.float32, copy=True)
+    T = len(pos)
+    if T == 0:
+        return pos
+    low = np.minimum(pos[:, J["l_foot"], 1], pos[:, J["r_foot"], 1]).astype(np.float64)
+    r = max(1, int(round(window_s * fps / 2)))
+    padded = np.concatenate([np.full(r, low[0]), low, np.full(r, low[-1])])
+    gap = np.array([padded[t:t + 2 * r + 1].min() for t in range(T)])
+    gap = gaussian_smooth(gap[:, None], r / 2)[:, 0]
+    drop = np.where((gap > 0) & (gap < max_drop), gap, 0.0)
+    pos[..., 1] -= drop[:, None].astype(np.float32)
+    return pos
+
+
 def ground(positions: np.ndarray) -> np.ndarray:
     """Lift each frame so no joint is below Y = 0. (T, J, 3) -> new array."""
     out = np.array(positions, dtype=np.float32, copy=True)
@@ -139,7 +161,7 @@ def postprocess(positions: np.ndarray, fps: float, cfg: PhysicsConfig = PhysicsC
     if cfg.bone_lengths:
         pos = enforce_bone_lengths(pos, lengths)
     if cfg.ground:
-        pos = ground(pos)
+        pos = ground(settle(pos, fps))
     contacts = detect_contacts(pos, fps, cfg.contact_height, cfg.contact_speed)
     if cfg.foot_lock:
         pos = lock_feet(pos, contacts, lengths if cfg.bone_lengths else

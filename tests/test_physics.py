@@ -52,3 +52,17 @@ def test_kinematics_of_uniform_motion():
     np.testing.assert_allclose(k.momentum[:, 0], 140.0, rtol=1e-4)
     assert np.abs(k.acceleration).max() < 1e-3
     assert physics.foot_skate_ratio(pos, fps) > 0.95  # both feet on the floor moving 2 m/s
+
+
+def test_a_hovering_walk_is_settled_but_a_jump_keeps_its_flight():
+    T, fps = 75, 25.0
+    hover = np.stack([rest_pose()] * T)
+    hover[:, :, 1] += 0.07  # floating 7 cm above the floor the whole time
+    settled = physics.settle(hover, fps)
+    assert np.abs(settled[:, [J["l_foot"], J["r_foot"]], 1].min(axis=1)).max() < 0.01
+    jump = np.stack([rest_pose()] * T)
+    t = np.arange(T) / fps
+    air = (t > 1.0) & (t < 1.6)
+    jump[:, :, 1] += np.where(air, 4.9 * (t - 1.0) * (1.6 - t), 0.0)[:, None]  # 0.44 m apex
+    kept = physics.settle(jump, fps)
+    assert kept[:, J["l_foot"], 1].max() > 0.4

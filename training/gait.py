@@ -14,7 +14,7 @@ from engine.model.features import headings
 from engine.physics import detect_contacts
 from engine.skeleton import JOINT_INDEX as J
 
-AIR = 0.06  # metres: a sole point higher than this is off the floor
+AIR = 0.03  # metres: a sole point higher than this is off the floor
 
 
 def _forward(positions: np.ndarray) -> np.ndarray:
