@@ -97,8 +97,7 @@ class Generator:
 
     def plan(self, prompt: str, seconds: float | None = None) -> Plan:
         self.load()
-        # the embedding matcher costs ~500 encodings to build: only for clauses no rule knows
-        return plan_prompt(prompt, seconds, nearest=lambda clause: self.nearest()(clause))
+        return plan_prompt(prompt, seconds, nearest=_LazyNearest(self))
 
     def generate(self, prompt: str, seconds: float | None = None, seed: int = 0,
                  physics: PhysicsConfig = PhysicsConfig(), steps: int | None = None,
@@ -199,6 +198,20 @@ class Generator:
             speech[a:b] = [s.speech] * (b - a)
         motion = Motion(fixed, FPS, actions, expressions, speech)
         return GenerationResult(motion, plan, raw, contacts, seed)
+
+
+class _LazyNearest:
+    """The embedding matcher costs ~500 encodings to build: only build it when the planner
+    meets a clause no rule understands, or one where several rules match."""
+
+    def __init__(self, gen: Generator) -> None:
+        self.gen = gen
+
+    def __call__(self, clause: str) -> tuple[str, float]:
+        return self.gen.nearest()(clause)
+
+    def choose(self, clause: str, candidates: list[str]) -> str:
+        return self.gen.nearest().choose(clause, candidates)
 
 
 def _runs(labels: list[str]) -> list[tuple[int, int, str]]:

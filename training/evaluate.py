@@ -50,7 +50,6 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
              log=print, classifier_steps: int = 1500, behaviour_seeds: int = 5) -> dict:
     from engine.generate import Generator
     from engine.physics import postprocess
-    from engine.planner import match_action
 
     t0 = time.perf_counter()
     if classifier_path.exists():
@@ -75,7 +74,7 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
         # the planner reads each held-out segment text; the model gets what the planner says
         conds = []
         for g in s.segments:
-            guess = match_action(g.text) or gen.nearest()(g.text)[0]
+            guess = gen.plan(g.text).segments[0].action
             planner_hits += guess == g.action
             planner_total += 1
             conds.append((g.start, g.stop, guess, g.text))

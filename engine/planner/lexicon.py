@@ -11,7 +11,7 @@ _ACTION_RULES: tuple[tuple[str, str], ...] = (
     (r"\bdribbl|\bbasketball", "dribble"),
     (r"\bclimb|\bclamber|\bscrambl\w* up", "climb"),
     (r"\b(walk|step|mov|go|went|goe)\w*\s+(backward|backwards|back)\b|\bback(s|ing)? (up|away)\b|\bretreat", "walk_backward"),
-    (r"\bside ?step|\bsideways|\bshuffl|\bstrafe", "sidestep"),
+    (r"\bside[- ]?step|\bsideways|\bshuffl|\bstrafe", "sidestep"),
     (r"\btip ?toe|\bsneak|\bcreep(s|ing)? (along|forward|quietly)", "tiptoe"),
     (r"\bmarch", "march"),
     (r"\blimp|\bhobbl|\binjured", "limp"),

@@ -28,8 +28,17 @@ class NearestAction:
         protos = np.stack([emb[owners_arr == a].mean(axis=0) for a in ACTIONS])
         self.prototypes = protos / np.linalg.norm(protos, axis=1, keepdims=True)  # (A, D)
 
-    def __call__(self, clause: str) -> tuple[str, float]:
+    def similarities(self, clause: str) -> np.ndarray:
+        """(A,) cosine similarity of ``clause`` to every action's prototype."""
         e = np.asarray(self.encoder.encode([clause]), dtype=np.float32)[0]
-        sims = self.prototypes @ (e / max(float(np.linalg.norm(e)), 1e-9))
+        return self.prototypes @ (e / max(float(np.linalg.norm(e)), 1e-9))
+
+    def __call__(self, clause: str) -> tuple[str, float]:
+        sims = self.similarities(clause)
         best = int(np.argmax(sims))
         return ACTIONS[best], float(sims[best])
+
+    def choose(self, clause: str, candidates: list[str]) -> str:
+        """The candidate action whose prototype is most similar to ``clause``."""
+        sims = self.similarities(clause)
+        return max(candidates, key=lambda a: sims[ACTIONS.index(a)])

@@ -65,22 +65,29 @@ def split_clauses(prompt: str) -> list[str]:
     return out
 
 
-def match_action(clause: str) -> str | None:
-    """The action of the earliest rule match in ``clause`` (ties: the more specific rule)."""
+def match_candidates(clause: str) -> list[str]:
+    """Every action some rule finds in ``clause``, earliest match first (ties: the more
+    specific rule)."""
     text = _LEADING_SUBJECT.sub("", clause.strip())
-    best: tuple[int, int, str] | None = None
+    found: dict[str, tuple[int, int]] = {}
     for order, (pattern, action) in enumerate(ACTION_RULES):
         m = pattern.search(text)
-        if m and (best is None or (m.start(), order) < best[:2]):
-            best = (m.start(), order, action)
-    if best is not None and best[2] == "dance":
-        styles = [a for pattern, a in ACTION_RULES if a in DANCE_STYLES and pattern.search(text)]
-        return styles[0] if styles else DEFAULT_DANCE
-    if best is None:
-        for ch, action in EMOJI_ACTIONS.items():
-            if ch in clause:
-                return action
-    return best[2] if best else None
+        if m and action not in found:
+            found[action] = (m.start(), order)
+    ranked = sorted(found, key=found.get)
+    if "dance" in ranked:
+        styles = [a for a in ranked if a in DANCE_STYLES]
+        ranked = [a for a in ranked if a != "dance" and a not in styles]
+        ranked.insert(0, styles[0] if styles else DEFAULT_DANCE)
+    if not ranked:
+        ranked = [action for ch, action in EMOJI_ACTIONS.items() if ch in clause][:1]
+    return ranked
+
+
+def match_action(clause: str) -> str | None:
+    """The action of the earliest rule match in ``clause`` (ties: the more specific rule)."""
+    ranked = match_candidates(clause)
+    return ranked[0] if ranked else None
 
 
 def _cue(clause: str, cues) -> object | None:
@@ -135,7 +142,12 @@ def plan_prompt(prompt: str, seconds: float | None = None, nearest: Nearest | No
 
 
 def _segment(clause: str, nearest: Nearest | None, warnings: list[str]) -> PlanSegment | None:
-    action, how = match_action(clause), "rule"
+    candidates = match_candidates(clause)
+    action, how = (candidates[0] if candidates else None), "rule"
+    if len(candidates) > 1 and nearest is not None and hasattr(nearest, "choose"):
+        # several verbs ("walks on tiptoe", "throws a punch"): the meaning of the whole clause
+        # decides between the actions the rules found
+        action = nearest.choose(clause, candidates)
     if action is None:
         if not re.search(r"\w", clause):
             return None
