@@ -39,3 +39,13 @@ def test_gait_measures_on_a_real_walk():
     (clip_id, _, motion, _), = [c for c in _real_clips() if c[0].endswith("002_01")]
     g = gait.describe(motion.positions)
     assert 1.4 < g["steps_per_s"] < 2.3 and g["arm_leg_corr"] < -0.5 and g["speed_m_s"] > 0.8
+
+
+def test_evaluation_of_a_dataset_without_real_clips(tiny_checkpoint, tmp_path):  # noqa: F811
+    data = tmp_path / "proc"
+    build(BuildConfig(data, samples=150, seed=2), lambda: [], progress=False)
+    report = evaluate(str(tiny_checkpoint), data, data / "clf.pt", n=3, seeds=2,
+                      log=lambda m: None, classifier_steps=20, behaviour_seeds=1)
+    assert [r["name"] for r in report["rows"]] == ["generated, raw", "generated, physics",
+                                                  "procedural references"]
+    assert report["behaviour"]["walk"]["real"] is None

@@ -64,8 +64,8 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
     proc = [s for s in test if s.source == "procedural"][:n]
     # every real clip (all splits) is a reference for physical plausibility; the classifier was
     # trained on the training split, so its accuracy on these is an upper bound
-    real = [s for split in ("train", "val", "test") for s in read_split(data / split)
-            if s.source.startswith("mocap")]
+    real = [s for split in ("train", "val", "test") if (data / split).is_dir()
+            for s in read_split(data / split) if s.source != "procedural"]
     gen = Generator(checkpoint).load()
     raw, fixed, refs, segs, groups = [], [], [], [], []
     planner_hits = planner_total = 0
@@ -102,9 +102,10 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
         _row("generated, raw", raw, j_raw, segs, refs, groups, ref_emb),
         _row("generated, physics", fixed, j_fix, segs, refs, None, ref_emb),
         _row("procedural references", refs, j_ref, segs),
-        _row("real mocap clips (all splits)", [s.positions for s in real], j_real,
-             [[(g.start, g.stop, g.action) for g in s.segments] for s in real]),
     ]
+    if real:  # a dataset of only procedural motion has no real reference row
+        rows.append(_row("real mocap clips (all splits)", [s.positions for s in real], j_real,
+                         [[(g.start, g.stop, g.action) for g in s.segments] for s in real]))
     behaviour = behaviour_checks(gen, real, behaviour_seeds)
     report = {"checkpoint": str(checkpoint), "data": str(data), "test_samples": len(proc),
               "behaviour": behaviour,
