@@ -96,3 +96,7 @@ def text_encoder():
     from engine.text import get_encoder
 
     return get_encoder()
+
+
+# The tiny real checkpoint and a main window on it (tests/test_app_support.py), for every module.
+from test_app_support import tiny_checkpoint, window  # noqa: E402,F401

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, Qt
 from engine.skeleton import bone_lengths
 from stickgen_studio.views.timeline import RULER_H, TRACK_H
 from stickgen_studio.views.timeline_items import TRACKS
-from test_app_support import GEN_TIMEOUT, generate, place_actor, tiny_checkpoint, window  # noqa: F401
+from test_app_support import GEN_TIMEOUT, generate, place_actor
 
 
 def row_y(track):

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import QApplication
 
 from engine.formats.project_file import autosave_path, to_dict
 from stickgen_studio.jobs.model_service import MISSING
-from test_app_support import make_window, place_actor, tiny_checkpoint  # noqa: F401
+from test_app_support import make_window, place_actor
 
 
 def test_a_bad_or_newer_project_file_changes_nothing(qtbot, tmp_path, tiny_checkpoint):

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication
 
 from engine.formats.project_file import to_dict
 from stickgen_studio.views.timeline import RULER_H
-from test_app_support import actor_pixels, generate, tiny_checkpoint, window  # noqa: F401
+from test_app_support import actor_pixels, generate
 
 
 def grab(win):

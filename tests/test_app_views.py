@@ -4,8 +4,7 @@ from PySide6.QtCore import QPoint, Qt
 from engine.project import ACTOR_COLORS
 from stickgen_studio.jobs.model_service import FAILED
 from test_app_editing import drag
-from test_app_support import (GEN_TIMEOUT, actor_pixels, generate, make_window,  # noqa: F401
-                              place_actor, tiny_checkpoint, window)
+from test_app_support import GEN_TIMEOUT, actor_pixels, generate, make_window, place_actor
 
 
 def rgb(hex_color):

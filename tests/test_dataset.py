@@ -31,10 +31,10 @@ def test_build_is_deterministic_and_complete(tmp_path):
     assert len(real) == 2
     a = build(BuildConfig(tmp_path / "a", samples=40, seed=7, real_repeats=2), lambda: real,
               progress=False)
-    b = build(BuildConfig(tmp_path / "b", samples=40, seed=7, real_repeats=2), lambda: real,
+    build(BuildConfig(tmp_path / "b", samples=40, seed=7, real_repeats=2), lambda: real,
               progress=False)
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
-    c = build(BuildConfig(tmp_path / "c", samples=40, seed=8, real_repeats=2), lambda: real,
+    build(BuildConfig(tmp_path / "c", samples=40, seed=8, real_repeats=2), lambda: real,
               progress=False)
     assert _digest(tmp_path / "c") != _digest(tmp_path / "a")
     assert sum(a["splits"].values()) >= 40 and 0 < a["real_frame_share"] < 1

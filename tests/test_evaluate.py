@@ -6,11 +6,10 @@ import numpy as np
 from training import gait
 from training.data.build import BuildConfig, build
 from training.evaluate import evaluate, main, to_markdown
-from test_app_support import tiny_checkpoint  # noqa: F401  (the shared tiny-model fixture)
 from test_dataset import _real_clips
 
 
-def test_evaluation_report_has_every_row_and_metric(tiny_checkpoint, tmp_path):  # noqa: F811
+def test_evaluation_report_has_every_row_and_metric(tiny_checkpoint, tmp_path):
     data = tmp_path / "ds"
     build(BuildConfig(data, samples=150, seed=1, real_repeats=1), _real_clips, progress=False)
     report = evaluate(str(tiny_checkpoint), data, data / "clf.pt", n=4, seeds=2,
@@ -41,7 +40,7 @@ def test_gait_measures_on_a_real_walk():
     assert 1.4 < g["steps_per_s"] < 2.3 and g["arm_leg_corr"] < -0.5 and g["speed_m_s"] > 0.8
 
 
-def test_evaluation_of_a_dataset_without_real_clips(tiny_checkpoint, tmp_path):  # noqa: F811
+def test_evaluation_of_a_dataset_without_real_clips(tiny_checkpoint, tmp_path):
     data = tmp_path / "proc"
     build(BuildConfig(data, samples=150, seed=2), lambda: [], progress=False)
     report = evaluate(str(tiny_checkpoint), data, data / "clf.pt", n=3, seeds=2,

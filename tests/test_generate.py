@@ -8,11 +8,10 @@ from engine.cli import main as cli
 from engine.formats.motion_json import read_motion_json
 from engine.generate import Generator, resolve_model
 from engine.skeleton import REST_BONE_LENGTHS, bone_lengths
-from test_app_support import tiny_checkpoint  # noqa: F401  (the shared tiny-model fixture)
 
 
 @pytest.fixture(scope="module")
-def gen(tiny_checkpoint):  # noqa: F811
+def gen(tiny_checkpoint):
     return Generator(tiny_checkpoint).load()
 
 
@@ -46,7 +45,7 @@ def test_unknown_model_is_a_clear_error():
         resolve_model("nonexistent")
 
 
-def test_cli_generate_single_variations_and_batch(tiny_checkpoint, tmp_path, capsys):  # noqa: F811
+def test_cli_generate_single_variations_and_batch(tiny_checkpoint, tmp_path, capsys):
     out = tmp_path / "clip.motion.json"
     assert cli(["generate", "a man jumps", "--seconds", "2", "--model", str(tiny_checkpoint),
                 "--out", str(out)]) == 0
@@ -71,7 +70,7 @@ def test_cli_generate_single_variations_and_batch(tiny_checkpoint, tmp_path, cap
     (["generate", "walks", "--out", "x.motion.json", "--seconds", "-2"], "seconds"),
     (["generate", "walks", "--out", "x.motion.json", "--model", "nope.pt"], "no model"),
 ])
-def test_cli_errors_are_one_line_and_nonzero(tiny_checkpoint, args, message, capsys, tmp_path,  # noqa: F811
+def test_cli_errors_are_one_line_and_nonzero(tiny_checkpoint, args, message, capsys, tmp_path,
                                              monkeypatch):
     monkeypatch.chdir(tmp_path)
     if "--model" not in args:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from stickgen_studio import training_runs as tr
 from stickgen_studio.views.training_panel import TrainingPanel
-from test_app_support import generate, tiny_checkpoint, window  # noqa: F401
+from test_app_support import generate
 from test_training_runs import clip_folder  # noqa: F401
 
 TIMEOUT = 90_000  # ms; a trainer process starts in a few seconds, slower on a busy machine

@@ -1,6 +1,10 @@
 """The one error type readers raise for a file they cannot accept."""
 from __future__ import annotations
 
+import json
+import os
+from typing import Any
+
 
 class FormatError(ValueError):
     """A file is malformed or foreign; the message says what is wrong and where."""
@@ -11,3 +15,15 @@ class FormatError(ValueError):
         self.path = path
         self.line = line
         self.reason = message
+
+
+def read_json(path: str | os.PathLike, kind: str) -> Any:
+    """Parse a JSON file; a syntax error or binary data is a FormatError naming the line and
+    what the file should have been (``kind``, e.g. "project file")."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except json.JSONDecodeError as exc:
+        raise FormatError(path, f"not a valid {kind} (JSON error: {exc.msg})", exc.lineno) from None
+    except UnicodeDecodeError:
+        raise FormatError(path, f"not a {kind} (binary data)") from None

@@ -20,7 +20,7 @@ from ..actions import EXPRESSIONS, SPEECH_STYLES
 from ..atomic import write_text_atomic
 from ..motion import Motion
 from ..skeleton import REQUIRED_JOINTS
-from .errors import FormatError
+from .errors import FormatError, read_json
 
 FORMAT_TAG = "stickgen.motion"
 VERSION = 1
@@ -78,14 +78,7 @@ def write_motion_json(path: str | os.PathLike, doc: MotionFile) -> None:
 
 def read_motion_json(path: str | os.PathLike) -> MotionFile:
     """Read and validate a .motion.json; raise FormatError saying what is wrong and where."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except json.JSONDecodeError as exc:
-        raise FormatError(path, f"not valid JSON ({exc.msg})", exc.lineno) from None
-    except UnicodeDecodeError:
-        raise FormatError(path, "not a text file (is it a .motion.json?)") from None
-    return from_dict(data, path)
+    return from_dict(read_json(path, ".motion.json file"), path)
 
 
 def _fail(path: object, msg: str) -> FormatError:

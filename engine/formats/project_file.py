@@ -17,7 +17,7 @@ import numpy as np
 from ..atomic import write_text_atomic
 from ..motion import Motion
 from ..project import Actor, ExpressionKey, Generation, PoseKey, Project, SpeechRange
-from .errors import FormatError
+from .errors import FormatError, read_json
 
 FORMAT_TAG = "stickgen.project"
 SCHEMA_VERSION = 2
@@ -101,14 +101,7 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v
 
 def load_project(path: str | os.PathLike) -> Project:
     """Read, migrate and validate a project; FormatError says what is wrong."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except json.JSONDecodeError as exc:
-        raise FormatError(path, f"not a valid project file (JSON error: {exc.msg})", exc.lineno) from None
-    except UnicodeDecodeError:
-        raise FormatError(path, "not a project file (binary data)") from None
-    return from_dict(data, path)
+    return from_dict(read_json(path, "project file"), path)
 
 
 def from_dict(data: Any, path: object = "<project>") -> Project:

@@ -15,7 +15,6 @@ def plan_skip(p: ActionParams, rng: np.random.Generator) -> GaitPlan:
     v = float(np.clip(jitter(rng, 1.9 * sp, 0.08), 1.1, 2.8))
     half = jitter(rng, 0.5 / sp ** 0.3, 0.04)          # one step-hop, seconds
     c1, fl = 0.32 * half, jitter(rng, 0.36 * size ** 0.5, 0.06) * half  # step contact, hop flight
-    c2 = half - c1 - fl + 0.03                         # hop landing, overlapping the next step
     width = 0.15 * p.body.scale
     T = p.frames
     t = np.arange(T) / p.fps
