@@ -16,14 +16,11 @@ import numpy as np
 import torch
 
 from engine.actions import ACTIONS, action_id
+from engine.progress import Cancelled  # raised when ``cancel`` returns True
 
 from .diffusion import CosineSchedule
 from .features import from_features, headings, local_slice, to_features
 from .transformer import MotionTransformer
-
-
-class Cancelled(Exception):
-    """Raised by ``sample`` when its ``cancel`` callback returns True."""
 
 
 @dataclass
