@@ -148,6 +148,18 @@ def _sample(gen, cond, seed):
     return sample(gen.model, cond, seed, gen.steps).positions
 
 
+def default_classifier(data: Path) -> Path:
+    """The dataset's own judge if it has one, else the shipped judge (trained on the built-in
+    dataset, same action vocabulary), else where a new one for this dataset will be saved."""
+    own = data / "motion_classifier.pt"
+    if own.exists():
+        return own
+    from resources import ROOT
+
+    shipped = ROOT / "models" / "motion-classifier.pt"
+    return shipped if shipped.exists() else own
+
+
 def to_markdown(report: dict) -> str:
     cols = [("action_accuracy", "action acc.", "{:.1%}"), ("pose_error_cm", "pose err (cm)", "{:.1f}"),
             ("foot_skate", "foot skate", "{:.3f}"), ("penetration_cm", "max penetration (cm)", "{:.2f}"),
@@ -179,12 +191,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--checkpoint", required=True, help="model checkpoint (.pt) or variant name")
     p.add_argument("--data", type=Path, required=True, help="dataset folder with test/ and val/")
     p.add_argument("--classifier", type=Path, default=None,
-                   help="motion classifier (.pt); trained on DATA/train and saved there if missing")
+                   help="motion classifier (.pt); default DATA/motion_classifier.pt, else the "
+                        "shipped one, else one is trained on DATA/train and saved in DATA")
     p.add_argument("--samples", type=int, default=100, help="held-out test samples to generate")
     p.add_argument("--seeds", type=int, default=2, help="seeds per sample (diversity)")
     p.add_argument("--out", type=Path, default=None, help="folder for report.json and report.md")
     args = p.parse_args(argv)
-    clf = args.classifier or args.data / "motion_classifier.pt"
+    clf = args.classifier or default_classifier(args.data)
     try:
         report = evaluate(args.checkpoint, args.data, clf, args.samples, args.seeds,
                           log=lambda m: print(m, file=sys.stderr))
