@@ -6,6 +6,11 @@ may hold ``{hand}`` (filled with e.g. "with the left hand") or ``{side}`` ("left
 """
 from __future__ import annotations
 
+import re
+import zlib
+
+from .actions import mirror_action
+
 PHRASES: dict[str, tuple[str, ...]] = {
     "idle": ("stands still", "stands idle", "waits", "stands and waits", "stays in place",
              "stands around", "rests on the spot", "stands relaxed", "idles", "pauses"),
@@ -175,3 +180,39 @@ REPEAT_WORDS = {1: ("once",), 2: ("twice", "two times"), 3: ("three times", "3 t
                 4: ("four times", "4 times"), 5: ("five times", "5 times")}
 CONNECTORS = (", then ", " and then ", ", and then ", ". Then it ", ", after that ", " and ",
               ", next ", ", and afterwards ")
+
+
+_LR = re.compile(r"\b(left|right|Left|Right)\b")
+
+
+def mirror_text(text: str) -> str:
+    """Swap the words left and right: the caption of a mirrored motion."""
+    swap = {"left": "right", "right": "left", "Left": "Right", "Right": "Left"}
+    return _LR.sub(lambda m: swap[m.group(1)], text)
+
+
+def _phrase_split(action: str) -> dict[str, tuple[str, ...]]:
+    """The phrasings of ``action`` for each split: one for test, one for val, the rest train.
+    The first, plainest phrasing ("walks") always stays in training."""
+    canonical, *others = PHRASES[action]
+    ranked = sorted(others, key=lambda s: zlib.crc32(f"{action}|{s}".encode()))
+    return {"test": (ranked[0],), "val": (ranked[1],), "train": (canonical, *ranked[2:])}
+
+
+def _split_all() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Every action's split; a sided action's partner gets the mirrored split (turn_right's
+    held-out phrase is the mirror of turn_left's), so mirror augmentation never moves a held-out
+    phrasing into training."""
+    splits = {a: _phrase_split(a) for a in PHRASES}
+    for action in PHRASES:
+        partner = mirror_action(action)
+        if partner != action and action < partner:
+            mirrored = {k: tuple(mirror_text(p) for p in v) for k, v in splits[action].items()}
+            assert sorted(sum(mirrored.values(), ())) == sorted(PHRASES[partner]), partner
+            splits[partner] = mirrored
+    return splits
+
+
+# Held-out phrasings: the validation and test captions use phrasings that neither training
+# captions nor the planner's embedding prototypes ever see.
+PHRASE_SPLITS: dict[str, dict[str, tuple[str, ...]]] = _split_all()

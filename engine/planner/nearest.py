@@ -8,18 +8,19 @@ from __future__ import annotations
 import numpy as np
 
 from ..actions import ACTIONS
-from ..phrases import PHRASES
+from ..phrases import PHRASE_SPLITS
 
 
 class NearestAction:
     """Callable clause -> (action, cosine similarity). ``encoder`` has
-    ``encode(list[str]) -> (N, D) float32`` with L2-normalised rows."""
+    ``encode(list[str]) -> (N, D) float32`` with L2-normalised rows. Prototypes use only the
+    training phrasings, so held-out test phrasings measure real generalisation."""
 
     def __init__(self, encoder) -> None:
         self.encoder = encoder
         texts, owners = [], []
         for action in ACTIONS:
-            for phrase in PHRASES[action]:
+            for phrase in PHRASE_SPLITS[action]["train"]:
                 texts.append("a person " + phrase.replace("{hand}", "with a hand")
                              .replace("{side}", "right"))
                 owners.append(action)

@@ -5,44 +5,16 @@ validation and test splits hold verb phrases the model never saw in training.
 """
 from __future__ import annotations
 
-import re
-import zlib
-
 import numpy as np
 
-from engine.actions import mirror_action
-
-from engine.phrases import CONNECTORS, HAND_WORDS, MOOD_WORDS, PHRASES, REPEAT_WORDS, SPEED_WORDS, SUBJECTS
+from engine.phrases import (CONNECTORS, HAND_WORDS, MOOD_WORDS, PHRASE_SPLITS, PHRASES,  # noqa: F401
+                            REPEAT_WORDS, SPEED_WORDS, SUBJECTS, mirror_text)
 
 SPLITS = ("train", "val", "test")
 COUNTABLE = {"wave", "clap", "nod", "jump", "punch", "kick", "hop", "bow", "shake_head",
              "jump_forward", "spin", "throw"}
 HANDED = {"wave", "point", "punch", "throw"}
 SIDED = {"sidestep", "hop", "kick"}
-
-
-def _phrase_split(action: str) -> dict[str, tuple[str, ...]]:
-    """The phrasings of ``action`` for each split: one for test, one for val, the rest train.
-
-    The first, plainest phrasing ("walks") always stays in training."""
-    canonical, *others = PHRASES[action]
-    ranked = sorted(others, key=lambda s: zlib.crc32(f"{action}|{s}".encode()))
-    return {"test": (ranked[0],), "val": (ranked[1],), "train": (canonical, *ranked[2:])}
-
-
-PHRASE_SPLITS: dict[str, dict[str, tuple[str, ...]]] = {a: _phrase_split(a) for a in PHRASES}
-
-
-def _mirror_splits() -> None:
-    """A sided action's partner gets the mirrored split (turn_right's held-out phrase is the
-    mirror of turn_left's), so mirror augmentation never moves a held-out phrasing into training."""
-    for action in PHRASES:
-        partner = mirror_action(action)
-        if partner != action and action < partner:
-            mirrored = {k: tuple(mirror_text(p) for p in v)
-                        for k, v in PHRASE_SPLITS[action].items()}
-            assert sorted(sum(mirrored.values(), ())) == sorted(PHRASES[partner]), partner
-            PHRASE_SPLITS[partner] = mirrored
 
 
 def _pick(rng: np.random.Generator, options) -> str:
@@ -92,13 +64,3 @@ def compose(texts: list[str], rng: np.random.Generator, subject: str | None = No
     return out
 
 
-_LR = re.compile(r"\b(left|right|Left|Right)\b")
-
-
-def mirror_text(text: str) -> str:
-    """Swap the words left and right: the caption of a mirrored motion."""
-    swap = {"left": "right", "right": "left", "Left": "Right", "Right": "Left"}
-    return _LR.sub(lambda m: swap[m.group(1)], text)
-
-
-_mirror_splits()
