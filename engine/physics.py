@@ -137,7 +137,7 @@ def settle(positions: np.ndarray, fps: float, window_s: float = 0.8,
     low = np.minimum(pos[:, J["l_foot"], 1], pos[:, J["r_foot"], 1]).astype(np.float64)
     r = max(1, int(round(window_s * fps / 2)))
     padded = np.concatenate([np.full(r, low[0]), low, np.full(r, low[-1])])
-    gap = np.array([padded[t:t + 2 * r + 1].min() for t in range(T)])
+    gap = np.lib.stride_tricks.sliding_window_view(padded, 2 * r + 1).min(axis=1)
     gap = gaussian_smooth(gap[:, None], r / 2)[:, 0]
     drop = np.where((gap > 0) & (gap < max_drop), gap, 0.0)
     pos[..., 1] -= drop[:, None].astype(np.float32)

@@ -15,7 +15,7 @@ import numpy as np
 from engine.actions import ACTION_INDEX
 from engine.skeleton import NUM_JOINTS
 
-from .rig import (J, Body, ground, lift_above_floor, lower_to_reach, pose, rotate_y,  # noqa: F401
+from .rig import (J, Body, ground, lower_to_reach, pose, rotate_y,  # noqa: F401
                   solve_arms, solve_legs)
 
 MOODS = ("neutral", "tired", "happy", "angry", "proud")

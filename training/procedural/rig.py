@@ -271,15 +271,6 @@ def _facing(positions: np.ndarray) -> np.ndarray:
     return fwd / np.maximum(np.linalg.norm(fwd, axis=-1, keepdims=True), 1e-9)
 
 
-def lift_above_floor(positions: np.ndarray, margin: float = 0.0) -> np.ndarray:
-    """Shift each frame up so its lowest joint is at least at Y = margin. (T, J, 3) -> same."""
-    low = positions[..., 1].min(axis=-1)
-    lift = np.maximum(0.0, margin - low)
-    out = np.array(positions, dtype=np.float32, copy=True)
-    out[..., 1] += lift[:, None]
-    return out
-
-
 def smoothstep(t: np.ndarray) -> np.ndarray:
     t = np.clip(t, 0.0, 1.0)
     return t * t * (3 - 2 * t)
