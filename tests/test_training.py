@@ -96,6 +96,12 @@ def test_config_from_yaml_with_overrides(tmp_path):
     assert cfg.loss_weights == {"root": 1.0, "pose": 1.0, "physics": 0.5, "action": 0.5}
     with pytest.raises(ValueError, match="unknown training settings: bogus"):
         load_train_config(tmp_path / "c.yaml", ["bogus=1"])
+    # YAML reads 3e-4 (no dot) as text: number settings still come out as numbers
+    cfg = load_train_config(tmp_path / "c.yaml", ["lr=3e-4", "warmup_steps=1e2", "lora.alpha=8"])
+    assert (cfg.lr, cfg.warmup_steps, cfg.lora.alpha) == (3e-4, 100, 8.0)
+    assert isinstance(cfg.warmup_steps, int)
+    with pytest.raises(ValueError, match="lr must be a number, not 'fast'"):
+        load_train_config(tmp_path / "c.yaml", ["lr=fast"])
     with pytest.raises(ValueError, match="needs init_from"):
         load_train_config(None, ["lora.rank=4"])
     for preset in ("small", "finetune_sft", "finetune_lora"):

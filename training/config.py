@@ -109,7 +109,8 @@ class TrainConfig:
             bad = sorted(set(lora) - {f.name for f in dataclasses.fields(LoRASettings)})
             if bad:
                 raise ValueError(f"unknown lora settings: {', '.join(bad)}")
-            lora = LoRASettings(**lora)
+            lora = LoRASettings(**_numbers(LoRASettings, lora))
+        d = _numbers(TrainConfig, d)
         if "betas" in d:
             d["betas"] = tuple(float(b) for b in d["betas"])
         weights = TrainConfig().loss_weights
@@ -130,6 +131,23 @@ class TrainConfig:
         unknown = sorted(set(self.loss_weights) - {"root", "pose", "physics", "action"})
         if unknown:
             raise ValueError(f"unknown loss heads: {', '.join(unknown)}")
+
+
+def _numbers(cls, d: dict) -> dict:
+    """``d`` with text given for a number setting read as a number: YAML reads ``3e-4`` (no dot)
+    as a string. A value that is no number is a clear error."""
+    d = dict(d)
+    for f in dataclasses.fields(cls):
+        kind = {"float": float, "int": int}.get(f.type if isinstance(f.type, str) else
+                                                getattr(f.type, "__name__", ""))
+        value = d.get(f.name)
+        if kind is not None and isinstance(value, str):
+            try:
+                d[f.name] = kind(float(value)) if kind is int and float(value).is_integer() \
+                    else kind(value)
+            except ValueError:
+                raise ValueError(f"{f.name} must be a number, not {value!r}") from None
+    return d
 
 
 def _parse_value(text: str):
