@@ -202,16 +202,13 @@ class Generator:
 
 class _LazyNearest:
     """The embedding matcher costs ~500 encodings to build: only build it when the planner
-    meets a clause no rule understands, or one where several rules match."""
+    meets a clause no rule understands."""
 
     def __init__(self, gen: Generator) -> None:
         self.gen = gen
 
     def __call__(self, clause: str) -> tuple[str, float]:
         return self.gen.nearest()(clause)
-
-    def choose(self, clause: str, candidates: list[str]) -> str:
-        return self.gen.nearest().choose(clause, candidates)
 
 
 def _runs(labels: list[str]) -> list[tuple[int, int, str]]:

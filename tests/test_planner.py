@@ -1,7 +1,9 @@
 import pytest
 
 from engine.actions import ACTIONS
-from engine.planner import PlanError, match_action, plan_prompt, split_clauses
+from engine.phrases import PHRASE_SPLITS
+from engine.planner import NearestAction, PlanError, match_action, plan_prompt, split_clauses
+from engine.planner.nearest import core_text
 
 
 def actions(prompt, **kw):
@@ -79,3 +81,43 @@ def test_unknown_verbs_use_the_nearest_matcher():
     assert plan.segments[-1].action == "dance_ballet"
     assert plan.segments[-1].matched_by == "embedding" and calls == ["vorbles"]
     assert match_action("vorbles") is None and split_clauses("a, then b") == ["a", "b"]
+
+
+@pytest.mark.parametrize("prompt, expected", [
+    ("she bends down and picks up a box", ["pick_up"]),      # a verb-less lead-in joins the next
+    ("does a long jump", ["jump_forward"]),                  # "jump" inside "long jump"
+    ("runs at full speed", ["sprint"]),                      # a generic verb gives way
+    ("walks on tiptoe", ["tiptoe"]),
+    ("jumps on one leg", ["hop"]),
+    ("throws a punch", ["punch"]),
+    ("picks herself up", ["get_up"]),
+    ("stands up from lying down", ["get_up"]),
+    ("gets up from the chair", ["stand_up"]),
+    ("trots wearily at a slow pace", ["jog"]),               # "pace" is not a walk
+    ("topples over triumphantly", ["fall_down"]),            # "triumphantly" is not a cheer
+    ("turns all the way around", ["turn_around"]),
+])
+def test_specific_actions_win_over_generic_words(prompt, expected):
+    assert actions(prompt) == expected
+
+
+def test_the_planner_understands_the_training_and_validation_phrasings(text_encoder):
+    """Every phrasing the captions use outside the test split plans to its action (rules, then
+    the meaning match); three are genuinely two actions or ambiguous."""
+    nearest = NearestAction(text_encoder)
+    ambiguous = {"picks up and lifts", "tumbles", "stumbles and catches itself"}
+    wrong = []
+    for action, splits in PHRASE_SPLITS.items():
+        for phrase in splits["train"] + splits["val"]:
+            text = phrase.replace("{side}", "left").replace("{hand}", "with the left hand")
+            got = actions("a person " + text, nearest=nearest)
+            if phrase not in ambiguous and got != [action]:
+                wrong.append((phrase, action, got))
+    assert wrong == []
+
+
+def test_core_text_strips_manner_words_for_the_meaning_match():
+    assert core_text("receives a pass tiredly at a slow pace") == "receives a pass"
+    assert core_text("faces right leisurely and furiously") == "faces right"
+    assert core_text("waves with the left hand twice") == "waves"
+    assert core_text("slowly") == "slowly"  # nothing else left: keep the clause

@@ -5,10 +5,13 @@ to the action whose prototype is most similar (cosine).
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..actions import ACTIONS
 from ..phrases import PHRASE_SPLITS
+from .lexicon import MODIFIERS
 
 
 class NearestAction:
@@ -30,8 +33,9 @@ class NearestAction:
         self.prototypes = protos / np.linalg.norm(protos, axis=1, keepdims=True)  # (A, D)
 
     def similarities(self, clause: str) -> np.ndarray:
-        """(A,) cosine similarity of ``clause`` to every action's prototype."""
-        e = np.asarray(self.encoder.encode([clause]), dtype=np.float32)[0]
+        """(A,) cosine similarity of ``clause`` (manner words stripped) to every action's
+        prototype."""
+        e = np.asarray(self.encoder.encode([core_text(clause)]), dtype=np.float32)[0]
         return self.prototypes @ (e / max(float(np.linalg.norm(e)), 1e-9))
 
     def __call__(self, clause: str) -> tuple[str, float]:
@@ -39,7 +43,11 @@ class NearestAction:
         best = int(np.argmax(sims))
         return ACTIONS[best], float(sims[best])
 
-    def choose(self, clause: str, candidates: list[str]) -> str:
-        """The candidate action whose prototype is most similar to ``clause``."""
-        sims = self.similarities(clause)
-        return max(candidates, key=lambda a: sims[ACTIONS.index(a)])
+
+def core_text(clause: str) -> str:
+    """``clause`` without manner, speed, mood, hand and repetition words ("trots wearily at a
+    slow pace" -> "trots"); the clause itself when nothing would be left."""
+    core = " ".join(MODIFIERS.sub(" ", clause).split())
+    core = re.sub(r"\b(and|,)(\s+(and|,))+\b", "and", core)
+    core = re.sub(r"^(\s*(and|,)\s*)+|(\s*(and|,)\s*)+$", "", core)
+    return core if re.search(r"\w", core) else clause

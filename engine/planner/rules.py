@@ -11,8 +11,8 @@ import re
 from typing import Callable
 
 from ..actions import ACTION_INFO
-from .lexicon import (ACTION_RULES, DANCE_STYLES, DEFAULT_DANCE, EMOJI_ACTIONS, EXPRESSION_CUES, NUMBER_WORDS, SPEECH_CUES,
-                      SPEED_CUES)
+from .lexicon import (ACTION_RULES, DANCE_STYLES, DEFAULT_DANCE, EMOJI_ACTIONS, EXPRESSION_CUES, GENERIC_VERBS,
+                      NUMBER_WORDS, SPEECH_CUES, SPEED_CUES)
 from .plan import Plan, PlanSegment
 
 MAX_PROMPT_CHARS = 2000
@@ -51,30 +51,53 @@ def _number(word: str) -> float:
 
 def split_clauses(prompt: str) -> list[str]:
     """Clauses in order: strong separators (then, '.', ';') first, then 'and'/',' pieces that
-    each carry an action of their own."""
+    each carry an action of their own. A piece with no action joins its neighbour: the one
+    before it ("walks slowly and happily"), or, at the start, the one after it ("bends down and
+    picks up a box"); so does a piece with the same action as the one before it."""
     out: list[str] = []
     for strong in _STRONG_SPLIT.split(prompt):
         pieces = [p for p in _SOFT_SPLIT.split(strong) if p and p.strip()]
         merged: list[str] = []
+        lead = ""
         for p in pieces:
-            if merged and match_action(p) is None:
-                merged[-1] += " and " + p  # "walks slowly and happily": no action of its own
+            action = match_action(p)
+            has_action = action is not None
+            if merged and (not has_action or action == match_action(merged[-1])):
+                merged[-1] += " and " + p  # "stands and waits": one idle, not two
+            elif not has_action:
+                lead = f"{lead} and {p}" if lead else p
             else:
-                merged.append(p)
+                merged.append(f"{lead} and {p}" if lead else p)
+                lead = ""
+        if lead:
+            merged.append(lead)
         out.extend(m.strip() for m in merged if m.strip())
     return out
 
 
 def match_candidates(clause: str) -> list[str]:
     """Every action some rule finds in ``clause``, earliest match first (ties: the more
-    specific rule)."""
+    specific rule). A match inside a longer match of another rule is dropped ("long jump" is not
+    also "jump"), and a generic verb gives way to a specific action in the same clause ("runs at
+    full speed" is a sprint, "walks on tiptoe" a tiptoe)."""
     text = _LEADING_SUBJECT.sub("", clause.strip())
-    found: dict[str, tuple[int, int]] = {}
+    spans: dict[str, tuple[int, int, int]] = {}
     for order, (pattern, action) in enumerate(ACTION_RULES):
         m = pattern.search(text)
-        if m and action not in found:
-            found[action] = (m.start(), order)
-    ranked = sorted(found, key=found.get)
+        if m and action not in spans:
+            spans[action] = (m.start(), m.end(), order)
+
+    def inside(a: str) -> bool:
+        s0, e0, o0 = spans[a]
+        return any(b != a and s1 <= s0 and e0 <= e1 and (e1 - s1 > e0 - s0 or o1 < o0)
+                   for b, (s1, e1, o1) in spans.items())
+
+    ranked = sorted((a for a in spans if not inside(a)), key=lambda a: (spans[a][0], spans[a][2]))
+    for generic, specifics in GENERIC_VERBS.items():
+        if generic in ranked and any(specifics == "*" or a in specifics
+                                     for a in ranked if a != generic):
+            ranked.remove(generic)
+            ranked.append(generic)
     if "dance" in ranked:
         styles = [a for a in ranked if a in DANCE_STYLES]
         ranked = [a for a in ranked if a != "dance" and a not in styles]
@@ -144,10 +167,6 @@ def plan_prompt(prompt: str, seconds: float | None = None, nearest: Nearest | No
 def _segment(clause: str, nearest: Nearest | None, warnings: list[str]) -> PlanSegment | None:
     candidates = match_candidates(clause)
     action, how = (candidates[0] if candidates else None), "rule"
-    if len(candidates) > 1 and nearest is not None and hasattr(nearest, "choose"):
-        # several verbs ("walks on tiptoe", "throws a punch"): the meaning of the whole clause
-        # decides between the actions the rules found
-        action = nearest.choose(clause, candidates)
     if action is None:
         if not re.search(r"\w", clause):
             return None
