@@ -2,10 +2,12 @@
 import json
 
 import numpy as np
+import pytest
 
 from training import gait
 from training.data.build import BuildConfig, build
 from training.evaluate import evaluate, main, to_markdown
+from training.prompt_suite import read_suite
 from test_dataset import _real_clips
 
 
@@ -29,9 +31,27 @@ def test_evaluation_report_has_every_row_and_metric(tiny_checkpoint, tmp_path):
     assert "| generated, physics (4) |" in md and "| walk | generated |" in md
     assert (data / "clf.pt").exists()  # the judge is trained once and reused
     out = tmp_path / "rep"
+    suite = tmp_path / "mine.tsv"
+    suite.write_text("actions\tprompt\nwalk\ta person walks\nwave,jump\twaves, then jumps up\n")
     assert main(["--checkpoint", str(tiny_checkpoint), "--data", str(data), "--samples", "2",
-                 "--seeds", "2", "--classifier", str(data / "clf.pt"), "--out", str(out)]) == 0
-    assert json.loads((out / "report.json").read_text())["test_samples"] == 2
+                 "--seeds", "2", "--classifier", str(data / "clf.pt"), "--out", str(out),
+                 "--prompts", str(suite)]) == 0
+    saved = json.loads((out / "report.json").read_text())
+    assert saved["test_samples"] == 2
+    mine = saved["prompt_suites"]["mine"]
+    # the planner reads both prompts right whatever the model; the motion score is the judge's
+    assert mine["prompts"] == 2 and mine["actions"] == 3 and mine["planner_accuracy"] == 1.0
+    assert 0 <= mine["motion_accuracy"] <= 1
+    assert "| mine | 2 | 100.0% |" in (out / "report.md").read_text()
+
+
+def test_a_bad_prompt_suite_is_a_clear_error_before_any_work(tmp_path, capsys):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("actions\tprompt\nwalk\ta person walks\nmoonwalk\tslides backwards\n")
+    with pytest.raises(ValueError, match=r"bad.tsv:3: .*unknown action 'moonwalk'"):
+        read_suite(bad)
+    assert main(["--checkpoint", "small", "--data", str(tmp_path), "--prompts", str(bad)]) == 2
+    assert "bad.tsv:3" in capsys.readouterr().err
 
 
 def test_gait_measures_on_a_real_walk():

@@ -21,6 +21,7 @@ import numpy as np
 from . import metrics as M
 from .classifier import judge, load_classifier, save_classifier, segment_accuracy, train_classifier
 from .data.shards import read_split
+from .prompt_suite import read_suite, score_suite, suites_markdown
 
 def _row(name: str, motions: list[np.ndarray], judgements, segments, references=None,
          seeds_groups=None, ref_embeddings=None) -> dict:
@@ -47,11 +48,13 @@ def _row(name: str, motions: list[np.ndarray], judgements, segments, references=
 
 
 def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, seeds: int = 2,
-             log=print, classifier_steps: int = 1500, behaviour_seeds: int = 5) -> dict:
+             log=print, classifier_steps: int = 1500, behaviour_seeds: int = 5,
+             suites: list[Path] = ()) -> dict:
     from engine.generate import Generator
     from engine.physics import postprocess
 
     t0 = time.perf_counter()
+    suite_rows = {Path(p).stem: read_suite(Path(p)) for p in suites}  # bad files fail first
     if classifier_path.exists():
         clf = load_classifier(classifier_path)
     else:
@@ -107,8 +110,12 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
         rows.append(_row("real mocap clips (all splits)", [s.positions for s in real], j_real,
                          [[(g.start, g.stop, g.action) for g in s.segments] for s in real]))
     behaviour = behaviour_checks(gen, real, behaviour_seeds)
+    scored = {}
+    for name, rows_ in suite_rows.items():
+        log(json.dumps({"event": "evaluate", "suite": name, "prompts": len(rows_)}))
+        scored[name] = score_suite(gen, clf, rows_)
     report = {"checkpoint": str(checkpoint), "data": str(data), "test_samples": len(proc),
-              "behaviour": behaviour,
+              "behaviour": behaviour, "prompt_suites": scored,
               "seeds": seeds, "planner_accuracy_on_heldout_text": planner_hits / max(planner_total, 1),
               "median_sample_seconds": float(np.median(gen_seconds)),
               "rows": rows, "seconds": round(time.perf_counter() - t0, 1)}
@@ -183,6 +190,7 @@ def to_markdown(report: dict) -> str:
                  f"{report['planner_accuracy_on_heldout_text']:.1%}; median sampling time "
                  f"{report['median_sample_seconds'] * 1000:.0f} ms per test clip; "
                  f"{report['test_samples']} test samples x {report['seeds']} seeds.")
+    lines += suites_markdown(report.get("prompt_suites", {}))
     return "\n".join(lines) + "\n"
 
 
@@ -196,11 +204,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--samples", type=int, default=100, help="held-out test samples to generate")
     p.add_argument("--seeds", type=int, default=2, help="seeds per sample (diversity)")
     p.add_argument("--out", type=Path, default=None, help="folder for report.json and report.md")
+    p.add_argument("--prompts", type=Path, action="append", default=[],
+                   help="a prompt suite (TSV: actions<TAB>prompt) scored through the whole "
+                        "pipeline; may be given more than once")
     args = p.parse_args(argv)
     clf = args.classifier or default_classifier(args.data)
     try:
         report = evaluate(args.checkpoint, args.data, clf, args.samples, args.seeds,
-                          log=lambda m: print(m, file=sys.stderr))
+                          log=lambda m: print(m, file=sys.stderr), suites=args.prompts)
     except (OSError, ValueError) as exc:
         print(f"evaluate: error: {exc}", file=sys.stderr)
         return 2
