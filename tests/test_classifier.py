@@ -37,3 +37,20 @@ def test_metrics_on_known_inputs():
     same = [np.zeros((3, 4))]
     apart = [np.array([[0.0, 0, 0, 0], [3.0, 4.0, 0, 0]])]
     assert M.diversity(same) == 0.0 and M.diversity(apart) == 5.0
+
+
+def test_a_judge_saved_with_four_layers_still_loads(tmp_path):
+    """Judges written before the fifth (dilation 16) layer keep their own shape and results."""
+    from training.classifier import MotionClassifier
+
+    old = MotionClassifier(12, len(ACTIONS), width=16, dilations=(1, 2, 4, 8)).eval()
+    path = tmp_path / "old.pt"
+    save_classifier(path, old, {})
+    blob = torch.load(path, weights_only=True)
+    del blob["meta"]["dilations"]          # as the older code wrote it
+    torch.save(blob, path)
+    again = load_classifier(path)
+    assert again.dilations == (1, 2, 4, 8) and len(again.blocks) == 4
+    x = torch.randn(1, 40, 12)
+    torch.testing.assert_close(again(x)[0], old(x)[0])
+    assert MotionClassifier(12, len(ACTIONS)).dilations == (1, 2, 4, 8, 16)

@@ -2,8 +2,10 @@
 feature vector (for FID and diversity). It is trained on dataset motions, never on the
 generator's output, so it is an independent judge.
 
-Architecture: a temporal convolution stack (dilations 1, 2, 4, 8) over normalised
-heading-canonical features (engine.model.features), receptive field ~1.3 s at 25 fps.
+Architecture: a temporal convolution stack (dilations 1, 2, 4, 8, 16) over normalised
+heading-canonical features (engine.model.features), receptive field ~2.5 s at 25 fps: long
+enough to tell a half turn from a quarter turn. Judges saved before the fifth layer load with
+their own four.
 """
 from __future__ import annotations
 
@@ -24,13 +26,15 @@ FORMAT = "stickgen.classifier"
 
 
 class MotionClassifier(nn.Module):
-    def __init__(self, in_dim: int, n_actions: int, width: int = 128) -> None:
+    def __init__(self, in_dim: int, n_actions: int, width: int = 128,
+                 dilations: tuple[int, ...] = (1, 2, 4, 8, 16)) -> None:
         super().__init__()
         self.in_dim, self.n_actions, self.width = in_dim, n_actions, width
+        self.dilations = tuple(dilations)
         self.inp = nn.Conv1d(in_dim, width, 1)
         self.blocks = nn.ModuleList(
-            nn.Conv1d(width, width, 5, padding=2 * d, dilation=d) for d in (1, 2, 4, 8))
-        self.norms = nn.ModuleList(nn.GroupNorm(8, width) for _ in range(4))
+            nn.Conv1d(width, width, 5, padding=2 * d, dilation=d) for d in self.dilations)
+        self.norms = nn.ModuleList(nn.GroupNorm(8, width) for _ in self.dilations)
         self.head = nn.Conv1d(width, n_actions, 1)
         self.register_buffer("mean", torch.zeros(in_dim))
         self.register_buffer("std", torch.ones(in_dim))
@@ -74,7 +78,7 @@ def segment_accuracy(pred: list[str], segments: list[tuple[int, int, str]]) -> t
     return correct, len(segments)
 
 
-def train_classifier(train, val, steps: int = 1500, crop: int = 64, batch: int = 64,
+def train_classifier(train, val, steps: int = 1500, crop: int = 128, batch: int = 32,
                      lr: float = 2e-3, seed: int = 0, log=print) -> tuple[MotionClassifier, dict]:
     """Train on dataset samples (training.data.shards.Sample lists); returns (model, report)."""
     torch.manual_seed(seed)
@@ -134,6 +138,7 @@ def evaluate_classifier(model: MotionClassifier, samples) -> dict:
 def save_classifier(path, model: MotionClassifier, report: dict) -> None:
     state = {k: v.clone() for k, v in model.state_dict().items()}
     meta = {"format": FORMAT, "in_dim": model.in_dim, "width": model.width,
+            "dilations": list(model.dilations),
             "actions": list(ACTIONS), "report": json.dumps(report)}
     with atomic_path(path, suffix=".pt") as tmp:
         torch.save({"meta": meta, "state": state}, tmp)
@@ -146,6 +151,7 @@ def load_classifier(path) -> MotionClassifier:
         raise ValueError(f"{path}: not a Stick-Gen motion classifier")
     if tuple(meta["actions"]) != ACTIONS:
         raise ValueError(f"{path}: classifier was trained on a different action vocabulary")
-    model = MotionClassifier(int(meta["in_dim"]), len(ACTIONS), int(meta["width"]))
+    model = MotionClassifier(int(meta["in_dim"]), len(ACTIONS), int(meta["width"]),
+                             tuple(meta.get("dilations", (1, 2, 4, 8))))
     model.load_state_dict(blob["state"])
     return model.eval()
