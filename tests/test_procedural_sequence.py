@@ -6,7 +6,7 @@ import pytest
 import training.procedural  # noqa: F401  (registers every generator)
 from engine.skeleton import JOINT_INDEX as JI, check_constant_bone_lengths
 from training.procedural.base import REGISTRY, ActionParams, sample_params
-from training.procedural.continuity import GAITS
+from training.procedural.continuity import GAITS, TERMINAL
 from training.procedural.plausibility import planted_slide, problems
 from training.procedural.sequence import make_sequence, random_sequence
 
@@ -103,8 +103,8 @@ def test_gaits_start_and_stop_only_next_to_standing_actions():
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_every_registered_action_joins_cleanly(name):
     rng = np.random.default_rng(6)
-    clip = make_sequence(["idle", name, "walk"], rng,
-                         [sample_params(rng, duration=3.0) for _ in range(3)])
+    names = ["idle", name] + ([] if name in TERMINAL else ["walk"])   # nothing follows a climb
+    clip = make_sequence(names, rng, [sample_params(rng, duration=3.0) for _ in names])
     check_constant_bone_lengths(clip.positions)
     assert clip.positions[..., 1].min() > -0.01
     assert name in clip.actions
@@ -131,6 +131,7 @@ def test_random_sequences_follow_the_posture_rules():
                 assert b == "stand_up", order
             if a == "crawl":
                 assert b == "get_up", order
+            assert a not in TERMINAL, order
             assert not (a in lying and b in GAITS), order
 
 
@@ -154,3 +155,15 @@ def test_rejects_what_it_cannot_make():
     one = make_sequence(["hop"], rng, [ActionParams(duration=2.0)])
     assert one.num_frames == 50 and one.segments[0][:2] == (0, 50)
     assert JI["head"] < one.positions.shape[1]
+
+
+def test_a_climb_only_ends_a_sequence():
+    """Up a ladder nothing else can start: random sequences place a climb last or not at all."""
+    rng = np.random.default_rng(11)
+    seen_last = 0
+    for _ in range(20):
+        clip = random_sequence(rng, 3, 7.0, actions=["climb", "wave", "walk"])
+        order = [clip.actions[s] for s, _, _ in clip.segments]
+        assert "climb" not in order[:-1], order
+        seen_last += order[-1] == "climb"
+    assert seen_last >= 3

@@ -18,3 +18,5 @@ from . import pirouette  # noqa: F401,E402
 from . import level  # noqa: F401,E402
 from . import falls  # noqa: F401,E402
 from . import crawl  # noqa: F401,E402
+from . import climb  # noqa: F401,E402
+from . import dribble  # noqa: F401,E402

@@ -13,6 +13,8 @@ STANDING = "standing"
 GAITS = frozenset({"walk", "jog", "run", "sprint", "walk_backward", "sidestep", "tiptoe",
                    "march", "limp"})
 TURNS = frozenset({"turn_left", "turn_right", "turn_around"})
+# actions that leave the body somewhere nothing else can start from (up a ladder): last only
+TERMINAL = frozenset({"climb"})
 
 # what a variant of a posture-changing action leaves the body in
 _ENDS = {

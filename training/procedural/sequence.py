@@ -20,8 +20,8 @@ import numpy as np
 from engine.skeleton import BONES, bone_lengths, enforce_bone_lengths
 
 from .base import REGISTRY, ActionParams, Clip, contact_runs, sample_params
-from .continuity import (GAITS, STANDING, bridge, can_follow, end_posture, fit_variant, moving,
-                         start_posture)
+from .continuity import (GAITS, STANDING, TERMINAL, bridge, can_follow, end_posture, fit_variant,
+                         moving, start_posture)
 from .rig import J, Body, ground, lower_to_reach, rotate_y, smoothstep, two_bone_ik
 
 BLEND_S = 0.4          # seconds of overlap between two standing actions
@@ -30,6 +30,7 @@ STRIDING = GAITS | {"skip", "stumble"}   # steady stepping that can hand over mi
 MIN_SECONDS = {"lie_down": 3.4, "get_up": 3.2, "sit_down": 2.6, "stand_up": 2.4,
                "fall_down": 2.4, "kneel": 2.2, "crouch": 1.8, "crawl": 2.5, "jump": 1.8,
                "jump_forward": 2.0, "hop": 2.2, "turn_around": 2.0, "stumble": 2.6,
+               "cartwheel": 2.2, "backflip": 2.2, "roll": 2.6, "climb": 2.5, "dribble": 2.0,
                **{g: 2.4 for g in GAITS}}
 POSTURE_BLEND_S = 0.8  # ... and between two different resting postures (lying -> all fours)
 MAX_TURN_RATE = 5.0    # rad/s: the most a blend may add to the turning speed of a bone
@@ -344,15 +345,17 @@ def random_sequence(rng: np.random.Generator, n_actions: int, total_seconds: flo
     """A plausible random sequence of ``n_actions`` actions lasting ``total_seconds``.
 
     Actions are drawn from ``actions`` (default: every registered generator) subject to the
-    posture rules (lying is followed by get_up or crawl, sitting by stand_up, ...); one body
-    and usually one mood for the whole sequence.
+    posture rules (lying is followed by get_up or crawl, sitting by stand_up, a climb comes
+    last, ...); one body and usually one mood for the whole sequence.
     """
     pool = sorted(actions if actions is not None else REGISTRY)
     names: list[str] = []
     variants: list[str] = []
     posture, prev = STANDING, None
-    for _ in range(max(1, n_actions)):
-        options = [a for a in pool if a != prev and can_follow(posture, a)]
+    for i in range(max(1, n_actions)):
+        last = i == max(1, n_actions) - 1
+        options = [a for a in pool if a != prev and can_follow(posture, a)
+                   and (last or a not in TERMINAL)]
         if not options:  # e.g. a pool without the getting-up actions: let the bridge decide
             options = [bridge(posture, "idle") or "idle"]
         name = str(rng.choice(options))
