@@ -75,12 +75,12 @@ _ACTIONS: tuple[ActionInfo, ...] = (
     ActionInfo("dance_ballet", "dance", "happy"),
     ActionInfo("dance_salsa", "dance", "happy"),
     ActionInfo("spin", "dance", "excited"),
-    # acrobatics and other real-mocap-only actions
-    ActionInfo("cartwheel", "acrobatics", "excited", procedural=False),
-    ActionInfo("backflip", "acrobatics", "excited", procedural=False),
-    ActionInfo("roll", "acrobatics", procedural=False),
-    ActionInfo("climb", "acrobatics", procedural=False),
-    ActionInfo("dribble", "combat", procedural=False),
+    # acrobatics and sport
+    ActionInfo("cartwheel", "acrobatics", "excited"),
+    ActionInfo("backflip", "acrobatics", "excited"),
+    ActionInfo("roll", "acrobatics"),
+    ActionInfo("climb", "acrobatics"),
+    ActionInfo("dribble", "combat"),
 )
 
 ACTIONS: tuple[str, ...] = tuple(a.name for a in _ACTIONS)

@@ -132,3 +132,11 @@ def test_dribble_speed_sets_tempo():
                                           np.random.default_rng(0)), "r_hand")[:, 1], 25.0)
          for sp in (0.7, 1.4)]
     assert f[1] > 1.3 * f[0]
+
+
+def test_every_action_in_the_vocabulary_has_a_generator():
+    import training.procedural  # noqa: F401  (registers every generator)
+    from engine.actions import ACTIONS, PROCEDURAL_ACTIONS
+    from training.procedural.base import REGISTRY
+
+    assert set(PROCEDURAL_ACTIONS) == set(ACTIONS) == set(REGISTRY)

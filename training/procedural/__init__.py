@@ -20,3 +20,4 @@ from . import falls  # noqa: F401,E402
 from . import crawl  # noqa: F401,E402
 from . import climb  # noqa: F401,E402
 from . import dribble  # noqa: F401,E402
+from . import acrobatics  # noqa: F401,E402

@@ -38,15 +38,22 @@ def root_speed(clip: Clip) -> np.ndarray:
     return np.linalg.norm(np.diff(P, axis=0), axis=-1) * clip.params.fps
 
 
+FLUNG = ("fall_down", "jump", "jump_forward")
+WHIRLED = ("cartwheel", "backflip", "roll")
+
+
 def limb_step_bound(clip: Clip) -> float:
     """How far a joint may move relative to the pelvis in one frame: 0.25 m at 25 fps (limbs
-    at 6.25 m/s), more in fast gaits where the legs sweep in proportion to the speed, and in
-    falls and jumps."""
+    at 6.25 m/s), more in fast gaits where the legs sweep in proportion to the speed, in
+    falls and jumps, and most in acrobatics: a body turning head over heels at ~12 rad/s
+    carries hands and feet a metre from the pelvis at ~12 m/s (0.49 m a frame)."""
     P = clip.positions[:, 0].astype(np.float64)
     across = np.linalg.norm(np.diff(P[:, [0, 2]], axis=0), axis=-1) * clip.params.fps
     fast = 0.5 * float(across.max()) if len(across) else 0.0
     # arms thrown out to break a fall or to drive a jump move faster still
-    flung = 2.5 if any(a in ("fall_down", "jump", "jump_forward") for a in clip.actions) else 0.0
+    flung = 2.5 if any(a in FLUNG for a in clip.actions) else 0.0
+    if any(a in WHIRLED for a in clip.actions):
+        flung = 6.0
     return (6.25 + fast + flung) / clip.params.fps
 
 
