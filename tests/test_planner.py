@@ -96,6 +96,7 @@ def test_unknown_verbs_use_the_nearest_matcher():
     ("trots wearily at a slow pace", ["jog"]),               # "pace" is not a walk
     ("topples over triumphantly", ["fall_down"]),            # "triumphantly" is not a cheer
     ("turns all the way around", ["turn_around"]),
+    ("bounces the ball", ["dribble"]),                       # a ball, not a jump
 ])
 def test_specific_actions_win_over_generic_words(prompt, expected):
     assert actions(prompt) == expected

@@ -8,7 +8,7 @@ _ACTION_RULES: tuple[tuple[str, str], ...] = (
     (r"\bcart ?wheel|\bwheels? over", "cartwheel"),
     (r"\bsomersault\w* back|\bback ?flip|\bback somersault|\bback tuck", "backflip"),
     (r"\bsomersault|\broll(s|ing|ed)?\b(?! a )", "roll"),
-    (r"\bdribbl|\bbasketball", "dribble"),
+    (r"\bdribbl|\bbasketball|\bbounc\w* (?:a|the|his|her|their) (?:\w+ )?ball\b", "dribble"),
     (r"\bclimb|\bclamber|\bscrambl\w* up", "climb"),
     (r"\b(walk|step|mov|go|went|goe)\w*\s+(backward|backwards|back)\b|\bback(s|ing)? (up|away)\b|\bretreat|\bbackpedal|\bin reverse\b", "walk_backward"),
     (r"\bside[- ]?step|\bsideways|\bshuffl|\bstrafe|\bsteps? (to the )?(left|right|aside)\b|\bscoot", "sidestep"),
