@@ -44,6 +44,20 @@ def test_features_do_not_depend_on_where_the_body_stands_or_faces():
     assert np.abs(to_features(pos) - to_features(moved)).max() < 1e-4
 
 
+def test_a_cartwheel_keeps_a_steady_facing_through_the_handstand():
+    """Upside down sideways the hip line's floor shadow flips; the facing must not."""
+    import training.procedural  # noqa: F401  (registers the generators)
+    from training.procedural.base import REGISTRY, ActionParams
+
+    clip = REGISTRY["cartwheel"](ActionParams(duration=3.0), np.random.default_rng(0))
+    feats = to_features(clip.positions)
+    assert np.abs(feats[:, 3]).max() < 0.3                # heading rate, rad/frame: no flips
+    local = feats[:, 4:52]
+    assert np.abs(np.diff(local, axis=0)).max() < 0.5     # no joint jumps across the body
+    back = place(from_features(feats), *canonical_transform(clip.positions))
+    assert np.abs(back - clip.positions).max() < 1e-3
+
+
 def test_contacts_mark_standing_feet_and_not_lifted_ones():
     pos = synthetic_motion("wave", 40, seed=0)
     assert to_features(pos)[:, -2:].min() == 1.0

@@ -20,6 +20,7 @@ from engine.skeleton import JOINT_INDEX, NUM_JOINTS
 FPS = 25.0
 CONTACT_HEIGHT = 0.06  # metres: a sole point lower than this may be planted
 CONTACT_SPEED = 0.45   # m/s: ... if it also moves slower than this
+TRUSTED_FLATNESS = 0.5  # left-right axis at most 60 degrees from level: its shadow gives the facing
 _LH, _RH = JOINT_INDEX["l_hip"], JOINT_INDEX["r_hip"]
 _LS, _RS = JOINT_INDEX["l_shoulder"], JOINT_INDEX["r_shoulder"]
 FEET = (JOINT_INDEX["l_foot"], JOINT_INDEX["r_foot"])
@@ -46,11 +47,25 @@ def headings(positions: np.ndarray) -> np.ndarray:
     """Facing angle about +Y per frame, (T,) radians; 0 faces +Z.
 
     The body's left-right axis is the sum of the hip and shoulder axes, so a turned torso or a
-    crossed stance still gives a stable facing.
+    crossed stance still gives a stable facing. Where that axis tips toward vertical (a
+    cartwheel, lying on one side) its floor shadow says little and flips when the axis passes
+    through vertical: there the facing follows the shadow only as far as it is long, and never
+    jumps by more than a quarter turn from one frame to the next. Upright motion is unchanged.
     """
     across = (positions[:, _LH] - positions[:, _RH]) + (positions[:, _LS] - positions[:, _RS])
     # forward = across x up = (-across_z, 0, across_x)
-    return np.arctan2(-across[:, 2], across[:, 0])
+    raw = np.arctan2(-across[:, 2], across[:, 0])
+    flat = np.hypot(across[:, 0], across[:, 2]) / np.maximum(np.linalg.norm(across, axis=-1), 1e-9)
+    trust = np.clip(flat / TRUSTED_FLATNESS, 0.0, 1.0)
+    if len(raw) < 2 or trust.min() >= 1.0:
+        return raw
+    out = raw.copy()
+    for t in range(1, len(raw)):
+        d = _wrap(raw[t] - out[t - 1])
+        if abs(d) > np.pi / 2:          # the axis went through vertical: its shadow turned round
+            d = _wrap(d + np.pi)
+        out[t] = out[t - 1] + trust[t] * d
+    return _wrap(out)
 
 
 def _rotate_y(v: np.ndarray, angle: np.ndarray) -> np.ndarray:
