@@ -56,6 +56,10 @@ def test_a_cartwheel_keeps_a_steady_facing_through_the_handstand():
     assert np.abs(np.diff(local, axis=0)).max() < 0.5     # no joint jumps across the body
     back = place(from_features(feats), *canonical_transform(clip.positions))
     assert np.abs(back - clip.positions).max() < 1e-3
+    # read pose by pose (separate key poses) the handstand's facing is the raw, flipping one
+    from engine.model.features import headings
+    raw = np.abs(np.diff(np.unwrap(headings(clip.positions, along_time=False))))
+    assert raw.max() > 2.0
 
 
 def test_contacts_mark_standing_feet_and_not_lifted_ones():

@@ -17,8 +17,6 @@ from engine.actions import ACTIONS
 
 from .classifier import judge, segment_accuracy
 
-FPS = 25.0
-
 
 def read_suite(path: Path) -> list[tuple[list[str], str]]:
     """[(expected actions, prompt)]; a clear ValueError names a bad line."""
@@ -48,7 +46,7 @@ def score_suite(gen, clf, rows: list[tuple[list[str], str]], seed: int = 0) -> d
         seg_total += len(expected)
         got = 0
         if len(planned) == len(expected):
-            bounds = result.plan.frame_bounds(FPS)
+            bounds = result.plan.frame_bounds(result.motion.fps)
             labels = judge(clf, result.motion.positions).labels
             got, _ = segment_accuracy(labels, [(a, b, e) for (a, b), e in zip(bounds, expected)])
         seg_ok += got

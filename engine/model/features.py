@@ -43,7 +43,7 @@ def _wrap(a: np.ndarray) -> np.ndarray:
     return (a + np.pi) % (2 * np.pi) - np.pi
 
 
-def headings(positions: np.ndarray) -> np.ndarray:
+def headings(positions: np.ndarray, along_time: bool = True) -> np.ndarray:
     """Facing angle about +Y per frame, (T,) radians; 0 faces +Z.
 
     The body's left-right axis is the sum of the hip and shoulder axes, so a turned torso or a
@@ -51,13 +51,14 @@ def headings(positions: np.ndarray) -> np.ndarray:
     cartwheel, lying on one side) its floor shadow says little and flips when the axis passes
     through vertical: there the facing follows the shadow only as far as it is long, and never
     jumps by more than a quarter turn from one frame to the next. Upright motion is unchanged.
+    ``along_time=False`` reads every pose on its own (separate key poses, not a motion).
     """
     across = (positions[:, _LH] - positions[:, _RH]) + (positions[:, _LS] - positions[:, _RS])
     # forward = across x up = (-across_z, 0, across_x)
     raw = np.arctan2(-across[:, 2], across[:, 0])
     flat = np.hypot(across[:, 0], across[:, 2]) / np.maximum(np.linalg.norm(across, axis=-1), 1e-9)
     trust = np.clip(flat / TRUSTED_FLATNESS, 0.0, 1.0)
-    if len(raw) < 2 or trust.min() >= 1.0:
+    if not along_time or len(raw) < 2 or trust.min() >= 1.0:
         return raw
     out = raw.copy()
     for t in range(1, len(raw)):

@@ -203,7 +203,7 @@ def anchor_to(positions: np.ndarray, frames: np.ndarray, targets: np.ndarray) ->
     tgt = np.asarray(targets, np.float64)
     floor_d = pos[frames, 0] * [1.0, 0.0, 1.0]
     floor_t = tgt[:, 0] * [1.0, 0.0, 1.0]
-    dth = headings(tgt) - headings(pos[frames])
+    dth = headings(tgt, along_time=False) - headings(pos[frames], along_time=False)
     dth = np.unwrap((dth + np.pi) % (2 * np.pi) - np.pi)
     t = np.arange(len(pos))
     rot = np.interp(t, frames, dth)                                     # (T,)

@@ -58,17 +58,16 @@ def split_clauses(prompt: str) -> list[str]:
     for strong in _STRONG_SPLIT.split(prompt):
         pieces = [p for p in _SOFT_SPLIT.split(strong) if p and p.strip()]
         merged: list[str] = []
-        lead = ""
+        lead, last = "", None            # last: the action of merged[-1]
         for p in pieces:
             action = match_action(p)
-            has_action = action is not None
-            if merged and (not has_action or action == match_action(merged[-1])):
+            if merged and action in (None, last):
                 merged[-1] += " and " + p  # "stands and waits": one idle, not two
-            elif not has_action:
+            elif action is None:
                 lead = f"{lead} and {p}" if lead else p
             else:
                 merged.append(f"{lead} and {p}" if lead else p)
-                lead = ""
+                lead, last = "", action
         if lead:
             merged.append(lead)
         out.extend(m.strip() for m in merged if m.strip())

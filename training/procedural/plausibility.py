@@ -51,9 +51,8 @@ def limb_step_bound(clip: Clip) -> float:
     across = np.linalg.norm(np.diff(P[:, [0, 2]], axis=0), axis=-1) * clip.params.fps
     fast = 0.5 * float(across.max()) if len(across) else 0.0
     # arms thrown out to break a fall or to drive a jump move faster still
-    flung = 2.5 if any(a in FLUNG for a in clip.actions) else 0.0
-    if any(a in WHIRLED for a in clip.actions):
-        flung = 6.0
+    flung = (6.0 if any(a in WHIRLED for a in clip.actions) else
+             2.5 if any(a in FLUNG for a in clip.actions) else 0.0)
     return (6.25 + fast + flung) / clip.params.fps
 
 
