@@ -1,7 +1,7 @@
 """Prompt -> Motion latency of the shipped small model on this CPU (DESIGN.md §5 target:
 median <= 0.5 s for a 10-second clip, model loaded).
 
-  python benchmarks/generate.py [--model small] [--seconds 10] [--threads 2] [--steps 8]
+  python benchmarks/generate.py [--model small] [--seconds 10] [--threads 2] [--steps 8] [--guidance 3]
 
 Times the whole Generator.generate call (planner, text encoding, sampling, physics) for 24
 different prompts after one warm-up, and prints a table with the median and p90.
@@ -31,6 +31,7 @@ def main() -> None:
     p.add_argument("--seconds", type=float, default=10.0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--steps", type=int, default=8)
+    p.add_argument("--guidance", type=float, default=None, help="default: the Generator's")
     args = p.parse_args()
     import torch
 
@@ -39,6 +40,8 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     t0 = time.perf_counter()
     gen = Generator(args.model, steps=args.steps).load()
+    if args.guidance is not None:
+        gen.guidance = args.guidance
     gen.generate("a man walks", args.seconds, 0)  # warm-up: encoder, prototypes, allocator
     load_s = time.perf_counter() - t0
     rows = []
@@ -47,7 +50,8 @@ def main() -> None:
         r = gen.generate(prompt, args.seconds, seed=i)
         rows.append((prompt, time.perf_counter() - t, r.timings["sample"], r.motion.num_frames))
     total = [r[1] for r in rows]
-    print(f"model {args.model}, {args.steps} steps, {args.threads} threads, {args.seconds:g} s clips; "
+    print(f"model {args.model}, {args.steps} steps, guidance {gen.guidance:g}, "
+          f"{args.threads} threads, {args.seconds:g} s clips; "
           f"load + warm-up {load_s:.1f} s")
     print(f"{'prompt':<48} {'total ms':>9} {'sample ms':>10} {'frames':>7}")
     for prompt, tot, smp, n in rows:

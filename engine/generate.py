@@ -21,6 +21,12 @@ from .progress import check_cancel, report, sub_progress
 
 FPS = 25.0
 DEFAULT_STEPS = 8
+# Classifier-free guidance: how far a denoising step is pushed from the unconditioned prediction
+# toward the text- and action-conditioned one; 1.0 turns it off. Without it a turn barely turns
+# (~15 degrees where the data turns ~80). It applies to the first half of the steps, where the
+# coarse motion is decided: guiding the detail steps too adds foot skate and jerk.
+DEFAULT_GUIDANCE = 3.0
+GUIDED_SHARE = 0.5
 
 
 def models_dir() -> Path:
@@ -61,10 +67,13 @@ class Generator:
     """Loads a checkpoint and its text encoder once; generates many motions."""
 
     def __init__(self, model: str | os.PathLike = "small", encoder: str | None = None,
-                 steps: int = DEFAULT_STEPS) -> None:
+                 steps: int = DEFAULT_STEPS, guidance: float = DEFAULT_GUIDANCE) -> None:
+        if not guidance > 0:
+            raise ValueError(f"guidance must be positive, got {guidance:g}")
         self.model_ref = str(model)
         self.encoder_name = encoder
         self.steps = steps
+        self.guidance = float(guidance)
         self.model = None
         self.meta = None
         self.encoder = None
@@ -89,6 +98,11 @@ class Generator:
         self.model, self.meta, self.encoder = model, meta, encoder
         report(progress, 1.0, "model ready")
         return self
+
+    def guide(self, steps: int) -> dict:
+        """The sampler's guidance arguments for ``steps`` denoising steps."""
+        return {"guidance": self.guidance,
+                "guided_steps": max(1, int(np.ceil(steps * GUIDED_SHARE)))}
 
     def nearest(self) -> NearestAction:
         if self._nearest is None:
@@ -141,7 +155,8 @@ class Generator:
         plan = self.plan(prompt, (stop - start) / FPS)
         cond, bounds = self._conditioning(plan, offset=start, total=T, base=motion)
         gen = regenerate(self.model, cond, motion.positions, start, stop, seed, self.steps,
-                         progress=_fraction_only(progress), cancel=_cancel_fn(cancel))
+                         progress=_fraction_only(progress), cancel=_cancel_fn(cancel),
+                         **self.guide(self.steps))
         keep = np.ones(T, bool)
         keep[start:stop] = False
         return self._finish(plan, gen.positions, bounds, seed, physics, base=motion, keep=keep)
@@ -156,6 +171,7 @@ class Generator:
         plan = _plan_from_motion(motion)
         cond, bounds = self._conditioning(plan, total=motion.num_frames, base=motion)
         gen = sample(self.model, cond, seed, self.steps, keyposes=keyposes,
+                     **self.guide(self.steps),
                      progress=_fraction_only(progress), cancel=_cancel_fn(cancel))
         return self._finish(plan, gen.positions, bounds, seed, physics, base=motion)
 
@@ -177,7 +193,8 @@ class Generator:
     def _sample(self, cond, seed, steps, progress, cancel):
         from .model.sampler import sample
 
-        return sample(self.model, cond, seed, steps or self.steps,
+        steps = steps or self.steps
+        return sample(self.model, cond, seed, steps, **self.guide(steps),
                       progress=_fraction_only(progress), cancel=_cancel_fn(cancel))
 
     def _finish(self, plan: Plan, positions: np.ndarray, bounds, seed: int,

@@ -36,7 +36,7 @@ class PhysicsConfig:
     ground: bool = True
     foot_lock: bool = True
     contact_height: float = 0.05     # metres: a foot lower than this may be planted
-    contact_speed: float = 0.35      # m/s: ... and slower than this
+    contact_speed: float = 0.5       # m/s: ... and slower than this (faster is moving)
 
 
 def gaussian_smooth(x: np.ndarray, sigma: float) -> np.ndarray:
@@ -60,7 +60,7 @@ def gaussian_smooth(x: np.ndarray, sigma: float) -> np.ndarray:
 
 
 def detect_contacts(positions: np.ndarray, fps: float, height: float = 0.05,
-                    speed: float = 0.35) -> np.ndarray:
+                    speed: float = 0.5) -> np.ndarray:
     """(T, 2) bool: left/right foot planted (low and slow), runs shorter than 2 frames dropped."""
     out = np.zeros((len(positions), 2), dtype=bool)
     for k, (_, _, _, foot) in enumerate(FEET):

@@ -40,6 +40,16 @@ def test_regenerate_keeps_frames_outside_the_selection(gen):
         gen.regenerate(base, 50, 200, "jumps")
 
 
+def test_guidance_is_a_setting_of_the_generator(tiny_checkpoint, gen):
+    guided = gen.generate("a person waves", seconds=2, seed=4).motion.positions
+    plain = Generator(tiny_checkpoint, guidance=1.0).load()
+    unguided = plain.generate("a person waves", seconds=2, seed=4).motion.positions
+    assert np.abs(guided - unguided).max() > 1e-3
+    assert gen.guide(8) == {"guidance": gen.guidance, "guided_steps": 4}
+    with pytest.raises(ValueError, match="guidance must be positive"):
+        Generator(tiny_checkpoint, guidance=0.0)
+
+
 def test_unknown_model_is_a_clear_error():
     with pytest.raises(FileNotFoundError, match="no model 'nonexistent'"):
         resolve_model("nonexistent")
@@ -69,6 +79,7 @@ def test_cli_generate_single_variations_and_batch(tiny_checkpoint, tmp_path, cap
     (["generate", "walks"], "--out"),
     (["generate", "walks", "--out", "x.motion.json", "--seconds", "-2"], "seconds"),
     (["generate", "walks", "--out", "x.motion.json", "--model", "nope.pt"], "no model"),
+    (["generate", "walks", "--out", "x.motion.json", "--guidance", "0"], "--guidance"),
 ])
 def test_cli_errors_are_one_line_and_nonzero(tiny_checkpoint, args, message, capsys, tmp_path,
                                              monkeypatch):

@@ -120,6 +120,20 @@ def test_lengths_from_one_second_and_guidance(model, text_encoder):
     assert not np.array_equal(a, sample(model, c, seed=1).positions)
 
 
+def test_guidance_applies_to_the_first_steps_only(model, text_encoder):
+    c = cond(text_encoder, [(0, 40, "wave", WAVE)], 40)
+    plain = sample(model, c, seed=3, steps=4).positions
+    full = sample(model, c, seed=3, steps=4, guidance=3.0).positions
+    first_two = sample(model, c, seed=3, steps=4, guidance=3.0, guided_steps=2).positions
+    # no guided step is no guidance; guiding every step is the default
+    assert np.array_equal(sample(model, c, seed=3, steps=4, guidance=3.0,
+                                 guided_steps=0).positions, plain)
+    assert np.allclose(sample(model, c, seed=3, steps=4, guidance=3.0,
+                              guided_steps=4).positions, full, atol=1e-5)
+    assert not np.allclose(first_two, plain, atol=1e-4)
+    assert not np.allclose(first_two, full, atol=1e-4)
+
+
 def test_progress_and_cancel(model, text_encoder):
     c = cond(text_encoder, [(0, 50, "walk", WALK)], 50)
     seen = []

@@ -49,8 +49,8 @@ def _row(name: str, motions: list[np.ndarray], judgements, segments, references=
 
 def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, seeds: int = 2,
              log=print, classifier_steps: int = 1500, behaviour_seeds: int = 5,
-             suites: list[Path] = ()) -> dict:
-    from engine.generate import Generator
+             suites: list[Path] = (), guidance: float | None = None) -> dict:
+    from engine.generate import DEFAULT_GUIDANCE, Generator
     from engine.physics import postprocess
 
     t0 = time.perf_counter()
@@ -69,7 +69,7 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
     # trained on the training split, so its accuracy on these is an upper bound
     real = [s for split in ("train", "val", "test") if (data / split).is_dir()
             for s in read_split(data / split) if s.source != "procedural"]
-    gen = Generator(checkpoint).load()
+    gen = Generator(checkpoint, guidance=guidance or DEFAULT_GUIDANCE).load()
     raw, fixed, refs, segs, groups = [], [], [], [], []
     planner_hits = planner_total = 0
     gen_seconds = []
@@ -116,7 +116,8 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
         scored[name] = score_suite(gen, clf, rows_)
     report = {"checkpoint": str(checkpoint), "data": str(data), "test_samples": len(proc),
               "behaviour": behaviour, "prompt_suites": scored,
-              "seeds": seeds, "planner_accuracy_on_heldout_text": planner_hits / max(planner_total, 1),
+              "seeds": seeds, "guidance": gen.guidance,
+              "planner_accuracy_on_heldout_text": planner_hits / max(planner_total, 1),
               "median_sample_seconds": float(np.median(gen_seconds)),
               "rows": rows, "seconds": round(time.perf_counter() - t0, 1)}
     return report
@@ -152,7 +153,7 @@ def _conditioning(gen, caption, segments, n_frames):
 def _sample(gen, cond, seed):
     from engine.model.sampler import sample
 
-    return sample(gen.model, cond, seed, gen.steps).positions
+    return sample(gen.model, cond, seed, gen.steps, **gen.guide(gen.steps)).positions
 
 
 def default_classifier(data: Path) -> Path:
@@ -189,7 +190,8 @@ def to_markdown(report: dict) -> str:
     lines.append(f"Planner accuracy on held-out segment texts: "
                  f"{report['planner_accuracy_on_heldout_text']:.1%}; median sampling time "
                  f"{report['median_sample_seconds'] * 1000:.0f} ms per test clip; "
-                 f"{report['test_samples']} test samples x {report['seeds']} seeds.")
+                 f"{report['test_samples']} test samples x {report['seeds']} seeds; "
+                 f"guidance {report.get('guidance', 1.0):g}.")
     lines += suites_markdown(report.get("prompt_suites", {}))
     return "\n".join(lines) + "\n"
 
@@ -207,11 +209,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--prompts", type=Path, action="append", default=[],
                    help="a prompt suite (TSV: actions<TAB>prompt) scored through the whole "
                         "pipeline; may be given more than once")
+    p.add_argument("--guidance", type=float, default=None,
+                   help="classifier-free guidance while sampling (default: the app's)")
     args = p.parse_args(argv)
     clf = args.classifier or default_classifier(args.data)
     try:
         report = evaluate(args.checkpoint, args.data, clf, args.samples, args.seeds,
-                          log=lambda m: print(m, file=sys.stderr), suites=args.prompts)
+                          log=lambda m: print(m, file=sys.stderr), suites=args.prompts,
+                          guidance=args.guidance)
     except (OSError, ValueError) as exc:
         print(f"evaluate: error: {exc}", file=sys.stderr)
         return 2

@@ -113,11 +113,14 @@ def denoise(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: 
             known: np.ndarray | None = None, known_mask: np.ndarray | None = None,
             guidance: float = 1.0, window: int | None = None, overlap: int | None = None,
             progress: Callable[[float], None] | None = None,
-            cancel: Callable[[], bool] | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+            cancel: Callable[[], bool] | None = None,
+            guided_steps: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """The core loop in normalised feature space.
 
-    known: (T, C) normalised features; known_mask: (T, C) bool. Returns x0 (T, C) and action
-    logits (T, A), both float32 tensors on the CPU.
+    known: (T, C) normalised features; known_mask: (T, C) bool. ``guidance`` applies to the
+    first ``guided_steps`` steps (all when None), where the coarse motion is decided; later steps
+    refine detail from the conditioned prediction alone. Returns x0 (T, C) and action logits
+    (T, A), both float32 tensors on the CPU.
     """
     cfg = model.cfg
     p, C, T = cfg.frames_per_token, cfg.feature_dim, cond.n_frames
@@ -161,13 +164,16 @@ def denoise(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: 
         if cancel is not None and cancel():
             raise Cancelled("generation cancelled")
         xw = x[idx]                                                            # (nW, W, C)
-        tt = torch.full((xw.shape[0] * (2 if drop is not None else 1),), t, device=dev)
-        if drop is not None:
+        guided = drop is not None and (guided_steps is None or n < guided_steps)
+        rows = 2 * nW if guided else nW
+        tt = torch.full((rows,), t, device=dev)
+        if guided:
             xw = torch.cat([xw, xw])
-        out = model(xw, tt, kvw, kmw, acts, cap, segs, seg_i, drop)
-        x0w, logits_w = out["x0"], out["action_logits"]                       # (nW', W, C/A)
-        if drop is not None:
-            x0w = x0w[nW:] + guidance * (x0w[:nW] - x0w[nW:])
+        out = model(xw, tt, kvw[:rows], kmw[:rows], acts[:rows], cap[:rows], segs[:rows],
+                    seg_i[:rows], drop[:rows] if guided else None)
+        x0w, logits_w = out["x0"], out["action_logits"]                       # (rows, W, C/A)
+        if guided:
+            x0w = x0w[:nW] + (guidance - 1.0) * (x0w[:nW] - x0w[nW:])
             logits_w = logits_w[:nW]
         x0 = torch.zeros(Tp, C, device=dev).index_add_(
             0, idx.reshape(-1), (x0w * blend[..., None]).reshape(-1, C)) / wsum[:, None]
@@ -220,7 +226,8 @@ def sample(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: i
            keyposes: dict[int, np.ndarray] | None = None, guidance: float = 1.0,
            window: int | None = None, overlap: int | None = None,
            progress: Callable[[float], None] | None = None,
-           cancel: Callable[[], bool] | None = None) -> Generated:
+           cancel: Callable[[], bool] | None = None,
+           guided_steps: int | None = None) -> Generated:
     """Generate ``cond.n_frames`` frames.
 
     known: (T, J, 3) positions with mask (T,) bool: frames where mask is True are kept exactly
@@ -264,7 +271,7 @@ def sample(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: i
         order = np.argsort(anchors[0], kind="stable")
         anchors = (anchors[0][order], anchors[1][order])
     x0, logits = denoise(model, cond, seed, steps, kv, km, guidance, window, overlap,
-                         progress, cancel)
+                         progress, cancel, guided_steps)
     feats = x0.numpy() * std + mean
     pos = from_features(feats)
     if anchors is not None:
