@@ -7,7 +7,7 @@ from conftest import synthetic_motion
 from engine.actions import ACTIONS
 from engine.model.checkpoint import CheckpointError, describe, load_model, save_checkpoint, save_model
 from engine.model.config import ModelConfig, load_model_config
-from engine.model.diffusion import CosineSchedule, diffusion_losses
+from engine.model.diffusion import CosineSchedule, _turn_loss, diffusion_losses
 from engine.model.features import (FeatureStats, canonical_transform, from_features, place,
                                    to_features)
 from engine.model.transformer import MotionTransformer, apply_rope, rope_tables
@@ -153,6 +153,28 @@ def test_every_head_is_trained(tiny_data):
     for head in ("root_head", "pose_head", "physics_head", "action_head"):
         w = getattr(net, head).weight.grad
         assert w is not None and w.abs().sum() > 0, head
+
+
+def test_the_root_loss_weighs_a_turn_by_its_total_angle():
+    net = MotionTransformer(tiny_config())
+    net.feature_std[3] = 0.05
+    T = 32
+    x0 = torch.zeros(2, T, net.cfg.feature_dim)
+    x0[..., 3] = 0.04 / 0.05                       # turning 0.04 rad a frame, 1.28 rad in all
+    w = torch.ones(2, T)
+    assert _turn_loss(net, x0[..., :4], x0, w) == 0
+    still = x0[..., :4].clone()
+    still[..., 3] = 0.0                            # the same window without the turn
+    missed = _turn_loss(net, still, x0, w)
+    # the per-frame root loss barely sees the miss; the missing angle grows to 1.28 rad by the
+    # end of the window and weighs more
+    per_frame = (still - x0[..., :4]).pow(2).mean()
+    assert missed > 1.5 * per_frame
+    half = still.clone()
+    half[..., 3] = 0.02 / 0.05
+    assert _turn_loss(net, half, x0, w) < missed
+    w[:, T // 2:] = 0.0                            # padding frames count for nothing
+    assert _turn_loss(net, still, x0, w) < missed
 
 
 def test_checkpoint_round_trip_gives_the_same_model(tmp_path):
