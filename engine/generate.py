@@ -22,9 +22,9 @@ from .progress import check_cancel, report, sub_progress
 FPS = 25.0
 DEFAULT_STEPS = 8
 # Classifier-free guidance: how far a denoising step is pushed from the unconditioned prediction
-# toward the text- and action-conditioned one; 1.0 turns it off. Without it a turn barely turns
-# (~15 degrees where the data turns ~80). It applies to the first half of the steps, where the
-# coarse motion is decided: guiding the detail steps too adds foot skate and jerk.
+# toward the text- and action-conditioned one; 1.0 turns it off. Without it, motions follow their
+# action less (a turn came out ~15 degrees where the data turns ~80). It applies to the first half
+# of the steps, where the coarse motion is decided: guiding the detail steps adds foot skate.
 DEFAULT_GUIDANCE = 3.0
 GUIDED_SHARE = 0.5
 
