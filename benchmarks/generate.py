@@ -39,9 +39,8 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     t0 = time.perf_counter()
-    gen = Generator(args.model, steps=args.steps).load()
-    if args.guidance is not None:
-        gen.guidance = args.guidance
+    extra = {} if args.guidance is None else {"guidance": args.guidance}
+    gen = Generator(args.model, steps=args.steps, **extra).load()
     gen.generate("a man walks", args.seconds, 0)  # warm-up: encoder, prototypes, allocator
     load_s = time.perf_counter() - t0
     rows = []

@@ -28,6 +28,10 @@ MASS_SHARE = np.array([_MASS_SHARE[n] for n in JOINT_NAMES], dtype=np.float64)
 MASS_SHARE /= MASS_SHARE.sum()
 
 
+CONTACT_HEIGHT = 0.05  # metres: a foot lower than this may be planted ...
+CONTACT_SPEED = 0.5    # m/s: ... if it is also slower than this (the foot-skate metric's "moving")
+
+
 @dataclass(frozen=True)
 class PhysicsConfig:
     smooth: bool = True
@@ -35,8 +39,8 @@ class PhysicsConfig:
     bone_lengths: bool = True
     ground: bool = True
     foot_lock: bool = True
-    contact_height: float = 0.05     # metres: a foot lower than this may be planted
-    contact_speed: float = 0.5       # m/s: ... and slower than this (faster is moving)
+    contact_height: float = CONTACT_HEIGHT
+    contact_speed: float = CONTACT_SPEED
 
 
 def gaussian_smooth(x: np.ndarray, sigma: float) -> np.ndarray:
@@ -59,8 +63,8 @@ def gaussian_smooth(x: np.ndarray, sigma: float) -> np.ndarray:
     return out.astype(x.dtype)
 
 
-def detect_contacts(positions: np.ndarray, fps: float, height: float = 0.05,
-                    speed: float = 0.5) -> np.ndarray:
+def detect_contacts(positions: np.ndarray, fps: float, height: float = CONTACT_HEIGHT,
+                    speed: float = CONTACT_SPEED) -> np.ndarray:
     """(T, 2) bool: left/right foot planted (low and slow), runs shorter than 2 frames dropped."""
     out = np.zeros((len(positions), 2), dtype=bool)
     for k, (_, _, _, foot) in enumerate(FEET):

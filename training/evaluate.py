@@ -50,7 +50,7 @@ def _row(name: str, motions: list[np.ndarray], judgements, segments, references=
 def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, seeds: int = 2,
              log=print, classifier_steps: int = 1500, behaviour_seeds: int = 5,
              suites: list[Path] = (), guidance: float | None = None) -> dict:
-    from engine.generate import DEFAULT_GUIDANCE, Generator
+    from engine.generate import Generator
     from engine.physics import postprocess
 
     t0 = time.perf_counter()
@@ -69,7 +69,7 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
     # trained on the training split, so its accuracy on these is an upper bound
     real = [s for split in ("train", "val", "test") if (data / split).is_dir()
             for s in read_split(data / split) if s.source != "procedural"]
-    gen = Generator(checkpoint, guidance=guidance or DEFAULT_GUIDANCE).load()
+    gen = Generator(checkpoint, **({} if guidance is None else {"guidance": guidance})).load()
     raw, fixed, refs, segs, groups = [], [], [], [], []
     planner_hits = planner_total = 0
     gen_seconds = []
