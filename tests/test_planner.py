@@ -97,6 +97,29 @@ def test_unknown_verbs_use_the_nearest_matcher():
     ("topples over triumphantly", ["fall_down"]),            # "triumphantly" is not a cheer
     ("turns all the way around", ["turn_around"]),
     ("bounces the ball", ["dribble"]),                       # a ball, not a jump
+    # everyday verbs that describe another action ("lifts", "throws", "jabs", "swings", "rises")
+    ("lifts both shoulders", ["shrug"]),
+    ("throws the arms in the air", ["cheer"]),
+    ("punches the air in celebration", ["cheer"]),
+    ("throws an uppercut", ["punch"]),
+    ("strikes with the foot", ["kick"]),
+    ("jabs a finger at the screen", ["point"]),
+    ("swings the left hand overhead in greeting", ["wave"]),   # a hand, not a turn
+    ("rises onto pointe", ["dance_ballet"]),
+    ("twirls a partner at a Latin club", ["dance_salsa"]),
+    ("pushes up out of the chair", ["stand_up"]),
+    ("gets up off the couch", ["stand_up"]),
+    ("stands up after lying down", ["get_up"]),
+    ("crawls on hands and knees", ["crawl"]),                # "knees" alone is not a kneel
+    ("staggers, nearly falling", ["stumble"]),               # nearly falling is not a fall
+    ("flips sideways over the hands", ["cartwheel"]),
+    ("tumbles forward on the mat", ["roll"]),
+    ("pivots ninety degrees to the left", ["turn_left"]),
+    ("rotates clockwise", ["turn_right"]),
+    ("rotates anticlockwise", ["turn_left"]),
+    ("goes for a light run", ["jog"]),
+    ("runs like the wind", ["sprint"]),
+    ("walks favouring the left leg", ["limp"]),
 ])
 def test_specific_actions_win_over_generic_words(prompt, expected):
     assert actions(prompt) == expected
@@ -107,13 +130,14 @@ def test_the_planner_understands_the_training_and_validation_phrasings(text_enco
     the meaning match); three are genuinely two actions or ambiguous."""
     nearest = NearestAction(text_encoder)
     ambiguous = {"picks up and lifts", "tumbles", "stumbles and catches itself"}
+    texts = [(action, phrase.replace("{side}", "left").replace("{hand}", "with the left hand"))
+             for action, splits in PHRASE_SPLITS.items() for phrase in splits["train"] + splits["val"]]
+    text_encoder.encode(["a person " + core_text(t) for _, t in texts])  # one batch, then cached
     wrong = []
-    for action, splits in PHRASE_SPLITS.items():
-        for phrase in splits["train"] + splits["val"]:
-            text = phrase.replace("{side}", "left").replace("{hand}", "with the left hand")
-            got = actions("a person " + text, nearest=nearest)
-            if phrase not in ambiguous and got != [action]:
-                wrong.append((phrase, action, got))
+    for action, text in texts:
+        got = actions("a person " + text, nearest=nearest)
+        if text not in ambiguous and got != [action]:
+            wrong.append((text, action, got))
     assert wrong == []
 
 
@@ -122,3 +146,61 @@ def test_core_text_strips_manner_words_for_the_meaning_match():
     assert core_text("faces right leisurely and furiously") == "faces right"
     assert core_text("waves with the left hand twice") == "waves"
     assert core_text("slowly") == "slowly"  # nothing else left: keep the clause
+
+
+class _Scores:
+    """A meaning match with fixed scores: the rules' check without an encoder."""
+
+    def __init__(self, **scores):
+        self.scores = scores
+
+    def similarities(self, clause):
+        import numpy as np
+
+        return np.array([self.scores.get(a, 0.2) for a in ACTIONS], dtype=np.float32)
+
+    def __call__(self, clause):
+        sims = self.similarities(clause)
+        return ACTIONS[int(sims.argmax())], float(sims.max())
+
+
+def test_the_meaning_match_overrules_the_rules_only_when_clearly_better():
+    def planned(**scores):
+        seg = plan_prompt("a man walks like a crab", nearest=_Scores(**scores)).segments[0]
+        return seg.action, seg.matched_by
+
+    assert planned(walk=0.5, sidestep=0.55) == ("walk", "rule")            # close: the rule
+    assert planned(walk=0.4, sidestep=0.7) == ("sidestep", "embedding")   # clearly better
+    # a turn's side comes from the words: the mirror's score does not overrule it
+    seg = plan_prompt("turns to the left", nearest=_Scores(turn_right=0.9, turn_left=0.5)).segments[0]
+    assert (seg.action, seg.matched_by) == ("turn_left", "rule")
+    # among several rule candidates the meaning match may pick the better one
+    seg = plan_prompt("walks on tiptoe", nearest=_Scores(tiptoe=0.3, walk=0.8, sidestep=0.85))
+    assert (seg.segments[0].action, seg.segments[0].matched_by) == ("walk", "rule")
+
+
+def test_the_phrase_bank_loads_and_its_shipped_embeddings_are_current(text_encoder, tmp_path):
+    from engine.planner.bank import bank_embeddings, cache_path, digest, load_bank
+
+    texts, owners = load_bank()
+    assert len(texts) > 2000 and set(owners) == set(ACTIONS)
+    import numpy as np
+
+    with np.load(cache_path()) as z:   # rebuild with `python -m engine.planner.bank`
+        assert str(z["digest"]) == digest(texts, text_encoder.name)
+    sample = texts[::97]
+    fresh = text_encoder.encode(sample)
+    shipped = bank_embeddings(text_encoder, texts)[::97]
+    assert np.abs(fresh - shipped).max() < 5e-3
+    bad = tmp_path / "bank.tsv"
+    bad.write_text("# comment\nwalk\tstrolls about\nwalkk\tambles\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 3"):
+        load_bank(bad)
+
+
+def test_independent_descriptions_plan_to_their_action(text_encoder):
+    """Descriptions in no phrase list the planner knows still find their action: the rules'
+    first guess is checked against the meaning of the whole clause."""
+    nearest = NearestAction(text_encoder)
+    assert actions("a person ambles about the garden", nearest=nearest) == ["walk"]
+    assert actions("a person pirouettes across the stage", nearest=nearest) == ["dance_ballet"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from ..actions import ACTION_INFO
+from ..actions import ACTION_INDEX, ACTION_INFO, ACTIONS
 from .lexicon import (ACTION_RULES, DANCE_STYLES, DEFAULT_DANCE, EMOJI_ACTIONS, EXPRESSION_CUES, GENERIC_VERBS,
                       NUMBER_WORDS, SPEECH_CUES, SPEED_CUES)
 from .plan import Plan, PlanSegment
@@ -22,8 +22,13 @@ DEFAULT_SECONDS = {"locomotion": 4.0, "jump": 2.0, "level": 2.5, "gesture": 2.5,
                    "dance": 5.0, "acrobatics": 2.5}
 REPEAT_SECONDS = {"gesture": 0.8, "combat": 1.0, "jump": 1.1, "dance": 1.5}
 
-# Matcher for clauses no rule understands: text -> (action, similarity) or None.
+# Matcher for clauses no rule understands: text -> (action, similarity) or None. One that also
+# has ``similarities(clause) -> (A,) scores`` (NearestAction) checks the rules' choice too.
 Nearest = Callable[[str], "tuple[str, float] | None"]
+# The meaning match overrules the rules when its best action scores this much higher than the
+# rules' choice (measured on descriptions written apart from the rules: 0.05-0.15 all help,
+# never overruling is 1-2 points worse, always trusting the meaning match 3-5 points worse).
+OVERRULE_MARGIN = 0.1
 
 
 class PlanError(ValueError):
@@ -79,7 +84,7 @@ def match_candidates(clause: str) -> list[str]:
     specific rule). A match inside a longer match of another rule is dropped ("long jump" is not
     also "jump"), and a generic verb gives way to a specific action in the same clause ("runs at
     full speed" is a sprint, "walks on tiptoe" a tiptoe)."""
-    text = _LEADING_SUBJECT.sub("", clause.strip())
+    text = strip_subject(clause)
     spans: dict[str, tuple[int, int, int]] = {}
     for order, (pattern, action) in enumerate(ACTION_RULES):
         m = pattern.search(text)
@@ -104,6 +109,11 @@ def match_candidates(clause: str) -> list[str]:
     if not ranked:
         ranked = [action for ch, action in EMOJI_ACTIONS.items() if ch in clause][:1]
     return ranked
+
+
+def strip_subject(clause: str) -> str:
+    """``clause`` without a leading subject ("a tall man walks" -> "walks")."""
+    return _LEADING_SUBJECT.sub("", clause.strip())
 
 
 def match_action(clause: str) -> str | None:
@@ -166,7 +176,9 @@ def plan_prompt(prompt: str, seconds: float | None = None, nearest: Nearest | No
 def _segment(clause: str, nearest: Nearest | None, warnings: list[str]) -> PlanSegment | None:
     candidates = match_candidates(clause)
     action, how = (candidates[0] if candidates else None), "rule"
-    if action is None:
+    if action is not None and hasattr(nearest, "similarities"):
+        action, how = _check_rules(candidates, nearest.similarities(clause))
+    elif action is None:
         if not re.search(r"\w", clause):
             return None
         found = nearest(clause) if nearest is not None else None
@@ -190,6 +202,24 @@ def _segment(clause: str, nearest: Nearest | None, warnings: list[str]) -> PlanS
         duration /= max(0.5, min(float(speed), 1.5)) ** 0.5
     return PlanSegment(action, clause, float(duration), _cue(clause, EXPRESSION_CUES),
                        _cue(clause, SPEECH_CUES), float(speed), repeats, explicit, how)
+
+
+def _check_rules(candidates: list[str], sims) -> tuple[str, str]:
+    """(action, how) from the rules' candidates and the meaning match's (A,) scores: the rules'
+    first choice, unless the meaning match clearly prefers another action; then the rules'
+    candidate it scores best if that is close, else its own best."""
+    def score(action: str) -> float:
+        # Sentence embeddings barely tell left from right: an action and its mirror share a score.
+        mirror = ACTION_INFO[action].mirror
+        return float(max(sims[ACTION_INDEX[action]], sims[ACTION_INDEX[mirror]] if mirror else -1))
+
+    best = int(sims.argmax())
+    if sims[best] - score(candidates[0]) <= OVERRULE_MARGIN:
+        return candidates[0], "rule"
+    alt = max(candidates, key=score)
+    if sims[best] - score(alt) <= OVERRULE_MARGIN:
+        return alt, "rule"
+    return ACTIONS[best], "embedding"
 
 
 def _fit_durations(segments: list[PlanSegment], seconds: float | None,
