@@ -144,3 +144,25 @@ def test_training_reads_the_text_cache_without_loading_the_encoder(tiny_data, tm
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_action_weights_draw_the_named_actions_more_often(tiny_data):
+    from training.data.shards import read_split
+    from engine.model.features import FeatureStats
+    from training.dataset import CropDataset, compute_features, ensure_text_cache, sample_texts
+
+    samples = read_split(tiny_data / "train")
+    feats = compute_features(samples)
+    table = ensure_text_cache(tiny_data, sample_texts(samples), "all-MiniLM-L6-v2")
+    stats = FeatureStats.compute(feats)
+    target = samples[0].segments[0].action
+    has = np.array([any(g.action == target for g in s.segments) for s in samples])
+    assert 0 < has.sum() < len(samples)
+    plain = CropDataset(samples, feats, stats, table, 0)
+    boosted = CropDataset(samples, feats, stats, table, 0, action_weights={target: 4.0})
+    share = lambda ds: ds.weights[has].sum()  # noqa: E731
+    odds = lambda p: p / (1 - p)  # noqa: E731
+    assert odds(share(boosted)) == pytest.approx(4 * odds(share(plain)))
+    with pytest.raises(ValueError, match="unknown actions in action_weights: moonwalk"):
+        load_train_config(None, ["action_weights.moonwalk=2"])
+    assert load_train_config(None, ["action_weights.stumble=3"]).action_weights == {"stumble": 3}

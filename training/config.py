@@ -68,6 +68,9 @@ class TrainConfig:
     loss_weights: dict = field(default_factory=lambda: {
         "root": 1.0, "pose": 1.0, "physics": 0.5, "action": 0.2})
     """Weight of each head's loss in the total."""
+    action_weights: dict = field(default_factory=dict)
+    """Sampling weight per action name for emphasis in a fine-tune: a clip is drawn in
+    proportion to its length times the largest weight among its actions (1 when unlisted)."""
     eval_interval: int = 500
     """Steps between validation-loss evaluations (0 disables)."""
     eval_batches: int = 8
@@ -131,6 +134,13 @@ class TrainConfig:
         unknown = sorted(set(self.loss_weights) - {"root", "pose", "physics", "action"})
         if unknown:
             raise ValueError(f"unknown loss heads: {', '.join(unknown)}")
+        from engine.actions import ACTIONS
+
+        unknown = sorted(set(self.action_weights) - set(ACTIONS))
+        if unknown:
+            raise ValueError(f"unknown actions in action_weights: {', '.join(unknown)}")
+        if any(not float(w) > 0 for w in self.action_weights.values()):
+            raise ValueError("action_weights must be positive numbers")
 
 
 def _numbers(cls, d: dict) -> dict:

@@ -100,7 +100,8 @@ class CropDataset:
     """Samples as normalised features, cut into random crops on demand."""
 
     def __init__(self, samples: list[Sample], features: list[np.ndarray], stats: FeatureStats,
-                 texts: TextTable, null_action: int, frames_per_token: int = 2) -> None:
+                 texts: TextTable, null_action: int, frames_per_token: int = 2,
+                 action_weights: dict[str, float] | None = None) -> None:
         if not samples:
             raise ValueError("no samples to train on")
         self.p = int(frames_per_token)
@@ -118,7 +119,11 @@ class CropDataset:
                 seg[max(0, g.start):min(s.num_frames, g.stop)] = k + 1
             self.rows.append(np.array(rows, np.int64))
             self.frame_seg.append(seg)
-        self.weights = self.lengths / self.lengths.sum()
+        boost = np.ones(len(samples))
+        for i, s in enumerate(samples):
+            for g in s.segments:
+                boost[i] = max(boost[i], float((action_weights or {}).get(g.action, 1.0)))
+        self.weights = self.lengths * boost / (self.lengths * boost).sum()
         C = self.feats[0].shape[1]
         J = (C - 6) // 3
         self.pose_channels = np.zeros(C, bool)
