@@ -218,14 +218,16 @@ class Generator:
 
 
 class _LazyNearest:
-    """The embedding matcher costs ~500 encodings to build: only build it when the planner
-    meets a clause no rule understands."""
+    """The Generator's meaning match, built on the planner's first use."""
 
     def __init__(self, gen: Generator) -> None:
         self.gen = gen
 
     def __call__(self, clause: str) -> tuple[str, float]:
         return self.gen.nearest()(clause)
+
+    def similarities(self, clause: str) -> np.ndarray:
+        return self.gen.nearest().similarities(clause)
 
 
 def _runs(labels: list[str]) -> list[tuple[int, int, str]]:

@@ -50,6 +50,14 @@ def test_guidance_is_a_setting_of_the_generator(tiny_checkpoint, gen):
         Generator(tiny_checkpoint, guidance=0.0)
 
 
+def test_the_generators_planner_checks_rules_against_the_meaning(gen):
+    # "hit" is a punch word; the clause as a whole describes a block
+    seg = gen.plan("a woman deflects an incoming hit with the forearm").segments
+    assert [(s.action, s.matched_by) for s in seg] == [("block", "embedding")]
+    seg = gen.plan("a man walks forward").segments
+    assert [(s.action, s.matched_by) for s in seg] == [("walk", "rule")]
+
+
 def test_unknown_model_is_a_clear_error():
     with pytest.raises(FileNotFoundError, match="no model 'nonexistent'"):
         resolve_model("nonexistent")
