@@ -229,6 +229,9 @@ class _LazyNearest:
     def similarities(self, clause: str) -> np.ndarray:
         return self.gen.nearest().similarities(clause)
 
+    def prepare(self, clauses: list[str], extra: list[str] = ()) -> None:
+        self.gen.nearest().prepare(clauses, extra)
+
 
 def _runs(labels: list[str]) -> list[tuple[int, int, str]]:
     out, a = [], 0

@@ -31,11 +31,16 @@ class NearestAction:
         owners_arr = np.array(owners)
         self.members = [np.flatnonzero(owners_arr == a) for a in ACTIONS]
 
+    def prepare(self, clauses: list[str], extra: list[str] = ()) -> None:
+        """Encode the queries for ``clauses`` (and ``extra`` texts) in one batch, so the
+        encoder's cache answers the calls that follow: one batch costs about a third of the
+        same texts one by one."""
+        self.encoder.encode([query_text(c) for c in clauses] + list(extra))
+
     def similarities(self, clause: str) -> np.ndarray:
         """(A,) score of ``clause`` (manner words stripped) for every action: the mean cosine
         similarity of the action's K most similar bank phrasings."""
-        text = "a person " + core_text(strip_subject(clause))
-        e = np.asarray(self.encoder.encode([text]), dtype=np.float32)[0]
+        e = np.asarray(self.encoder.encode([query_text(clause)]), dtype=np.float32)[0]
         sims = self.bank @ (e / max(float(np.linalg.norm(e)), 1e-9))
         out = np.empty(len(ACTIONS), dtype=np.float32)
         for i, idx in enumerate(self.members):
@@ -49,6 +54,12 @@ class NearestAction:
         sims = self.similarities(clause)
         best = int(np.argmax(sims))
         return ACTIONS[best], float(sims[best])
+
+
+def query_text(clause: str) -> str:
+    """What the meaning match embeds for ``clause``: its core words after "a person", the way
+    the bank's phrasings are embedded."""
+    return "a person " + core_text(strip_subject(clause))
 
 
 def core_text(clause: str) -> str:

@@ -164,6 +164,8 @@ def plan_prompt(prompt: str, seconds: float | None = None, nearest: Nearest | No
         warnings.append(f"the prompt describes {len(clauses)} actions; only the first "
                         f"{MAX_SEGMENTS} were used")
         clauses = clauses[:MAX_SEGMENTS]
+    if hasattr(nearest, "prepare"):
+        nearest.prepare(clauses, [prompt, *clauses])  # the generator's conditioning texts too
     segments = [_segment(c, nearest, warnings) for c in clauses]
     segments = [s for s in segments if s is not None]
     if not segments:
