@@ -17,6 +17,7 @@ from .actions import default_expression
 from .motion import Motion
 from .physics import PhysicsConfig, postprocess
 from .planner import NearestAction, Plan, plan_prompt
+from .planner.wording import model_text
 from .progress import check_cancel, report, sub_progress
 
 FPS = 25.0
@@ -182,7 +183,8 @@ class Generator:
 
         bounds = [(a + offset, b + offset) for a, b in plan.frame_bounds(FPS)]
         n = total if total is not None else bounds[-1][1]
-        segs = [(a, b, s.action, s.text) for (a, b), s in zip(bounds, plan.segments)]
+        segs = [(a, b, s.action, model_text(s.action, s.text))
+                for (a, b), s in zip(bounds, plan.segments)]
         if base is not None and (offset > 0 or (total or 0) > bounds[-1][1]):
             # frames outside the plan keep the base motion's own labels as context
             for a, b, action in _runs(base.actions):

@@ -204,3 +204,15 @@ def test_independent_descriptions_plan_to_their_action(text_encoder):
     nearest = NearestAction(text_encoder)
     assert actions("a person ambles about the garden", nearest=nearest) == ["walk"]
     assert actions("a person pirouettes across the stage", nearest=nearest) == ["dance_ballet"]
+
+
+def test_the_model_hears_the_plain_phrasing_with_the_clauses_own_manner_words():
+    from engine.planner.wording import model_text
+
+    assert model_text("cartwheel", "flips sideways over her hands happily") == \
+        "a person does a cartwheel happily"
+    assert model_text("wave", "waves with her left hand twice") == \
+        "a person waves with her left hand twice"
+    assert model_text("kick", "lashes out with the left leg") == "a person kicks with the left leg"
+    assert model_text("sidestep", "edges along the wall to the left") == "a person sidesteps to the left"
+    assert model_text("walk", "strolls slowly") == "a person walks slowly"

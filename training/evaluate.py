@@ -51,6 +51,7 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
              log=print, classifier_steps: int = 1500, behaviour_seeds: int = 5,
              suites: list[Path] = (), guidance: float | None = None) -> dict:
     from engine.generate import Generator
+    from engine.planner.wording import model_text
     from engine.physics import postprocess
 
     t0 = time.perf_counter()
@@ -80,7 +81,7 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
             guess = gen.plan(g.text).segments[0].action
             planner_hits += guess == g.action
             planner_total += 1
-            conds.append((g.start, g.stop, guess, g.text))
+            conds.append((g.start, g.stop, guess, model_text(guess, g.text)))
         cond = _conditioning(gen, s.caption, conds, s.num_frames)
         embs = []
         for k in range(seeds):

@@ -165,7 +165,7 @@ def plan_prompt(prompt: str, seconds: float | None = None, nearest: Nearest | No
                         f"{MAX_SEGMENTS} were used")
         clauses = clauses[:MAX_SEGMENTS]
     if hasattr(nearest, "prepare"):
-        nearest.prepare(clauses, [prompt, *clauses])  # the generator's conditioning texts too
+        nearest.prepare(clauses, [prompt])  # the generator's caption too
     segments = [_segment(c, nearest, warnings) for c in clauses]
     segments = [s for s in segments if s is not None]
     if not segments:
