@@ -234,6 +234,9 @@ class _LazyNearest:
     def prepare(self, clauses: list[str], extra: list[str] = ()) -> None:
         self.gen.nearest().prepare(clauses, extra)
 
+    def known_action(self, clause: str) -> str | None:
+        return self.gen.nearest().known_action(clause)
+
 
 def _runs(labels: list[str]) -> list[tuple[int, int, str]]:
     out, a = [], 0

@@ -177,6 +177,10 @@ def test_the_meaning_match_overrules_the_rules_only_when_clearly_better():
     # among several rule candidates the meaning match may pick the better one
     seg = plan_prompt("walks on tiptoe", nearest=_Scores(tiptoe=0.3, walk=0.8, sidestep=0.85))
     assert (seg.segments[0].action, seg.segments[0].matched_by) == ("walk", "rule")
+    # a clause worded exactly like a known phrasing of the rules' choice is not re-checked
+    known = _Scores(walk=0.4, sidestep=0.7)
+    known.known_action = lambda clause: "walk"
+    assert plan_prompt("a man walks like a crab", nearest=known).segments[0].action == "walk"
 
 
 def test_the_phrase_bank_loads_and_its_shipped_embeddings_are_current(text_encoder, tmp_path):
@@ -202,6 +206,8 @@ def test_independent_descriptions_plan_to_their_action(text_encoder):
     """Descriptions in no phrase list the planner knows still find their action: the rules'
     first guess is checked against the meaning of the whole clause."""
     nearest = NearestAction(text_encoder)
+    assert nearest.known_action("the man walks") == "walk"       # worded like the bank: no encoding
+    assert nearest.known_action("a man ambles about the garden") is None
     assert actions("a person ambles about the garden", nearest=nearest) == ["walk"]
     assert actions("a person pirouettes across the stage", nearest=nearest) == ["dance_ballet"]
 

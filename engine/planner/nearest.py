@@ -30,12 +30,21 @@ class NearestAction:
         self.bank = bank_embeddings(encoder, texts)                      # (N, D)
         owners_arr = np.array(owners)
         self.members = [np.flatnonzero(owners_arr == a) for a in ACTIONS]
+        self.known: dict[str, str | None] = {}   # bank text -> its action (None: several)
+        for text, action in zip(texts, owners):
+            self.known[text] = action if self.known.get(text, action) == action else None
+
+    def known_action(self, clause: str) -> str | None:
+        """The action of a bank phrasing worded exactly like ``clause``, else None: such a
+        clause needs no encoding to be checked."""
+        return self.known.get(query_text(clause))
 
     def prepare(self, clauses: list[str], extra: list[str] = ()) -> None:
         """Encode the queries for ``clauses`` (and ``extra`` texts) in one batch, so the
         encoder's cache answers the calls that follow: one batch costs about a third of the
         same texts one by one."""
-        self.encoder.encode([query_text(c) for c in clauses] + list(extra))
+        queries = [query_text(c) for c in clauses]
+        self.encoder.encode([q for q in queries if q not in self.known] + list(extra))
 
     def similarities(self, clause: str) -> np.ndarray:
         """(A,) score of ``clause`` (manner words stripped) for every action: the mean cosine

@@ -14,6 +14,7 @@ from ..actions import ACTION_INDEX, ACTION_INFO, ACTIONS
 from .lexicon import (ACTION_RULES, DANCE_STYLES, DEFAULT_DANCE, EMOJI_ACTIONS, EXPRESSION_CUES, GENERIC_VERBS,
                       NUMBER_WORDS, SPEECH_CUES, SPEED_CUES)
 from .plan import Plan, PlanSegment
+from .wording import model_text
 
 MAX_PROMPT_CHARS = 2000
 MAX_SEGMENTS = 16
@@ -165,7 +166,9 @@ def plan_prompt(prompt: str, seconds: float | None = None, nearest: Nearest | No
                         f"{MAX_SEGMENTS} were used")
         clauses = clauses[:MAX_SEGMENTS]
     if hasattr(nearest, "prepare"):
-        nearest.prepare(clauses, [prompt])  # the generator's caption too
+        # the generator's caption and, where the rules' choice stands, its segment texts too
+        guesses = [(match_action(c), c) for c in clauses]
+        nearest.prepare(clauses, [prompt] + [model_text(a, c) for a, c in guesses if a])
     segments = [_segment(c, nearest, warnings) for c in clauses]
     segments = [s for s in segments if s is not None]
     if not segments:
@@ -178,7 +181,8 @@ def plan_prompt(prompt: str, seconds: float | None = None, nearest: Nearest | No
 def _segment(clause: str, nearest: Nearest | None, warnings: list[str]) -> PlanSegment | None:
     candidates = match_candidates(clause)
     action, how = (candidates[0] if candidates else None), "rule"
-    if action is not None and hasattr(nearest, "similarities"):
+    if (action is not None and hasattr(nearest, "similarities")
+            and getattr(nearest, "known_action", lambda c: None)(clause) != action):
         action, how = _check_rules(candidates, nearest.similarities(clause))
     elif action is None:
         if not re.search(r"\w", clause):
