@@ -106,13 +106,15 @@ class Generator:
                 "guided_steps": max(1, int(np.ceil(steps * GUIDED_SHARE)))}
 
     def nearest(self) -> NearestAction:
+        """The planner's meaning match, built on first use (it loads the shipped bank
+        embeddings, or encodes the bank for another encoder)."""
         if self._nearest is None:
             self._nearest = NearestAction(self.encoder)
         return self._nearest
 
     def plan(self, prompt: str, seconds: float | None = None) -> Plan:
         self.load()
-        return plan_prompt(prompt, seconds, nearest=_LazyNearest(self))
+        return plan_prompt(prompt, seconds, nearest=self.nearest())
 
     def generate(self, prompt: str, seconds: float | None = None, seed: int = 0,
                  physics: PhysicsConfig = PhysicsConfig(), steps: int | None = None,
@@ -217,25 +219,6 @@ class Generator:
             speech[a:b] = [s.speech] * (b - a)
         motion = Motion(fixed, FPS, actions, expressions, speech)
         return GenerationResult(motion, plan, raw, contacts, seed)
-
-
-class _LazyNearest:
-    """The Generator's meaning match, built on the planner's first use."""
-
-    def __init__(self, gen: Generator) -> None:
-        self.gen = gen
-
-    def __call__(self, clause: str) -> tuple[str, float]:
-        return self.gen.nearest()(clause)
-
-    def similarities(self, clause: str) -> np.ndarray:
-        return self.gen.nearest().similarities(clause)
-
-    def prepare(self, clauses: list[str], extra: list[str] = ()) -> None:
-        self.gen.nearest().prepare(clauses, extra)
-
-    def known_action(self, clause: str) -> str | None:
-        return self.gen.nearest().known_action(clause)
 
 
 def _runs(labels: list[str]) -> list[tuple[int, int, str]]:

@@ -216,3 +216,12 @@ def _split_all() -> dict[str, dict[str, tuple[str, ...]]]:
 # Held-out phrasings: the validation and test captions use phrasings that neither training
 # captions nor the planner's embedding prototypes ever see.
 PHRASE_SPLITS: dict[str, dict[str, tuple[str, ...]]] = _split_all()
+
+
+# Actions whose phrasing may name a side; how captions say it when the phrasing does not.
+SIDED = frozenset({"sidestep", "hop", "kick"})
+
+
+def side_words(action: str, side: str) -> str:
+    """"to the left" for a sidestep, "with the left leg" for a hop or kick."""
+    return f"to the {side}" if action == "sidestep" else f"with the {side} leg"

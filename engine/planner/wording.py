@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import re
 
-from ..phrases import PHRASE_SPLITS
+from ..phrases import PHRASE_SPLITS, SIDED, side_words
 from .lexicon import MODIFIERS
-
-# how training captions name the side of a sided action when its phrasing does not
-_SIDE_WORDS = {"sidestep": "to the {side}", "hop": "with the {side} leg",
-               "kick": "with the {side} leg"}
 
 
 def model_text(action: str, clause: str) -> str:
@@ -28,7 +24,7 @@ def model_text(action: str, clause: str) -> str:
     phrase = PHRASE_SPLITS[action]["train"][0]
     phrase = phrase.replace("{hand}", f"with the {side} hand").replace("{side}", side)
     words = [m.group(0) for m in MODIFIERS.finditer(clause)]
-    if (action in _SIDE_WORDS and re.search(r"\b(left|right)\b", clause, re.I)
+    if (action in SIDED and re.search(r"\b(left|right)\b", clause, re.I)
             and side not in phrase and not any(side in w for w in words)):
-        words.insert(0, _SIDE_WORDS[action].format(side=side))
+        words.insert(0, side_words(action, side))
     return " ".join(["a person", phrase, *words])

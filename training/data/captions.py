@@ -8,13 +8,12 @@ from __future__ import annotations
 import numpy as np
 
 from engine.phrases import (CONNECTORS, HAND_WORDS, MOOD_WORDS, PHRASE_SPLITS, PHRASES,  # noqa: F401
-                            REPEAT_WORDS, SPEED_WORDS, SUBJECTS, mirror_text)
+                            REPEAT_WORDS, SIDED, SPEED_WORDS, SUBJECTS, mirror_text, side_words)
 
 SPLITS = ("train", "val", "test")
 COUNTABLE = {"wave", "clap", "nod", "jump", "punch", "kick", "hop", "bow", "shake_head",
              "jump_forward", "spin", "throw"}
 HANDED = {"wave", "point", "punch", "throw"}
-SIDED = {"sidestep", "hop", "kick"}
 
 
 def _pick(rng: np.random.Generator, options) -> str:
@@ -37,7 +36,7 @@ def segment_text(action: str, rng: np.random.Generator, split: str = "train", *,
         phrase += " " + _pick(rng, hand_words)
     phrase = phrase.replace("{side}", side)
     if action in SIDED and side not in phrase and rng.random() < 0.5:
-        phrase += f" to the {side}" if action == "sidestep" else f" with the {side} leg"
+        phrase += " " + side_words(action, side)
     extras = []
     if repeats is not None and action in COUNTABLE and repeats in REPEAT_WORDS and rng.random() < 0.8:
         extras.append(_pick(rng, REPEAT_WORDS[repeats]))
