@@ -5,6 +5,22 @@ from dataclasses import dataclass, field
 
 
 @dataclass
+class PathCue:
+    """Where a segment goes, read from words like "in a circle", "to the left", "four steps".
+
+    Angles are degrees about +Y, positive to the figure's own left (its facing at the start of
+    the segment). The generator turns a cue into a planned root path (planar velocity and turn
+    rate per frame) that the model is conditioned on.
+    """
+    shape: str = "straight"        # "straight", "circle", "there_and_back", "back_and_forth"
+    direction: str | None = None   # "left", "right", "toward" (the camera), "away", None = ahead
+    turn_deg: float | None = None  # total turn over the segment (a circle: +-360), None = free
+    distance_m: float | None = None  # path length to cover
+    steps: int | None = None       # number of steps to take (then the segment ends)
+    stops: bool = False            # "and stops": the figure comes to rest at the segment's end
+
+
+@dataclass
 class PlanSegment:
     action: str                  # a name from engine.actions.ACTIONS
     text: str                    # this segment's own words, for the text encoder
@@ -15,6 +31,9 @@ class PlanSegment:
     repeats: int | None = None     # "three times"
     explicit_duration: bool = False  # True when the prompt said how long
     matched_by: str = "rule"       # "rule", "embedding" or "default"
+    style: str | None = None       # an engine.motion_styles name, None = neutral
+    intensity: float = 1.0         # "as hard as she can" > 1, "gently" < 1
+    path: PathCue | None = None    # where the segment goes, None = wherever the action goes
 
 
 @dataclass
