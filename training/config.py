@@ -65,6 +65,13 @@ class TrainConfig:
     """Share of crops trained with known frames (spans or sparse key poses) as input."""
     cond_drop: float = 0.1
     """Share of crops with text and actions dropped (for classifier-free guidance)."""
+    path_prob: float = 0.0
+    """Share of crops trained with their root path (planar velocity and turn rate, all or
+    some of those channels, over the whole crop or a span) given as input: the model learns to
+    follow a planned path with matching steps."""
+    start_prob: float = 0.0
+    """Share of crops cut from the start of their sequence (a standing start); most of those
+    also get the first frame's pose as input, as the generator gives a standing start pose."""
     loss_weights: dict = field(default_factory=lambda: {
         "root": 1.0, "pose": 1.0, "physics": 0.5, "action": 0.2})
     """Weight of each head's loss in the total."""
@@ -127,6 +134,9 @@ class TrainConfig:
             raise ValueError("need 0 < min_crop_frames <= crop_frames")
         if self.batch_size < 1 or self.steps < 0:
             raise ValueError("batch_size must be >= 1 and steps >= 0")
+        for name in ("inpaint_prob", "cond_drop", "path_prob", "start_prob"):
+            if not 0.0 <= float(getattr(self, name)) <= 1.0:
+                raise ValueError(f"{name} must be a share in [0, 1], got {getattr(self, name)}")
         if self.lora.rank > 0 and not self.init_from:
             raise ValueError("LoRA fine-tuning needs init_from (the base checkpoint)")
         if self.precision not in ("auto", "fp32", "bf16"):

@@ -17,9 +17,13 @@ import torch
 
 from engine.atomic import atomic_path
 from engine.model.diffusion import Batch
-from engine.model.features import FeatureStats, local_slice, to_features
+from engine.model.features import (PATH_CHANNELS, STEER_CHANNELS, FeatureStats, local_slice,
+                                   to_features)
 from engine.text import canonical_encoder_name
 from training.data.shards import Sample
+
+
+START_POSE_SHARE = 0.7      # crops from a sequence's start that also get its first pose
 
 
 def text_cache_path(data_dir: str | Path, encoder: str) -> Path:
@@ -157,9 +161,28 @@ class CropDataset:
             mask[np.ix_(frames, self.pose_channels)] = True
         return mask
 
+    def _path_mask(self, rng: np.random.Generator, L: int, n: int) -> np.ndarray:
+        """(L, C) known-value mask over the root path channels (planar velocity, turn rate):
+        all of them over the whole crop, the sideways velocity and turn rate only (the model
+        picks the speed), or all of them over a span."""
+        mask = np.zeros((L, len(self.pose_channels)), bool)
+        kind = rng.random()
+        if kind < 0.5:
+            mask[:n, PATH_CHANNELS] = True
+        elif kind < 0.75:
+            mask[:n, STEER_CHANNELS] = True
+        else:
+            a, b = np.sort(rng.integers(0, n + 1, size=2))
+            mask[a:b, PATH_CHANNELS] = True
+        return mask
+
     def batch(self, rng: np.random.Generator, batch_size: int, lo: int, hi: int,
-              inpaint_prob: float = 0.0, cond_drop: float = 0.0) -> Batch:
-        """``batch_size`` random crops of one random length in [lo, hi] frames."""
+              inpaint_prob: float = 0.0, cond_drop: float = 0.0, *, path_prob: float = 0.0,
+              start_prob: float = 0.0) -> Batch:
+        """``batch_size`` random crops of one random length in [lo, hi] frames.
+
+        ``path_prob`` and ``start_prob`` add the generator's controls (see TrainConfig); at 0
+        they draw no random numbers, so older runs resume onto the same batches."""
         L = self.crop_length(rng, lo, hi)
         idx = rng.choice(len(self.feats), size=batch_size, p=self.weights)
         C = self.feats[0].shape[1]
@@ -173,7 +196,8 @@ class CropDataset:
         cap = np.zeros(batch_size, np.int64)
         for b, i in enumerate(idx):
             T = int(self.lengths[i])
-            start = int(rng.integers(0, T - L + 1)) if T > L else 0
+            at_start = start_prob > 0 and rng.random() < start_prob
+            start = int(rng.integers(0, T - L + 1)) if T > L and not at_start else 0
             n = min(L, T)
             x0[b, :n] = self.feats[i][start:start + n]
             x0[b, n:] = x0[b, n - 1]               # padding holds the last pose (not scored)
@@ -186,6 +210,10 @@ class CropDataset:
             cap[b] = r[0]
             if rng.random() < inpaint_prob:
                 known[b] = self._known_mask(rng, L, n)
+            if path_prob > 0 and rng.random() < path_prob:
+                known[b] |= self._path_mask(rng, L, n)
+            if at_start and rng.random() < START_POSE_SHARE:
+                known[b, 0, self.pose_channels] = True
         drop = rng.random(batch_size) < cond_drop
         rows_t = torch.from_numpy(rows)
         return Batch(x0=torch.from_numpy(x0), valid=torch.from_numpy(valid),

@@ -2,15 +2,14 @@
 validation, LoRA and distributed data-parallel (torchrun; gloo on CPU, NCCL on CUDA).
 
 ``train(cfg, run_dir, resume="auto")`` is a plain function: no Qt, progress as events (see
-``training.events``). The run folder is the contract: run.json, events.jsonl, checkpoints/,
-and a STOP file that ends the run cleanly after writing a checkpoint.
+``training.events``). The run folder is the contract (``training.runs``): run.json,
+events.jsonl, checkpoints/, and a STOP file that ends the run cleanly after writing a checkpoint.
 """
 from __future__ import annotations
 
 import math
 import os
 import signal
-import json
 import time
 import traceback
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ import torch
 import torch.distributed as dist
 
 from engine.actions import ACTIONS
-from engine.atomic import write_text_atomic
 from engine.model.checkpoint import build_model, describe, read_checkpoint, save_checkpoint
 from engine.model.config import load_model_config
 from engine.model.diffusion import HEADS, CosineSchedule, diffusion_losses
@@ -37,6 +35,7 @@ from .dataset import (CropDataset, batch_to, compute_features, ensure_text_cache
                       text_cache_path)
 from .events import EventLog
 from .finetune import load_base, lora_header, setup_lora
+from .runs.folder import STOP_FILE, final_model_name, write_run_meta
 
 
 def lr_at(step: int, cfg: TrainConfig) -> float:
@@ -112,7 +111,7 @@ class _Stopper:
     """STOP file (checked by rank 0, shared with all ranks) or SIGTERM -> clean stop."""
 
     def __init__(self, run_dir: Path, d: Dist) -> None:
-        self.file = run_dir / "STOP"
+        self.file = run_dir / STOP_FILE
         self.d = d
         self.signalled = False
         self._previous = None
@@ -226,9 +225,9 @@ def _train(cfg: TrainConfig, run_dir: Path, resume, d: Dist, emit) -> dict:
                          model.motion_scale.numpy())
     mcfg = model.cfg
     if d.main:
-        write_text_atomic(run_dir / "run.json", json.dumps(
-            {"config": cfg.to_dict(), "model_config": mcfg.to_dict(), "world_size": d.world,
-             "encoder": {"name": table.encoder, "dim": table.dim}}, indent=2) + "\n")
+        write_run_meta(run_dir, {"config": cfg.to_dict(), "model_config": mcfg.to_dict(),
+                                 "world_size": d.world,
+                                 "encoder": {"name": table.encoder, "dim": table.dim}})
     if cfg.crop_frames > mcfg.max_frames and d.main:
         emit("warning", message=f"crop_frames {cfg.crop_frames} exceeds the model's window "
                                 f"{mcfg.max_frames}; crops are limited to it")
@@ -321,7 +320,8 @@ def _train(cfg: TrainConfig, run_dir: Path, resume, d: Dist, emit) -> dict:
         for group in optimizer.param_groups:
             group["lr"] = lr
         batch = batch_to(train_ds.batch(data_rng, cfg.batch_size, lo, hi, cfg.inpaint_prob,
-                                        cfg.cond_drop), d.device)
+                                        cfg.cond_drop, path_prob=cfg.path_prob,
+                                        start_prob=cfg.start_prob), d.device)
         with autocast():
             total, parts = diffusion_losses(net, batch, schedule, noise, cfg.loss_weights)
         optimizer.zero_grad(set_to_none=True)
@@ -369,7 +369,7 @@ def _train(cfg: TrainConfig, run_dir: Path, resume, d: Dist, emit) -> dict:
         return emit("stopped", step=step, steps=cfg.steps)
     export = ""
     if d.main:  # the inference artefact: model.pt, or adapters.pt for LoRA
-        export = run_dir / ("adapters.pt" if lora else "model.pt")
+        export = run_dir / final_model_name(lora)
         save_checkpoint(export, _payload(model, table, step, lora, cfg, base_fp))
     if d.world > 1:
         dist.barrier()  # tear the process group down together (gloo aborts on a lone peer)

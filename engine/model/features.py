@@ -25,6 +25,8 @@ _LH, _RH = JOINT_INDEX["l_hip"], JOINT_INDEX["r_hip"]
 _LS, _RS = JOINT_INDEX["l_shoulder"], JOINT_INDEX["r_shoulder"]
 FEET = (JOINT_INDEX["l_foot"], JOINT_INDEX["r_foot"])
 ROOT = slice(0, 4)
+PATH_CHANNELS = [1, 2, 3]   # root planar velocity (sideways, forward) and turn rate: the path
+STEER_CHANNELS = [1, 3]     # ... without the forward speed (the model picks how fast)
 
 
 def feature_dim(num_joints: int = NUM_JOINTS) -> int:

@@ -1,0 +1,52 @@
+"""Training crops with the generator's controls: a known root path and a standing start."""
+import numpy as np
+
+from engine.model.features import FeatureStats, PATH_CHANNELS, local_slice
+from training.data.shards import read_split
+from training.dataset import CropDataset, compute_features, ensure_text_cache, sample_texts
+
+
+def _dataset(tiny_data):
+    samples = read_split(tiny_data / "train")
+    feats = compute_features(samples)
+    table = ensure_text_cache(tiny_data, sample_texts(samples), "all-MiniLM-L6-v2")
+    return CropDataset(samples, feats, FeatureStats.compute(feats), table, 0)
+
+
+def test_path_masks_give_only_root_path_channels(tiny_data):
+    ds = _dataset(tiny_data)
+    rng = np.random.default_rng(3)
+    b = ds.batch(rng, 64, 16, 32, inpaint_prob=0.0, path_prob=1.0)
+    mask = b.known_mask.numpy().astype(bool)                    # (B, L, C)
+    C = mask.shape[2]
+    others = np.ones(C, bool)
+    others[PATH_CHANNELS] = False
+    assert not mask[..., others].any()                          # height, pose, contacts free
+    per_crop = mask.any(axis=(1, 2))
+    assert per_crop.mean() > 0.9                                # (a span may be empty)
+    full = mask[..., PATH_CHANNELS].all(axis=2).sum(1) == b.valid.numpy().sum(1)
+    steer = mask[..., [1, 3]].all(2).any(1) & ~mask[..., 2].any(1)
+    assert full.any() and steer.any()                           # both kinds are drawn
+    assert not mask[b.valid.numpy() == 0].any()                 # padding is never "known"
+
+
+def test_start_crops_begin_at_the_sequence_start_with_its_pose(tiny_data):
+    ds = _dataset(tiny_data)
+    b = ds.batch(np.random.default_rng(0), 64, 16, 32, start_prob=1.0)
+    x0 = b.x0.numpy()
+    firsts = np.stack([f[0] for f in ds.feats])                 # every sample's frame 0
+    dist = np.abs(x0[:, 0, None, :] - firsts[None]).max(-1).min(1)
+    assert np.all(dist < 1e-6)                                  # every crop starts at frame 0
+    mask = b.known_mask.numpy().astype(bool)
+    loc = local_slice((x0.shape[2] - 6) // 3)
+    with_pose = mask[:, 0, loc].all(1)
+    assert 0.5 < with_pose.mean() < 0.9                         # most, not all, know the pose
+    assert not mask[:, 1:, loc].any()
+
+
+def test_controls_off_draw_the_same_batches_as_before(tiny_data):
+    ds = _dataset(tiny_data)
+    a = ds.batch(np.random.default_rng(5), 8, 16, 32, 0.3, 0.1)
+    b = ds.batch(np.random.default_rng(5), 8, 16, 32, 0.3, 0.1, path_prob=0.0, start_prob=0.0)
+    for k in ("x0", "known_mask", "actions", "drop_cond"):
+        assert np.array_equal(getattr(a, k).numpy(), getattr(b, k).numpy())
