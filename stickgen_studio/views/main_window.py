@@ -156,7 +156,9 @@ class MainWindow(QMainWindow):
                      lambda: self.doc.playhead.set_frame(self.doc.playhead.frame + 1), ".")
 
         a = mb.addMenu("&Animate")
-        self._action(a, "&Generate", self.prompt_panel.generate, "Ctrl+Return")
+        # The one binding of Ctrl+Enter (a second one in the prompt box made Qt call the key
+        # ambiguous and do nothing); the keypad's Enter works too.
+        self._action(a, "&Generate", self.prompt_panel.generate, ["Ctrl+Return", "Ctrl+Enter"])
         self._action(a, "&Variations", self.prompt_panel.make_variations, "Ctrl+Shift+Return")
         self._action(a, "&Regenerate Selected Frames", self.prompt_panel.regenerate_selection,
                      "Ctrl+R")

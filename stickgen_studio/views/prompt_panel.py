@@ -7,7 +7,6 @@ import random
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QGridLayout, QHBoxLayout,
                                QLabel, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QProgressBar, QPushButton, QSpinBox, QToolButton, QVBoxLayout,
@@ -42,7 +41,6 @@ class PromptPanel(QWidget):
         self.prompt.setFixedHeight(84)
         self.prompt.setTabChangesFocus(True)
         lay.addWidget(self.prompt)
-        QShortcut(QKeySequence("Ctrl+Return"), self.prompt, self.generate)
 
         form = QGridLayout()
         form.setHorizontalSpacing(8)
