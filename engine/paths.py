@@ -1,0 +1,154 @@
+"""Planned root paths: the planner's path cues turned into a condition the model follows.
+
+A segment whose clause says where to go ("in a circle", "off to the right", "four steps and
+stops", "to the window and back") gets a per-frame root path in the model's own feature units:
+sideways and forward velocity in the body's heading frame (m/frame) and the heading change to
+the next frame (rad/frame), features [1:4] (``engine.model.features``). The sampler gives these
+channels to the model as known input, the way trajectory-controlled motion diffusion does, and
+re-imposes them at every step, so the model draws steps that carry the body along the path
+instead of the path being dragged onto a motion afterwards.
+
+The turn rate is always given where a cue exists; the forward speed only where the words fix it
+(a distance, a count of steps, a stop, a way back), otherwise the model picks how fast the
+action goes. Segments without a cue stay free.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .planner.plan import PathCue, PlanSegment
+
+# Typical forward speed (m/s) of each travelling action at tempo 1, as in the training data;
+# negative goes backward. Actions not listed do not travel along a path.
+TRAVEL_SPEED = {"walk": 1.25, "jog": 2.3, "run": 3.2, "sprint": 5.0, "march": 1.1,
+                "limp": 0.7, "tiptoe": 0.5, "skip": 1.8, "stumble": 0.9, "crawl": 0.4,
+                "walk_backward": -0.8}
+# Turns the planner names as their own actions, in degrees to the figure's left.
+TURN_ACTIONS = {"turn_left": 90.0, "turn_right": -90.0, "turn_around": 180.0}
+START_RAMP_S = 0.6     # from standing to full speed
+STOP_RAMP_S = 0.7      # from full speed to standing still
+TURN_S = 1.0           # a 90-degree change of direction while travelling
+REVERSE_S = 1.2        # turning back on the spot at the far end of "there and back"
+REVERSE_SPEED = 0.35   # share of the speed kept while turning back
+
+
+@dataclass
+class RootPath:
+    """values (T, 3) float32: sideways m/frame, forward m/frame, turn rad/frame;
+    known (T, 3) bool: which of those the model is given."""
+    values: np.ndarray
+    known: np.ndarray
+
+    @property
+    def any(self) -> bool:
+        return bool(self.known.any())
+
+
+def _ramp(n: int, frames: float) -> np.ndarray:
+    """(n,) raised-cosine rise from ~0 to 1 over ``frames`` frames, then 1."""
+    k = max(1, int(round(frames)))
+    x = np.clip((np.arange(n) + 1) / k, 0.0, 1.0)
+    return 0.5 - 0.5 * np.cos(np.pi * x)
+
+
+def _bump(n: int, centre: float, width: float) -> np.ndarray:
+    """(n,) raised-cosine bump of unit sum, centred on frame ``centre``, ``width`` frames wide."""
+    t = np.arange(n) + 0.5
+    u = np.clip((t - centre) / max(width, 1.0) * 2.0, -1.0, 1.0)
+    w = 0.5 + 0.5 * np.cos(np.pi * u)
+    w[np.abs(t - centre) >= width / 2] = 0.0
+    s = w.sum()
+    return w / s if s > 0 else w
+
+
+def _wrap_deg(a: float) -> float:
+    return (a + 180.0) % 360.0 - 180.0
+
+
+def _turn_profile(cue: PathCue, n: int, fps: float, heading_deg: float) -> np.ndarray:
+    """(n,) turn rate in rad/frame for a travelling segment that starts facing ``heading_deg``
+    (0 faces the camera)."""
+    rate = np.zeros(n)
+    early = min(TURN_S * fps, n / 3)
+    if cue.direction in ("left", "right"):
+        sign = 1.0 if cue.direction == "left" else -1.0
+        rate += np.radians(90.0 * sign) * _bump(n, early / 2, early)
+    elif cue.direction in ("toward", "away"):
+        delta = _wrap_deg((0.0 if cue.direction == "toward" else 180.0) - heading_deg)
+        if cue.direction == "away" and abs(delta) > 179.0:
+            delta = 180.0                                 # turn round to the left
+        if abs(delta) > 1.0:
+            width = min(early * max(abs(delta) / 90.0, 0.6), n / 2)
+            rate += np.radians(delta) * _bump(n, width / 2, width)
+    if cue.shape == "circle":
+        total = cue.turn_deg if cue.turn_deg is not None else 360.0
+        rate += np.radians(total) / n
+    elif cue.shape in ("there_and_back", "back_and_forth"):
+        for c in _reversals(cue, n, fps):
+            rate += np.radians(180.0) * _bump(n, c, REVERSE_S * fps)
+    elif cue.turn_deg is not None:
+        rate += np.radians(cue.turn_deg) / n
+    return rate
+
+
+def _reversals(cue: PathCue, n: int, fps: float) -> list[float]:
+    """Frames where the figure turns back: the middle for "there and back", every ~3 s of a
+    "back and forth" (at least twice)."""
+    if cue.shape == "there_and_back":
+        return [n / 2]
+    legs = max(3, int(round(n / fps / 2.5)))
+    return [n * k / legs for k in range(1, legs)]
+
+
+def _speed_profile(seg: PlanSegment, cue: PathCue, n: int, fps: float, moving_before: bool,
+                   base: float) -> np.ndarray:
+    """(n,) forward speed in m/frame."""
+    shape = np.ones(n)
+    if not moving_before:
+        shape *= _ramp(n, START_RAMP_S * fps)
+    if cue.stops:
+        shape *= _ramp(n, STOP_RAMP_S * fps)[::-1]
+    for c in _reversals(cue, n, fps) if cue.shape in ("there_and_back", "back_and_forth") else []:
+        dip = _bump(n, c, REVERSE_S * fps)
+        shape *= 1.0 - (1.0 - REVERSE_SPEED) * dip / max(dip.max(), 1e-9)
+    if cue.distance_m is not None and shape.sum() > 0:
+        # the path covers exactly the distance asked for, whatever the ramps take
+        return np.sign(base) * cue.distance_m * shape / shape.sum()
+    return base / fps * shape
+
+
+def _fixes_speed(cue: PathCue) -> bool:
+    return (cue.distance_m is not None or cue.steps is not None or cue.stops
+            or cue.shape in ("there_and_back", "back_and_forth"))
+
+
+def plan_root_path(segments: list[PlanSegment], bounds: list[tuple[int, int]], n_frames: int,
+                   fps: float = 25.0) -> RootPath:
+    """The known root-path channels for a plan whose segments span ``bounds`` (frames)."""
+    values = np.zeros((n_frames, 3), np.float32)
+    known = np.zeros((n_frames, 3), bool)
+    heading, moving, stopped = 0.0, False, False
+    for seg, (a, b) in zip(segments, bounds):
+        a, b = max(0, a), min(n_frames, b)
+        n = b - a
+        cue = seg.path
+        base = TRAVEL_SPEED.get(seg.action)
+        if n <= 0:
+            continue
+        if cue is not None and base is not None:
+            rate = _turn_profile(cue, n, fps, heading)
+            values[a:b, 2] = rate
+            known[a:b, 0] = known[a:b, 2] = True          # no drift sideways, turn as planned
+            if _fixes_speed(cue):
+                values[a:b, 1] = _speed_profile(seg, cue, n, fps, moving, base * seg.speed)
+                known[a:b, 1] = True
+            heading += float(np.degrees(rate.sum()))
+        elif stopped and seg.action == "idle":
+            known[a:b] = True                              # stays where it stopped
+        else:
+            heading += TURN_ACTIONS.get(seg.action, 0.0)
+        moving = base is not None and not (cue is not None and cue.stops)
+        stopped = cue is not None and cue.stops
+    return RootPath(values, known)

@@ -1,0 +1,120 @@
+"""Planned root paths and the generator's controls: words about where to go become the root
+channels the model is given, and the sampler keeps them."""
+import numpy as np
+import pytest
+import torch
+
+from engine.controls import plan_controls
+from engine.model.features import from_features, headings, local_slice
+from engine.paths import TRAVEL_SPEED, plan_root_path
+from engine.planner import PathCue, Plan, PlanSegment
+from engine.start_pose import standing_pose
+
+FPS = 25.0
+
+
+def _walk(cue, seconds=4.0, action="walk"):
+    return PlanSegment(action, "a person walks", seconds, path=cue)
+
+
+def _bounds(segments):
+    return Plan("p", segments).frame_bounds(FPS)
+
+
+def _integrate(values, n_frames):
+    """Positions of a pelvis that follows the path channels (the rest of the body standing)."""
+    feats = np.zeros((n_frames, 4 + 3 * 16 + 2), np.float32)
+    feats[:, 1:4] = values
+    feats[:, local_slice()] = (standing_pose() - standing_pose()[:1] * [1, 0, 1]).reshape(-1)
+    return from_features(feats)
+
+
+def test_a_circle_turns_once_round_and_comes_back():
+    segs = [_walk(PathCue(shape="circle", turn_deg=360.0, stops=True))]
+    path = plan_root_path(segs, _bounds(segs), 100)
+    assert np.degrees(path.values[:, 2].sum()) == pytest.approx(360.0, abs=0.5)
+    assert path.known.all()
+    pos = _integrate(path.values, 100)
+    loop = np.linalg.norm(np.diff(pos[:, 0, [0, 2]], axis=0), axis=1).sum()
+    assert np.linalg.norm(pos[-1, 0, [0, 2]] - pos[0, 0, [0, 2]]) < 0.25 * loop
+
+
+def test_off_to_the_right_ends_up_on_the_figures_right():
+    segs = [_walk(PathCue(direction="right", distance_m=4.0))]
+    path = plan_root_path(segs, _bounds(segs), 100)
+    assert np.degrees(path.values[:, 2].sum()) == pytest.approx(-90.0, abs=0.5)
+    pos = _integrate(path.values, 100)
+    d = pos[-1, 0] - pos[0, 0]
+    assert d[0] < -2.5 and abs(d[2]) < 1.5            # its right is -X when facing +Z
+    walked = np.linalg.norm(np.diff(pos[:, 0, [0, 2]], axis=0), axis=1).sum()
+    assert walked == pytest.approx(4.0, rel=0.02)
+
+
+def test_steps_and_a_stop_come_to_rest_and_idle_stays_put():
+    segs = [_walk(PathCue(steps=4, stops=True), 2.2), PlanSegment("idle", "stands", 2.0)]
+    bounds = _bounds(segs)
+    path = plan_root_path(segs, bounds, bounds[-1][1])
+    speed = np.abs(path.values[:, 1]) * FPS
+    a, b = bounds[0]
+    assert speed[a] < 0.1 and speed[b - 1] < 0.1          # from standing, back to standing
+    assert speed[a:b].max() == pytest.approx(TRAVEL_SPEED["walk"], rel=0.01)
+    assert path.known[bounds[1][0]:].all() and not path.values[bounds[1][0]:].any()
+
+
+def test_there_and_back_turns_half_round_and_returns():
+    segs = [_walk(PathCue(shape="there_and_back"), 6.0)]
+    path = plan_root_path(segs, _bounds(segs), 150)
+    assert np.degrees(path.values[:, 2].sum()) == pytest.approx(180.0, abs=0.5)
+    pos = _integrate(path.values, 150)
+    far = np.linalg.norm(pos[:, 0, [0, 2]] - pos[0, 0, [0, 2]], axis=1)
+    assert far.max() > 2.5 and far[-1] < 0.35 * far.max()
+
+
+def test_away_from_the_camera_turns_to_face_away_after_a_planned_turn():
+    segs = [PlanSegment("turn_left", "turns left", 1.5), _walk(PathCue(direction="away"))]
+    path = plan_root_path(segs, _bounds(segs), _bounds(segs)[-1][1])
+    # already facing +90 after the turn: another +90 reaches 180 (away from the camera)
+    assert np.degrees(path.values[:, 2].sum()) == pytest.approx(90.0, abs=0.5)
+    assert not path.known[: _bounds(segs)[0][1]].any()  # the turn itself stays free
+
+
+def test_free_speed_unless_the_words_fix_it():
+    segs = [_walk(PathCue(shape="circle", turn_deg=-360.0))]
+    path = plan_root_path(segs, _bounds(segs), 100)
+    assert path.known[:, [0, 2]].all() and not path.known[:, 1].any()
+    no_cue = [_walk(None)]
+    assert not plan_root_path(no_cue, _bounds(no_cue), 100).any
+    gesture = [PlanSegment("wave", "waves", 3.0, path=PathCue(direction="left"))]
+    assert not plan_root_path(gesture, _bounds(gesture), 75).any   # a wave goes nowhere
+
+
+def test_controls_start_standing_unless_the_action_starts_elsewhere():
+    sit = Plan("a woman takes a seat", [PlanSegment("sit_down", "sits down", 3.0)])
+    values, known = plan_controls(sit, sit.frame_bounds(FPS), 75, 16, FPS)
+    assert known[0, 0] and known[0, local_slice()].all() and not known[1:].any()
+    assert values[0, 0] == pytest.approx(standing_pose()[0, 1])
+    up = Plan("she gets up", [PlanSegment("stand_up", "stands up", 3.0)])
+    assert plan_controls(up, up.frame_bounds(FPS), 75, 16, FPS) is None
+
+
+def test_the_sampler_keeps_the_planned_path(text_encoder):
+    from engine.model import Conditioning, sample
+    from engine.model.config import load_model_config
+    from engine.model.transformer import MotionTransformer
+
+    torch.manual_seed(0)
+    net = MotionTransformer(load_model_config("tiny")).eval()   # the path holds untrained too
+    segs = [_walk(PathCue(shape="circle", turn_deg=360.0, distance_m=5.0), 3.2)]
+    plan = Plan("a person walks in a circle", segs)
+    n = plan.frame_bounds(FPS)[-1][1]
+    cond = Conditioning.from_segments(text_encoder, plan.prompt,
+                                      [(0, n, "walk", "a person walks forward")], n)
+    values, known = plan_controls(plan, plan.frame_bounds(FPS), n, net.cfg.num_joints, FPS)
+    gen = sample(net, cond, seed=0, steps=4, channels=(values, known))
+    assert np.allclose(gen.features[known], values[known], atol=1e-5)
+    floor = _integrate(gen.features[:, 1:4], n)[:, 0, [0, 2]]   # where the body travels
+    step = np.diff(floor, axis=0)
+    assert np.linalg.norm(step, axis=1).sum() == pytest.approx(5.0, rel=0.02)
+    course = np.unwrap(np.arctan2(step[:, 0], step[:, 1]))      # direction of travel
+    assert np.degrees(course[-2] - course[1]) == pytest.approx(360.0, abs=20.0)
+    assert gen.positions[0, 0, 1] == pytest.approx(standing_pose()[0, 1], abs=0.01)
