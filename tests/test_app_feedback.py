@@ -4,7 +4,7 @@ the planner's warnings are shown where the user looks."""
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from test_app_support import GEN_TIMEOUT, generate, place_actor
+from test_app_support import GEN_TIMEOUT, generate, make_window, place_actor
 
 
 def test_ctrl_return_in_the_prompt_box_generates(qtbot, window):
@@ -17,3 +17,34 @@ def test_ctrl_return_in_the_prompt_box_generates(qtbot, window):
     qtbot.keyClick(panel.prompt, Qt.Key_Return, Qt.ControlModifier)
     qtbot.waitUntil(lambda: len(doc.project.actors) == 1, timeout=GEN_TIMEOUT)
     assert panel.prompt.toPlainText() == "a person waves"   # no newline typed either
+
+
+def _total(win) -> str:
+    return win.page.transport.time_label.text().split("/")[1].split("·")[0].strip()
+
+
+def test_the_clip_length_follows_generation_undo_and_new(qtbot, tmp_path, tiny_checkpoint):
+    win = make_window(qtbot, tmp_path, tiny_checkpoint, load_model=False)
+    assert _total(win) == "0.00 s"
+    place_actor(win, frames=100)                  # the playhead stays on frame 0
+    assert _total(win) == "4.00 s"
+    place_actor(win, frames=150, kind="wave")     # a longer second actor
+    assert _total(win) == "6.00 s"
+    win.doc.undo_stack.undo()
+    assert _total(win) == "4.00 s"
+    win.files.ask_to_save = lambda: "discard"
+    assert win.files.new() and _total(win) == "0.00 s"
+
+
+def test_the_generation_status_goes_with_undo_and_new(qtbot, window):
+    win, doc = window, window.doc
+    status = win.prompt_panel.status
+    generate(qtbot, win, "a person waves", seed=1, seconds=2)
+    assert status.text().startswith("Generated 50 frames")
+    doc.undo_stack.undo()
+    assert "Generated" not in status.text()
+    doc.undo_stack.redo()
+    generate(qtbot, win, "a person waves", seed=2, seconds=2)
+    assert status.text().startswith("Generated")
+    win.files.ask_to_save = lambda: "discard"
+    assert win.files.new() and "Generated" not in status.text()

@@ -61,13 +61,14 @@ class Document(QObject):
     def notify(self, field: str, actor: int | None) -> None:
         """Called by commands after they change ``field``; emits the matching narrow signal."""
         self._forget(field, actor)
+        if field in ("motion", "actors"):
+            # Before the signal, so views that show the clip length read the new one.
+            self.playhead.set_range(self.project.num_frames)
         signal = getattr(self, self._FIELD_SIGNALS.get(field, "settings_changed"))
         if actor is not None and field not in ("name", "color", "visible", "actors"):
             signal.emit(actor)
         else:
             signal.emit()
-        if field in ("motion", "actors"):
-            self.playhead.set_range(self.project.num_frames)
 
     def push(self, command) -> None:
         self.undo_stack.push(command)

@@ -135,6 +135,9 @@ class PromptPanel(QWidget):
         controller.variations_ready.connect(self._show_variations)
         doc.history_changed.connect(self._refresh_history)
         doc.project_replaced.connect(self._refresh_history)
+        doc.project_replaced.connect(lambda: self.show_status(""))
+        doc.undo_stack.indexChanged.connect(self._undone)
+        self._status_step = 0   # the undo step the status line speaks of
         doc.selection.range_changed.connect(self._refresh_buttons)
         doc.actors_changed.connect(self._refresh_buttons)
         self.model.activated.connect(self._model_activated)
@@ -217,6 +220,13 @@ class PromptPanel(QWidget):
 
     def show_status(self, text: str) -> None:
         self.status.setText(text)
+        self._status_step = self.doc.undo_stack.index()
+
+    def _undone(self, index: int) -> None:
+        # "Generated 50 frames" is no longer true once that generation is undone.
+        if index < self._status_step:
+            self.status.setText("")
+            self._status_step = index
 
     def _show_variations(self, variations) -> None:
         self.variations.set_variations(variations, self.doc.style())
