@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+from training import runs
+
 METRICS = (("action_accuracy", "action accuracy", "{:.1%}"), ("pose_error_cm", "pose error (cm)",
            "{:.1f}"), ("foot_skate", "foot skate", "{:.3f}"), ("jerk", "jerk", "{:.0f}"),
            ("fid", "FID", "{:.2f}"), ("diversity", "diversity", "{:.2f}"))
@@ -50,7 +52,7 @@ def finetune(checkpoint: str, data: Path, run: Path, steps: int, extra: list[str
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t0
-    events = [json.loads(x) for x in proc.stdout.splitlines() if x.startswith("{")]
+    events = runs.read_events(run)
     if proc.returncode != 0 or not events or events[-1]["event"] != "done":
         raise SystemExit(f"the fine-tune failed (exit {proc.returncode}):\n{proc.stderr[-2000:]}")
     start = next(e for e in events if e["event"] == "start")
@@ -60,7 +62,7 @@ def finetune(checkpoint: str, data: Path, run: Path, steps: int, extra: list[str
     return {
         "command": " ".join(cmd[1:]), "wall_s": wall, "train_s": done["wall_s"],
         "prepare_s": start["time"] - events[0]["time"], "steps": done["step"],
-        "batch_size": json.loads((run / "run.json").read_text())["config"]["batch_size"],
+        "batch_size": runs.read_run_config(run)["batch_size"],
         "samples_per_s": statistics.median(e["samples_per_s"] for e in steps_ev[1:] or steps_ev),
         "frames_per_s": statistics.median(e["frames_per_s"] for e in steps_ev[1:] or steps_ev),
         "trainable_params": start["trainable_params"], "params": start["params"],
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="more trainer settings (e.g. threads=2, batch_size=8)")
     args = p.parse_args(argv)
     run = args.out / "run"
-    if (run / "events.jsonl").exists():
+    if (run / runs.EVENTS_FILE).exists():
         p.error(f"{run} already holds a run; choose another --out")
     if not any((args.data / "test").glob("shard_*.npz")):
         p.error(f"{args.data} has no test split (test/shard_*.npz) to evaluate on")

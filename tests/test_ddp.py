@@ -6,7 +6,7 @@ import sys
 import torch
 
 from training.config import TrainConfig
-from training.events import read_events
+from training.runs import read_events
 
 
 def test_two_processes_train_in_lockstep_and_resume(tiny_data, tmp_path):

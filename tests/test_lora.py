@@ -11,7 +11,7 @@ from engine.model.config import ModelConfig
 from engine.model.lora import apply_lora, lora_state_dict, merge_lora
 from engine.model.transformer import MotionTransformer
 from training.config import TrainConfig
-from training.events import read_events
+from training.runs import read_events
 from training.loop import train
 
 

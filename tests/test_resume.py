@@ -8,7 +8,7 @@ import sys
 import torch
 
 from training.config import TrainConfig
-from training.events import read_events
+from training.runs import read_events
 from training.loop import train
 
 

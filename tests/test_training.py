@@ -9,7 +9,7 @@ import torch
 
 from engine.model import load_model
 from training.config import TrainConfig, load_train_config
-from training.events import read_events
+from training.runs import read_events
 from training.loop import lr_at, train
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stickgen_studio import training_runs as tr
+from stickgen_studio.jobs import training_estimates as est
+from training import runs as tr
 from training.data.shards import read_split
 from training.data.user_clips import (UserClip, build_user_dataset, default_caption,
                                       open_folder, read_captions, write_captions)
@@ -107,14 +108,14 @@ def test_time_estimate_uses_the_measured_speed_of_the_same_model(tmp_path):
                                               "model_config": {"name": "small"}}))
     write_events(run, *[{"event": "step", "step": i, "frames_per_s": 1000.0 * (i > 1) + 5}
                         for i in range(1, 6)])
-    speeds = tr.measured_speeds(tr.list_runs(tmp_path))
+    speeds = est.measured_speeds(tr.list_runs(tmp_path))
     assert [(s.variant, s.lora, s.frames_per_s) for s in speeds] == [("small", False, 1005.0)]
     config = {"steps": 100, "batch_size": 10, "crop_frames": 100, "min_crop_frames": 20}
-    seconds, basis = tr.estimate_seconds(config, "small", speeds)
+    seconds, basis = est.estimate_seconds(config, "small", speeds)
     assert seconds == pytest.approx(100 * 10 * 60 / 1005.0) and "measured" in basis
-    seconds, basis = tr.estimate_seconds(config, "medium", speeds)
+    seconds, basis = est.estimate_seconds(config, "medium", speeds)
     assert "rough guess" in basis and seconds > 0
-    assert tr.format_duration(3725) == "1 h 02 min" and tr.format_duration(75) == "1 min 15 s"
+    assert est.format_duration(3725) == "1 h 02 min" and est.format_duration(75) == "1 min 15 s"
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import numpy as np
 import yaml
 from PySide6.QtCore import QSettings, Qt
 
-from stickgen_studio import training_runs as tr
+from training import runs as tr
 from stickgen_studio.views.training_panel import TrainingPanel
 from test_app_support import generate
 from test_training_runs import clip_folder  # noqa: F401

@@ -18,12 +18,14 @@ import torch
 from engine.atomic import write_text_atomic
 from engine.model.checkpoint import CheckpointError, read_checkpoint, save_checkpoint
 
+from .runs.folder import CHECKPOINTS_DIR
+
 _NAME = re.compile(r"^step_(\d+)\.pt$")
 
 
 class CheckpointManager:
     def __init__(self, run_dir: str | Path, keep: int = 3) -> None:
-        self.dir = Path(run_dir) / "checkpoints"
+        self.dir = Path(run_dir) / CHECKPOINTS_DIR
         self.keep = max(1, int(keep))
 
     def path_for(self, step: int) -> Path:

@@ -3,7 +3,7 @@
 Every event has ``event`` (prepare, start, step, eval, checkpoint, warning, done, stopped,
 error) and ``time``
 (seconds since the epoch); the rest depends on the kind. Readers (the GUI's training tab) follow
-the file or the process's stdout line by line.
+the file or the process's stdout line by line; ``training.runs`` reads and tails it.
 """
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import math
 import sys
 import time
 from pathlib import Path
+
+from .runs.folder import EVENTS_FILE
 
 
 def _clean(v):
@@ -32,7 +34,7 @@ class EventLog:
     (the non-zero ranks of a distributed run)."""
 
     def __init__(self, run_dir: str | Path, enabled: bool = True, stdout: bool = True) -> None:
-        self.path = Path(run_dir) / "events.jsonl"
+        self.path = Path(run_dir) / EVENTS_FILE
         self.enabled = enabled
         self.stdout = stdout
         self._fh = None
@@ -56,15 +58,3 @@ class EventLog:
             self._fh.close()
             self._fh = None
 
-
-def read_events(run_dir: str | Path) -> list[dict]:
-    """All complete events of a run (a torn last line from a killed process is skipped)."""
-    path = Path(run_dir) / "events.jsonl"
-    out = []
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                out.append(json.loads(line))
-            except json.JSONDecodeError:
-                continue
-    return out

@@ -3,7 +3,7 @@
 The trainer is started with ``QProcess.startDetached`` so that it outlives the app: quitting or
 a crash of the app never costs a training job, and the next start re-attaches to it. The app
 reads the JSON-lines events the trainer appends to ``events.jsonl`` (and its stderr, sent to
-``trainer.log``) a few times a second; whether the job still lives is the trainer's OS lock on
+``trainer.log``) a few times a second, through ``training.runs``, which owns the run folder; whether the job still lives is the trainer's OS lock on
 ``trainer.lock`` (dropped by the OS however the process ends), so a job the app did not start,
 or started before a restart, is followed exactly like its own. Stop writes the ``STOP`` file
 (a checkpoint is written, then the trainer exits); Kill sends SIGKILL (the last checkpoint is
@@ -17,13 +17,12 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from collections import deque
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
-from .. import training_runs as tr
+from training import runs as tr
 
 POLL_MS = 250
 RECENT = 400   # log entries kept for a view that binds later
@@ -49,8 +48,8 @@ class TrainingJob(QObject):
         self.all_events: list[dict] = []
         self.recent: deque = deque(maxlen=RECENT)  # ("event", dict) or ("log", str), in order
         self.stop_requested = False
-        self._tail = tr.FileTail(self.run / "events.jsonl")
-        self._log_tail = tr.FileTail(self.run / tr.LOG_FILE, _log_start(self.run))
+        self._tail = tr.event_tail(self.run)
+        self._log_tail = tr.FileTail(self.run / tr.LOG_FILE, tr.log_start(self.run))
         self.info = tr.RunInfo(self.run)
         self._timer = QTimer(self)
         self._timer.setInterval(poll_ms)
@@ -100,12 +99,7 @@ class TrainingJob(QObject):
         return bool(new)
 
     def _status(self) -> tr.RunInfo:
-        info = tr.RunInfo(self.run, job=tr.read_json(self.run / tr.JOB_FILE))
-        info.status, info.reason, info.pid = tr.run_status(self.run, self.all_events, info.job)
-        tr.summarise(info, self.all_events)
-        for name in ("model.pt", "adapters.pt"):
-            if info.status == tr.FINISHED and (self.run / name).exists():
-                info.model_path = str(self.run / name)
+        info = tr.run_info(self.run, self.all_events)
         info.updated = max((e.get("time", 0) for e in self.all_events[-1:]), default=0.0)
         return info
 
@@ -121,15 +115,8 @@ class TrainingJob(QObject):
             raise RunBusy(f"a trainer (process {owner}) is already working in {self.run}; "
                           "two jobs never share a run folder")
         config = tr.ensure_config(self.run)
-        (self.run / "STOP").unlink(missing_ok=True)
-        log_path = self.run / tr.LOG_FILE
-        offset = log_path.stat().st_size if log_path.exists() else 0
-        job = tr.read_json(self.run / tr.JOB_FILE)
-        job.setdefault("format", "stickgen.training-job")
-        job.setdefault("version", 1)
-        job["launches"] = tr.launches(job) + [{"time": round(time.time(), 3), "resume": resume,
-                                              "log_offset": offset}]
-        tr.write_job(self.run, job)
+        tr.clear_stop(self.run)
+        offset = tr.record_launch(self.run, resume)
         argv = tr.trainer_command(self.run, resume)
         proc = QProcess(self)
         proc.setProgram(argv[0])
@@ -140,7 +127,7 @@ class TrainingJob(QObject):
             env.insert(key, value)
         proc.setProcessEnvironment(env)
         proc.setStandardOutputFile(QProcess.nullDevice())  # the same events are in the file
-        proc.setStandardErrorFile(str(log_path), QProcess.Append)
+        proc.setStandardErrorFile(str(self.run / tr.LOG_FILE), QProcess.Append)
         if not proc.startDetached():
             raise OSError(f"could not start {argv[0]} for the trainer of {config.parent.name}")
         proc.deleteLater()
@@ -156,24 +143,13 @@ class TrainingJob(QObject):
         self.poll()
 
     def _write_stop(self) -> None:
-        (self.run / "STOP").write_text("stop requested by Stick-Gen Studio\n", encoding="utf-8")
+        tr.request_stop(self.run)
 
     def kill(self) -> bool:
         """SIGKILL the trainer now; its last checkpoint stays. False when none was live."""
         killed = tr.kill(self.run)
         self.poll()
         return killed
-
-
-def _log_start(run: Path) -> int:
-    """Where to begin showing the trainer's stderr: its latest launch (or the last 8 KB)."""
-    launches = tr.launches(tr.read_json(run / tr.JOB_FILE))
-    if launches:
-        return int(launches[-1].get("log_offset", 0))
-    try:
-        return max(0, (run / tr.LOG_FILE).stat().st_size - 8192)
-    except OSError:
-        return 0
 
 
 class EvaluationJob(QObject):

@@ -17,7 +17,9 @@ from PySide6.QtCore import QSettings, QStandardPaths, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QProgressBar,
                                QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
-from .. import training_runs as tr
+from training import runs as tr
+
+from ..jobs.training_estimates import measured_speeds
 from ..jobs.training_process import RunBusy, TrainingJob
 from ..jobs.worker import Channels
 from .training.data_panel import DataPanel
@@ -149,9 +151,9 @@ class TrainingPanel(QWidget):
             if info.live or str(info.path) in self.jobs:
                 job = self.job_for(info.path)
                 self.runs.update_run(job.info)
-        self.settings_panel.set_speeds(tr.measured_speeds(runs))
+        self.settings_panel.set_speeds(measured_speeds(runs))
         self.settings_panel.set_bases([(f"{r.name} ({r.variant})", r.model_path) for r in runs
-                                       if r.model_path.endswith("model.pt")])
+                                       if r.model_path.endswith(tr.MODEL_FILE)])
 
     def job_for(self, run: str | Path) -> TrainingJob:
         key = str(run)

@@ -11,7 +11,9 @@ from PySide6.QtGui import QDesktopServices, QFont
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
                                QSplitter, QVBoxLayout, QWidget)
 
-from ... import training_runs as tr
+from training import runs as tr
+
+from ...jobs.training_estimates import format_duration
 from ...jobs.training_process import EvaluationJob, TrainingJob
 from .curves import LossCurves
 from .runs_list import STATUS_COLORS
@@ -178,7 +180,7 @@ class RunView(QWidget):
             parts.append(f"{steps[-1]['samples_per_s']:.0f} samples/s")
             parts.append(f"{steps[-1].get('frames_per_s', 0):,.0f} frames/s")
         if info.live and steps:
-            parts.append(f"about {tr.format_duration(steps[-1].get('eta_s'))} left")
+            parts.append(f"about {format_duration(steps[-1].get('eta_s'))} left")
         elif info.live:
             prep = next((e for e in reversed(job.all_events) if e["event"] == "prepare"), None)
             if prep is not None:
@@ -207,7 +209,7 @@ class RunView(QWidget):
         self.folder_button.setEnabled(info is not None)
 
     def _test_split(self) -> Path | None:
-        data = tr.read_json(self.job.run / "run.json").get("config", {}).get("data_dir", "")
+        data = tr.read_run_config(self.job.run).get("data_dir", "")
         return Path(data) if data and any((Path(data) / "test").glob("shard_*.npz")) else None
 
     # -- actions ----------------------------------------------------------------------------------

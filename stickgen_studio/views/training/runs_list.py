@@ -1,5 +1,5 @@
 """The list of training runs in the runs folder, with each one's status, progress and latest
-validation loss. It is rebuilt from the run folders (``training_runs.list_runs``), so it shows
+validation loss. It is rebuilt from the run folders (``training.runs.list_runs``), so it shows
 the same after the app restarts, and live rows are updated from their jobs."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
-from ... import training_runs as tr
+from training import runs as tr
 
 STATUS_COLORS = {tr.STARTING: "#e8890c", tr.RUNNING: "#3b7ddd", tr.STOPPING: "#e8890c",
                  tr.FINISHED: "#2f9e44", tr.STOPPED: "#6b7280", tr.FAILED: "#c92a2a",

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayo
 
 from engine.generate import models_dir
 from resources import ROOT as RESOURCES
+from training import runs as tr
 
-from ... import training_runs as tr
+from ...jobs.training_estimates import Speed, estimate_seconds, format_duration
 
 SCRATCH, SFT, LORA = "scratch", "sft", "lora"
 METHODS = ((SCRATCH, "Train from scratch"), (SFT, "Fine-tune all weights (SFT)"),
@@ -58,7 +59,7 @@ class SettingsPanel(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.speeds: list[tr.Speed] = []
+        self.speeds: list[Speed] = []
         self.base_values: dict = {}
         self.live_checks = False     # validate with training.config as values change
         self._variant_cache: dict[str, str] = {}
@@ -243,7 +244,7 @@ class SettingsPanel(QWidget):
         return self._variant_cache[base]
 
     # -- reactions --------------------------------------------------------------------------------
-    def set_speeds(self, speeds: list[tr.Speed]) -> None:
+    def set_speeds(self, speeds: list[Speed]) -> None:
         self.speeds = speeds
         self._refresh()
 
@@ -262,8 +263,8 @@ class SettingsPanel(QWidget):
             self.estimate.setText(f"⚠ {exc}")
         else:
             variant = self.variant_name()
-            seconds, basis = tr.estimate_seconds(config, variant, self.speeds)
-            self.estimate.setText(f"about {tr.format_duration(seconds)} for "
+            seconds, basis = estimate_seconds(config, variant, self.speeds)
+            self.estimate.setText(f"about {format_duration(seconds)} for "
                                   f"{config['steps']:,} steps of {config['batch_size']} crops "
                                   f"({basis}), plus preparing the data")
         self.changed.emit()
@@ -271,7 +272,7 @@ class SettingsPanel(QWidget):
 
 def _variant_of(path: Path) -> str:
     """A checkpoint's model variant: from its run folder or name when known, else its header."""
-    meta = tr.read_json(path.parent / "run.json").get("model_config") or {}
+    meta = tr.read_json(path.parent / tr.RUN_FILE).get("model_config") or {}
     if meta.get("name"):
         return str(meta["name"])
     if path.stem.startswith("stickgen-"):

@@ -6,7 +6,9 @@ from __future__ import annotations
 import html
 import time
 
-from ... import training_runs as tr
+from training import runs as tr
+
+from ...jobs.training_estimates import format_duration
 
 
 def _t(e: dict) -> str:
@@ -41,7 +43,7 @@ def describe_event(e: dict) -> str:
         return f"{_t(e)}  warning: {e.get('message', '')}"
     if kind == "done":
         return (f"{_t(e)}  finished {e.get('step', 0):,} steps in "
-                f"{tr.format_duration(e.get('wall_s'))}: {e.get('model_path', '')}")
+                f"{format_duration(e.get('wall_s'))}: {e.get('model_path', '')}")
     if kind == "stopped":
         return f"{_t(e)}  stopped at step {e.get('step', 0):,}"
     if kind == "error":
@@ -67,7 +69,7 @@ def summary_html(info: tr.RunInfo, events: list[dict], report: dict, note: str =
     """What a user wants to know about a run that is no longer training."""
     lines = []
     if info.status == tr.FINISHED:
-        lines.append(f"<b>Finished</b> {info.steps:,} steps in {tr.format_duration(info.wall_s)}.")
+        lines.append(f"<b>Finished</b> {info.steps:,} steps in {format_duration(info.wall_s)}.")
     elif info.status in (tr.STOPPED, tr.INTERRUPTED, tr.FAILED):
         where = f" at step {info.step:,}" if info.step else ""
         ck = (f"; the latest checkpoint is step {info.last_checkpoint:,}"
