@@ -48,3 +48,16 @@ def test_the_generation_status_goes_with_undo_and_new(qtbot, window):
     assert status.text().startswith("Generated")
     win.files.ask_to_save = lambda: "discard"
     assert win.files.new() and "Generated" not in status.text()
+
+
+def test_a_reopened_project_shows_its_prompt_seed_and_duration(qtbot, window, tmp_path):
+    win, panel = window, window.prompt_panel
+    generate(qtbot, win, "a person walks forward", seed=42, seconds=3)
+    path = tmp_path / "walk.stickgen"
+    assert win.files.save_to(path)
+    assert win.files.new()
+    panel.prompt.setPlainText("something else")
+    panel.seed.setValue(0)
+    assert win.files.open_path(path)
+    assert panel.prompt.toPlainText() == "a person walks forward"
+    assert panel.seed.value() == 42 and panel.seconds.value() == 3.0

@@ -136,6 +136,7 @@ class PromptPanel(QWidget):
         doc.history_changed.connect(self._refresh_history)
         doc.project_replaced.connect(self._refresh_history)
         doc.project_replaced.connect(lambda: self.show_status(""))
+        doc.project_replaced.connect(self._show_request)
         doc.undo_stack.indexChanged.connect(self._undone)
         self._status_step = 0   # the undo step the status line speaks of
         doc.selection.range_changed.connect(self._refresh_buttons)
@@ -197,6 +198,20 @@ class PromptPanel(QWidget):
             return False
         prompt, _, seed = self.request()
         return self.controller.regenerate(self.doc.selection.actor, rng[0], rng[1], prompt, seed)
+
+    def _show_request(self) -> None:
+        """An opened project shows the request that made its selected actor (or its last
+        take), so Generate makes that take again."""
+        actor, history = self.doc.current_actor(), self.doc.project.history
+        if actor is None and not history:
+            return   # a new project keeps what is typed
+        prompt, seed = (actor.prompt, actor.seed) if actor else (history[-1].prompt,
+                                                                  history[-1].seed)
+        take = next((g for g in reversed(history) if (g.prompt, g.seed) == (prompt, seed)),
+                    None)
+        self.prompt.setPlainText(prompt)
+        self.seed.setValue(seed)
+        self.seconds.setValue(take.seconds if take else 0.0)
 
     def _restore(self, item: QListWidgetItem) -> None:
         entry = self.doc.project.history[item.data(Qt.UserRole)]
