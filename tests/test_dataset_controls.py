@@ -21,12 +21,15 @@ def test_path_masks_give_only_root_path_channels(tiny_data):
     C = mask.shape[2]
     others = np.ones(C, bool)
     others[PATH_CHANNELS] = False
-    assert not mask[..., others].any()                          # height, pose, contacts free
+    others[0] = False
+    assert not mask[..., others].any()                          # pose and contacts stay free
     per_crop = mask.any(axis=(1, 2))
     assert per_crop.mean() > 0.9                                # (a span may be empty)
     full = mask[..., PATH_CHANNELS].all(axis=2).sum(1) == b.valid.numpy().sum(1)
     steer = mask[..., [1, 3]].all(2).any(1) & ~mask[..., 2].any(1)
     assert full.any() and steer.any()                           # both kinds are drawn
+    height = mask[..., 0].any(1)
+    assert height.any() and not (height & mask[..., PATH_CHANNELS].any((1, 2))).any()
     assert not mask[b.valid.numpy() == 0].any()                 # padding is never "known"
 
 

@@ -162,18 +162,21 @@ class CropDataset:
         return mask
 
     def _path_mask(self, rng: np.random.Generator, L: int, n: int) -> np.ndarray:
-        """(L, C) known-value mask over the root path channels (planar velocity, turn rate):
-        all of them over the whole crop, the sideways velocity and turn rate only (the model
-        picks the speed), or all of them over a span."""
+        """(L, C) known-value mask for the generator's controls: the root path channels
+        (planar velocity, turn rate) over the whole crop, the sideways velocity and turn rate
+        only (the model picks the speed), the path over a span, or the pelvis height over a
+        span (a posture held: seated, kneeling or lying while the arms do something else)."""
         mask = np.zeros((L, len(self.pose_channels)), bool)
         kind = rng.random()
-        if kind < 0.5:
+        a, b = np.sort(rng.integers(0, n + 1, size=2))
+        if kind < 0.4:
             mask[:n, PATH_CHANNELS] = True
-        elif kind < 0.75:
+        elif kind < 0.6:
             mask[:n, STEER_CHANNELS] = True
-        else:
-            a, b = np.sort(rng.integers(0, n + 1, size=2))
+        elif kind < 0.75:
             mask[a:b, PATH_CHANNELS] = True
+        else:
+            mask[a:b, 0] = True
         return mask
 
     def batch(self, rng: np.random.Generator, batch_size: int, lo: int, hi: int,
