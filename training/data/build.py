@@ -26,6 +26,8 @@ from .shards import Sample, Segment, write_shard
 SHARD_SIZE = 500
 VAL_SHARE, TEST_SHARE = 0.04, 0.04
 REAL_WINDOW_S = 10.0
+# shares of locomotion and gesture segments performed in a random named motion style
+STYLE_SHARE = (0.35, 0.2)
 MIN_TAIL_FRAMES = 20   # real clips are cut into windows of at most this many seconds
 
 
@@ -55,7 +57,7 @@ def segments_from_labels(labels: list[str], texts: list[str]) -> list[Segment]:
 def mirror_sample(s: Sample) -> Sample:
     """Left/right mirror: positions, action labels and every word 'left'/'right' swap."""
     ids = np.array([ACTIONS.index(mirror_action(ACTIONS[i])) for i in s.action_ids], np.int16)
-    segs = [Segment(g.start, g.stop, mirror_action(g.action), mirror_text(g.text))
+    segs = [Segment(g.start, g.stop, mirror_action(g.action), mirror_text(g.text), g.style)
             for g in s.segments]
     return Sample(mirror_positions(s.positions), ids, mirror_text(s.caption), segs,
                   s.source, s.fps)
@@ -64,17 +66,19 @@ def mirror_sample(s: Sample) -> Sample:
 def procedural_sample(seed: int, index: int) -> tuple[str, Sample]:
     """Procedural sample ``index`` of a build with ``seed``: (split, sample)."""
     from training.procedural.sequence import random_sequence
+    from training.procedural.styles import styles_for
 
     split = split_of(index, seed)
     rng = np.random.default_rng([seed, index])
     n = int(rng.choice([1, 2, 3], p=[0.45, 0.35, 0.2]))
-    clip = random_sequence(rng, n, float(rng.uniform(2.5, 10.0)))
+    clip = random_sequence(rng, n, float(rng.uniform(2.5, 10.0)), style_share=STYLE_SHARE)
     segments = []
     for start, stop, p in clip.segments:
         action = clip.actions[min(start, clip.num_frames - 1)]
+        style = p.style if p.style in styles_for(action) else None
         text = segment_text(action, rng, split, speed=p.speed, mood=p.mood, hand=p.hand,
-                            side=_side(p), repeats=p.repeats)
-        segments.append(Segment(int(start), int(stop), action, text))
+                            side=_side(p), repeats=p.repeats, style=style)
+        segments.append(Segment(int(start), int(stop), action, text, style))
     # A sequence cut to its length can end in a sliver of an action: too short to see, so it
     # is dropped rather than named in the caption.
     if len(segments) > 1 and segments[-1].stop - segments[-1].start < MIN_TAIL_FRAMES:
@@ -138,7 +142,7 @@ def build(cfg: BuildConfig, load_real: Callable[[], list] | None = None,
     out = Path(cfg.out)
     buffers: dict[str, list[Sample]] = {"train": [], "val": [], "test": []}
     shard_no = Counter()
-    counts: dict[str, Counter] = {"samples": Counter(), "frames": Counter()}
+    counts: dict[str, Counter] = {"samples": Counter(), "frames": Counter(), "styles": Counter()}
     totals = Counter()
 
     def flush(split: str, force: bool = False) -> None:
@@ -159,6 +163,8 @@ def build(cfg: BuildConfig, load_real: Callable[[], list] | None = None,
                 counts["frames"][a] += c
             for a in {g.action for g in s.segments}:
                 counts["samples"][a] += 1
+            for g in s.segments:
+                counts["styles"][g.style or "neutral"] += 1
         flush(split)
 
     for split, s in _iter_procedural(cfg):
@@ -184,6 +190,7 @@ def build(cfg: BuildConfig, load_real: Callable[[], list] | None = None,
         "real_frame_share": round(totals["real_frames"] / max(frames, 1), 4),
         "train_samples_per_action": dict(sorted(counts["samples"].items())),
         "train_frames_per_action": dict(sorted(counts["frames"].items())),
+        "train_segments_per_style": dict(sorted(counts["styles"].items())),
         "actions": list(ACTIONS),
     }
     write_text_atomic(out / "manifest.json", json.dumps(summary, indent=1))

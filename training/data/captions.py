@@ -1,7 +1,8 @@
 """Captions for generated samples: a phrasing per action segment, composed into a sentence.
 
-Phrasings are split once, deterministically, into train / val / test sets per action, so the
-validation and test splits hold verb phrases the model never saw in training.
+Phrasings are split once, deterministically, into train / val / test sets per action (and per
+motion style, ``style_words``), so the validation and test splits hold verb phrases and manner
+words the model never saw in training.
 """
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import numpy as np
 
 from engine.phrases import (CONNECTORS, HAND_WORDS, MOOD_WORDS, PHRASE_SPLITS, PHRASES,  # noqa: F401
                             REPEAT_WORDS, SIDED, SPEED_WORDS, SUBJECTS, mirror_text, side_words)
+
+from .style_words import STYLE_SPLITS
 
 SPLITS = ("train", "val", "test")
 COUNTABLE = {"wave", "clap", "nod", "jump", "punch", "kick", "hop", "bow", "shake_head",
@@ -22,11 +25,13 @@ def _pick(rng: np.random.Generator, options) -> str:
 
 def segment_text(action: str, rng: np.random.Generator, split: str = "train", *,
                  speed: float = 1.0, mood: str = "neutral", hand: str = "right",
-                 side: str = "right", repeats: int | None = None) -> str:
+                 side: str = "right", repeats: int | None = None,
+                 style: str | None = None) -> str:
     """One phrasing (no subject) of ``action`` that matches the sample's parameters.
 
     speed < 0.8 or > 1.25 may add a speed word, a non-neutral mood a mood word, handed actions
-    say the hand, sided actions the side, counted actions the number of times.
+    say the hand, sided actions the side, counted actions the number of times, a motion style
+    always its manner (in place of a mood word: the style is the manner).
     """
     phrase = _pick(rng, PHRASE_SPLITS[action][split])
     hand_words = HAND_WORDS[hand]
@@ -44,7 +49,9 @@ def segment_text(action: str, rng: np.random.Generator, split: str = "train", *,
         extras.append(_pick(rng, SPEED_WORDS["slow"]))
     elif speed > 1.25 and rng.random() < 0.75:
         extras.append(_pick(rng, SPEED_WORDS["fast"]))
-    if mood in MOOD_WORDS and rng.random() < 0.6:
+    if style is not None:
+        extras.append(_pick(rng, STYLE_SPLITS[style][split]))
+    elif mood in MOOD_WORDS and rng.random() < 0.6:
         extras.append(_pick(rng, MOOD_WORDS[mood]))
     rng.shuffle(extras)
     if len(extras) > 1 and rng.random() < 0.5:

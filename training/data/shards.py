@@ -5,6 +5,8 @@ A shard is one ``.npz`` holding many samples back to back:
   action_ids  (F,) int16         per-frame action id (engine.actions.ACTIONS)
   offsets     (N + 1,) int64     sample i is frames offsets[i]:offsets[i+1]
   meta        ()  str            JSON list of N objects: caption, segments, source, fps
+                                 (a segment is [start, stop, action, text] or, with a motion
+                                 style, [start, stop, action, text, style])
 A split folder (train/, val/, test/) holds shards named shard_00000.npz, ...
 """
 from __future__ import annotations
@@ -22,11 +24,13 @@ from engine.atomic import atomic_path
 
 @dataclass
 class Segment:
-    """One action inside a sample: frames [start, stop), its action and its own text."""
+    """One action inside a sample: frames [start, stop), its action and its own text, and the
+    named motion style it is performed in (engine.motion_styles; None = neutral)."""
     start: int
     stop: int
     action: str
     text: str
+    style: str | None = None
 
 
 @dataclass
@@ -57,7 +61,8 @@ def write_shard(path: str | os.PathLike, samples: list[Sample]) -> None:
     offsets = np.zeros(len(samples) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([s.num_frames for s in samples])
     meta = [{"caption": s.caption, "source": s.source, "fps": s.fps,
-             "segments": [[g.start, g.stop, g.action, g.text] for g in s.segments]}
+             "segments": [[g.start, g.stop, g.action, g.text] + ([g.style] if g.style else [])
+                          for g in s.segments]}
             for s in samples]
     arrays = {
         "positions": np.concatenate([s.positions for s in samples]).astype(np.float32),
@@ -84,7 +89,9 @@ def read_shard(path: str | os.PathLike) -> list[Sample]:
     out = []
     for i, m in enumerate(meta):
         a, b = int(off[i]), int(off[i + 1])
-        segs = [Segment(int(s[0]), int(s[1]), str(s[2]), str(s[3])) for s in m["segments"]]
+        # shards from before styles have four fields per segment
+        segs = [Segment(int(s[0]), int(s[1]), str(s[2]), str(s[3]),
+                        str(s[4]) if len(s) > 4 and s[4] else None) for s in m["segments"]]
         out.append(Sample(pos[a:b], ids[a:b], m["caption"], segs, m["source"], float(m["fps"])))
     return out
 

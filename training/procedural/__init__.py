@@ -21,3 +21,6 @@ from . import crawl  # noqa: F401,E402
 from . import climb  # noqa: F401,E402
 from . import dribble  # noqa: F401,E402
 from . import acrobatics  # noqa: F401,E402
+from . import style_gestures  # noqa: E402
+
+style_gestures.install()  # gestures honour ActionParams.style

@@ -42,6 +42,8 @@ class ActionParams:
                                    # kneeling knee); "" = the generator picks and records it
     variant: str = ""              # action-specific style, e.g. "chair"/"floor" for sit_down,
                                    # "start"/"stop" for gaits; "" = the generator picks
+    style: str | None = None       # a named motion style (engine.motion_styles), None = neutral;
+                                   # gaits, turns, idle and gestures honour it (see ``styles``)
 
     @property
     def frames(self) -> int:

@@ -44,6 +44,9 @@ class GaitStyle:
     first_side: int = 0          # which foot steps first when starting (0 left, 1 right)
     t_go: float | None = None    # when a standing start begins stepping; None = random
     follow: float = 0.0          # how much a swinging foot is carried along with the body
+    weave: float = 0.0           # heading wobble amplitude, radians (a drunk's weaving path)
+    scatter: float = 0.0         # extra random sideways scatter of the footprints, metres
+    irregular: float = 0.0       # extra random variation of step times (fraction of a step)
 
 
 @dataclass
@@ -201,6 +204,9 @@ def plan_gait(style: GaitStyle, body: Body, duration: float, fps: float,
         v *= speed_of(te)
     a, b = style.turn_span
     theta = style.turn * smoothstep((te - a) / max(b - a, 1e-6))
+    if style.weave:  # drawn only when weaving, so unstyled gaits keep their random stream
+        f, ph = float(rng.uniform(0.3, 0.5)), float(rng.uniform(0, 2 * np.pi))
+        theta = theta + style.weave * np.sin(2 * np.pi * f * te + ph)
     vel = np.stack([np.sin(theta + style.travel), np.zeros_like(te),
                     np.cos(theta + style.travel)], -1) * v[:, None]
     path = np.cumsum(vel, axis=0) / fps
@@ -230,7 +236,7 @@ def plan_gait(style: GaitStyle, body: Body, duration: float, fps: float,
     off[side][0] = t_go
     k, closing = 0, False
     while True:
-        dur = step * (1.0 + 0.025 * rng.standard_normal())
+        dur = step * (1.0 + (0.025 + style.irregular) * rng.standard_normal())
         if style.limp:
             dur *= (1 - style.limp) if side == style.limp_side else (1 + style.limp)
         if step_scale is not None:
@@ -238,7 +244,8 @@ def plan_gait(style: GaitStyle, body: Body, duration: float, fps: float,
         t_mid = t_land + style.place * 2 * style.duty * dur
         p_m, th_m = at(min(t_mid, t_halt))
         lat = np.array([(0.5 if side == 0 else -0.5) * style.width
-                        + 0.008 * rng.standard_normal(), 0.0, 0.012 * rng.standard_normal()])
+                        + (0.008 + style.scatter) * rng.standard_normal(), 0.0,
+                        0.012 * rng.standard_normal()])
         fp = p_m + rotate_y(lat, th_m)
         fp[1] = 0.0
         dist = float(np.linalg.norm(fp - pos[side][-1]))

@@ -12,6 +12,7 @@ import numpy as np
 from .base import ActionParams, Clip, action, finish_targets, idle_arms, mood_posture
 from .gait import Footfalls, foot_track
 from .rig import J, Body, zero_angles
+from .styles import style_idle
 
 
 def stance(body: Body, rng: np.random.Generator) -> np.ndarray:
@@ -57,6 +58,9 @@ def idle(p: ActionParams, rng: np.random.Generator) -> Clip:
     mood_posture(ang, p.mood)
     contacts = np.ones((T, 2), bool)
     feet = np.repeat(feet0[None], T, axis=0)
+    if p.style:
+        style_idle(p.style, root, ang, feet, t, p.fps, rng)
+        feet0 = feet[0].copy()
     variant = p.variant or str(rng.choice(["still", "step"], p=[0.6, 0.4]))
     if variant == "step" and p.duration > 1.5:
         # re-place one foot: lift it a few centimetres and set it down a little further out

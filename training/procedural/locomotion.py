@@ -14,6 +14,7 @@ import numpy as np
 from .base import ActionParams, Clip, action, finish_targets, mood_energy, mood_posture
 from .gait import GaitPlan, GaitStyle, gait_angles, plan_gait
 from .rig import J, facing_vector
+from .styles import style_angles, style_gait, style_plan
 
 
 def jitter(rng: np.random.Generator, x: float, rel: float = 0.06) -> float:
@@ -60,13 +61,22 @@ def gait_clip(p: ActionParams, rng: np.random.Generator, style: GaitStyle, label
               extra=None, **plan_kw) -> Clip:
     """Plan ``style``, add the upper body and the mood, and solve the legs onto the footsteps.
 
-    extra(angles (T, J, 3), plan) may add action-specific touches in place."""
+    extra(angles (T, J, 3), plan) may add action-specific touches in place; p.style (a named
+    style) changes the gait's numbers, the upper body and its carriage (``styles``)."""
+    if p.style:
+        keys = ("arm_swing", "elbow", "lean", "twist", "roll", "arm_out", "elbow_swing")
+        style, up = style_gait(p.style, style, dict(zip(keys, (
+            arm_swing, elbow, lean, twist, roll, arm_out, elbow_swing))), p.body, rng)
+        arm_swing, elbow, lean, twist, roll, arm_out, elbow_swing = (up[k] for k in keys)
     plan: GaitPlan = plan_gait(style, p.body, p.duration, p.fps, rng, **plan_kw)
     ang = gait_angles(plan, arm_swing, lean=lean, elbow=elbow, twist=twist, roll=roll,
                       arm_out=arm_out, elbow_swing=elbow_swing)
     mood_posture(ang, p.mood)
     if extra is not None:
         extra(ang, plan)
+    if p.style:
+        style_plan(p.style, plan, p.fps)
+        style_angles(p.style, ang, plan.t, rng, style.limp_side)
     feet = {"l": plan.feet[:, 0], "r": plan.feet[:, 1]}
     return finish_targets(p, plan.root, plan.yaw, ang, feet, plan.contacts, label,
                           support=plan.support, knee_poles=gait_knee_poles(plan.yaw))

@@ -23,6 +23,7 @@ from .base import REGISTRY, ActionParams, Clip, contact_runs, sample_params
 from .continuity import (GAITS, STANDING, TERMINAL, bridge, can_follow, end_posture, fit_variant,
                          moving, start_posture)
 from .rig import J, Body, ground, lower_to_reach, rotate_y, smoothstep, two_bone_ik
+from .styles import assign_styles
 
 BLEND_S = 0.4          # seconds of overlap between two standing actions
 STRIDING = GAITS | {"skip", "stumble"}   # steady stepping that can hand over mid-stride
@@ -290,7 +291,7 @@ def make_sequence(names: list[str], rng: np.random.Generator,
         name, p = todo[i]
         extra = bridge(posture, name)
         if extra is not None and len(todo) < 4 * len(names):
-            todo.insert(i, (extra, replace(p, duration=3.0, variant="", side="")))
+            todo.insert(i, (extra, replace(p, duration=3.0, variant="", side="", style=None)))
             continue
         nxt = todo[i + 1][0] if i + 1 < len(todo) else None
         prev_p = clips[-1].params if clips else None
@@ -341,12 +342,15 @@ def join_clips(clips: list[Clip], *, fps: float = 25.0, blend: float = BLEND_S) 
 
 
 def random_sequence(rng: np.random.Generator, n_actions: int, total_seconds: float, *,
-                    fps: float = 25.0, actions: list[str] | None = None) -> Clip:
+                    fps: float = 25.0, actions: list[str] | None = None,
+                    style_share: tuple[float, float] | None = None) -> Clip:
     """A plausible random sequence of ``n_actions`` actions lasting ``total_seconds``.
 
     Actions are drawn from ``actions`` (default: every registered generator) subject to the
     posture rules (lying is followed by get_up or crawl, sitting by stand_up, a climb comes
-    last, ...); one body and usually one mood for the whole sequence.
+    last, ...); one body and usually one mood for the whole sequence. style_share: the shares
+    (locomotion, gestures) of actions performed in a random motion style (``styles``); None:
+    every action neutral.
     """
     pool = sorted(actions if actions is not None else REGISTRY)
     names: list[str] = []
@@ -383,6 +387,8 @@ def random_sequence(rng: np.random.Generator, n_actions: int, total_seconds: flo
     for d, v in zip(dur, variants):
         q = sample_params(rng, duration=float(d), body=base.body, variant=v)
         params.append(replace(q, mood=base.mood) if keep_mood else q)
+    if style_share is not None:
+        params = assign_styles(names, params, rng, style_share)
     clip = make_sequence(names, rng, params, fps=fps, blend=blend)
     T = max(2, int(round(total_seconds * fps)))
     if clip.num_frames > T:
