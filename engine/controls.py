@@ -2,12 +2,27 @@
 the planned root path, as known feature values (physical units) with a per-channel mask."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from .model.features import PATH_CHANNELS, feature_dim, local_slice, to_features
 from .paths import plan_root_path
 from .planner.plan import Plan
 from .start_pose import standing_pose, starts_standing
+
+
+# Pelvis heights (m) an opening action starts from, as in the training data: seated on a
+# chair or on the floor, lying, on all fours; held for the first START_HOLD frames.
+START_HEIGHTS = {"stand_up": 0.50, "stand_up_floor": 0.13, "get_up": 0.12, "crawl": 0.55}
+START_HOLD = 3
+
+
+def start_height(segment) -> float | None:
+    """The pelvis height a clip that opens with ``segment`` starts at (None: standing)."""
+    if segment.action == "stand_up" and re.search(r"\b(floor|ground)\b", segment.text, re.I):
+        return START_HEIGHTS["stand_up_floor"]
+    return START_HEIGHTS.get(segment.action)
 
 
 def plan_controls(plan: Plan, bounds: list[tuple[int, int]], n_frames: int, num_joints: int,
@@ -27,7 +42,52 @@ def plan_controls(plan: Plan, bounds: list[tuple[int, int]], n_frames: int, num_
         channels[local_slice(num_joints)] = True
         values[0, channels] = pose[channels]
         known[0, channels] = True
+    elif start_pose and plan.segments:
+        height = start_height(plan.segments[0])
+        if height is not None:          # the model places the body; the height says where
+            values[:START_HOLD, 0] = height
+            known[:START_HOLD, 0] = True
     path = plan_root_path(plan.segments, bounds, n_frames, fps)
     values[:, PATH_CHANNELS] = np.where(path.known, path.values, values[:, PATH_CHANNELS])
     known[:, PATH_CHANNELS] |= path.known
     return (values, known) if known.any() else None
+
+
+# Actions that leave the body low, and what may go on while it stays there.
+LOWERING = frozenset({"sit_down", "crouch", "kneel", "lie_down", "fall_down"})
+HELD_FAMILIES = frozenset({"gesture"})
+
+
+def posture_holds(plan: Plan, bounds: list[tuple[int, int]]
+                  ) -> list[tuple[int, int, tuple[int, int]]]:
+    """Spans (start, stop, (source start, source stop)) where a posture reached earlier must
+    be kept: a gesture or idle after sitting, kneeling, crouching or lying ("sits down, then
+    waves" waves seated). The source is the second half of the action that lowered the body."""
+    from .actions import ACTION_INFO
+
+    holds, low_at = [], None
+    for seg, (a, b) in zip(plan.segments, bounds):
+        if seg.action in LOWERING:
+            low_at = ((a + b) // 2, b)
+        elif low_at is not None and (seg.action == "idle"
+                                     or ACTION_INFO[seg.action].family in HELD_FAMILIES):
+            holds.append((a, b, low_at))
+        else:
+            low_at = None
+    return holds
+
+
+def hold_postures(controls: tuple[np.ndarray, np.ndarray] | None, first_pass: np.ndarray,
+                  holds: list[tuple[int, int, int]], num_joints: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Controls for a second pass that keeps the pelvis at the lowest height the first pass
+    (features (T, C), physical units) reached in each hold's source frames."""
+    T = len(first_pass)
+    values, known = controls if controls is not None else (
+        np.zeros((T, feature_dim(num_joints)), np.float32),
+        np.zeros((T, feature_dim(num_joints)), bool))
+    values, known = values.copy(), known.copy()
+    for a, b, src in holds:
+        values[a:b, 0] = first_pass[src[0]:src[1], 0].min()
+        known[a:b, 0] = True
+    return values, known

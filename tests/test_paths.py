@@ -94,7 +94,7 @@ def test_controls_start_standing_unless_the_action_starts_elsewhere():
     assert known[0, 0] and known[0, local_slice()].all() and not known[1:].any()
     assert values[0, 0] == pytest.approx(standing_pose()[0, 1])
     up = Plan("she gets up", [PlanSegment("stand_up", "stands up", 3.0)])
-    assert plan_controls(up, up.frame_bounds(FPS), 75, 16, FPS) is None
+    assert not plan_controls(up, up.frame_bounds(FPS), 75, 16, FPS)[1][0, local_slice()].any()
 
 
 def test_the_sampler_keeps_the_planned_path(text_encoder):
@@ -118,3 +118,33 @@ def test_the_sampler_keeps_the_planned_path(text_encoder):
     course = np.unwrap(np.arctan2(step[:, 0], step[:, 1]))      # direction of travel
     assert np.degrees(course[-2] - course[1]) == pytest.approx(360.0, abs=20.0)
     assert gen.positions[0, 0, 1] == pytest.approx(standing_pose()[0, 1], abs=0.01)
+
+
+def test_a_gesture_after_sitting_down_keeps_the_seat():
+    from engine.controls import hold_postures, posture_holds
+
+    segs = [PlanSegment("sit_down", "sits down", 2.0), PlanSegment("wave", "waves", 2.0),
+            PlanSegment("stand_up", "stands up", 2.0), PlanSegment("wave", "waves", 2.0)]
+    plan = Plan("he sits down, then waves, stands up and waves", segs)
+    bounds = plan.frame_bounds(FPS)
+    holds = posture_holds(plan, bounds)
+    sit = (bounds[0][0] + bounds[0][1]) // 2, bounds[0][1]
+    assert holds == [(bounds[1][0], bounds[1][1], sit)]                # not after standing
+    first = np.zeros((bounds[-1][1], 4 + 3 * 16 + 2), np.float32)
+    first[:, 0] = np.linspace(0.93, 0.45, len(first))
+    values, known = hold_postures(None, first, holds, 16)
+    a, b = bounds[1]
+    assert known[a:b, 0].all() and known.sum() == b - a
+    assert np.allclose(values[a:b, 0], first[bounds[0][1] - 1, 0])    # the lowest it got
+    walk_after = Plan("p", [segs[0], PlanSegment("walk", "walks", 2.0)])
+    assert posture_holds(walk_after, walk_after.frame_bounds(FPS)) == []
+
+
+def test_getting_up_first_starts_low():
+    chair = Plan("he gets up from a chair", [PlanSegment("stand_up", "gets up from a chair", 2.0)])
+    values, known = plan_controls(chair, chair.frame_bounds(FPS), 50, 16, FPS)
+    assert known[:3, 0].all() and not known[3:].any() and not known[:, 1:].any()
+    assert 0.4 < values[0, 0] < 0.6
+    floor = Plan("she gets up off the floor",
+                 [PlanSegment("stand_up", "she gets up off the floor", 2.0)])
+    assert plan_controls(floor, floor.frame_bounds(FPS), 50, 16, FPS)[0][0, 0] < 0.2
