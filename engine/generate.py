@@ -18,15 +18,13 @@ from .motion import Motion
 from .physics import PhysicsConfig, postprocess
 from .planner import NearestAction, Plan, plan_prompt
 from .planner.wording import model_text
+from .defaults import (CHECKPOINT_GLOB, DEFAULT_GUIDANCE, DEFAULT_STEPS,  # noqa: F401
+                       checkpoint_name, variant_of)
 from .progress import check_cancel, report, sub_progress
 
 FPS = 25.0
-DEFAULT_STEPS = 8
-# Classifier-free guidance: how far a denoising step is pushed from the unconditioned prediction
-# toward the text- and action-conditioned one; 1.0 turns it off. Without it, motions follow their
-# action less (a turn came out ~15 degrees where the data turns ~80). It applies to the first half
-# of the steps, where the coarse motion is decided: guiding the detail steps adds foot skate.
-DEFAULT_GUIDANCE = 3.0
+# Guidance (engine.defaults) applies to the first half of the steps, where the coarse motion is
+# decided: guiding the detail steps adds foot skate.
 GUIDED_SHARE = 0.5
 
 
@@ -39,15 +37,22 @@ def models_dir() -> Path:
 def resolve_model(model: str | os.PathLike) -> Path:
     """A variant name ("small") names the shipped checkpoint; anything else is a path."""
     text = str(model)
-    candidate = models_dir() / f"stickgen-{text}.pt"
+    candidate = models_dir() / checkpoint_name(text)
     if "/" not in text and not text.endswith(".pt") and candidate.exists():
         return candidate
     path = Path(text).expanduser()
     if path.exists():
         return path
-    shipped = sorted(p.stem.removeprefix("stickgen-") for p in models_dir().glob("stickgen-*.pt"))
     raise FileNotFoundError(f"no model {text!r}: not a file, and the shipped variants are "
-                            f"{', '.join(shipped) or 'none'}")
+                            f"{', '.join(shipped_variants()) or 'none'}")
+
+
+def shipped_variants() -> list[str]:
+    """Variant names of the checkpoints shipped in resources/models (may be empty)."""
+    try:
+        return sorted(variant_of(p) for p in models_dir().glob(CHECKPOINT_GLOB))
+    except OSError:
+        return []
 
 
 @dataclass
@@ -236,14 +241,4 @@ def _plan_from_motion(motion: Motion) -> Plan:
     segs = [PlanSegment(action, action.replace("_", " "), (b - a) / FPS)
             for a, b, action in _runs(motion.actions)]
     return Plan(" then ".join(s.text for s in segs), segs)
-
-
-def _fraction_only(progress):
-    return None if progress is None else (lambda f: report(progress, f, "generating"))
-
-
-def _cancel_fn(cancel):
-    if cancel is None:
-        return None
-    return lambda: bool(getattr(cancel, "cancelled", False))
 

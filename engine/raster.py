@@ -1,10 +1,8 @@
 """Draw list -> antialiased RGB frame, without Qt.
 
-Backed by aggdraw (the Anti-Grain Geometry scanline rasteriser with exact per-pixel coverage).
-On this project's 2-core machine at 1280x720 it draws a frame with floor, grid, shadow and one
-figure in about 3 ms while the camera moves (less when it holds still and the floor and grid are
-reused); Pillow's ImageDraw needs ~4.6 ms for the lines alone at 2x supersampling, with coarser
-edges, and has no antialiasing at 1x (benchmarks/export.py prints these figures).
+Backed by aggdraw (the Anti-Grain Geometry scanline rasteriser with exact per-pixel coverage):
+faster than Pillow's ImageDraw, which also needs supersampling for antialiased edges;
+benchmarks/export.py measures both. The floor and grid are reused while the camera holds still.
 
 aggdraw strokes have flat caps, so a round-capped limb is drawn as one filled capsule polygon:
 a single coverage pass, so there are no seams or double-blended ends.

@@ -1,6 +1,6 @@
-"""Rebuild this folder's shipped mocap copies from the collected originals.
+"""Rebuild the shipped mocap copies (resources/mocap) from the collected originals.
 
-    python resources/mocap/make_copies.py SOURCE_DIR [DEST_DIR]
+    python scripts/make_mocap_copies.py SOURCE_DIR [DEST_DIR]
 
 SOURCE_DIR holds the originals and their INDEX.tsv. Only the sets under CMU terms are copied:
 BVH files gzip-compressed (.bvh.gz), AMP clips as their pickle-free *_positions.npz. The iClone
@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from engine.formats.bvh import parse_bvh
+from engine.formats.loader import default_mocap_root
 
 SHIPPED_SETS = ("cmu_dragonforged_iclone", "cmu_tmoco_inversekinematics", "cmu_bvh11",
                 "cmu_fairmotion", "cmu_beemsoft_salsa", "cmu_isaacgymenvs_amp")
@@ -92,7 +93,7 @@ def strip_bvh(text: str, keep: set[str]) -> str:
 
 def main(argv: list[str]) -> int:
     src = Path(argv[0])
-    dest = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parent
+    dest = Path(argv[1]) if len(argv) > 1 else default_mocap_root()
     with open(src / "INDEX.tsv", encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh, delimiter="\t")
         fields = list(reader.fieldnames or []) + ["play_fps", "dropped_frames", "import_frames"]

@@ -15,6 +15,7 @@ from engine.formats.errors import FormatError
 from engine.formats.loader import (action_for_tags, default_mocap_root, load_any, load_mocap,
                                    load_mocap_catalogue)
 from engine.formats.mocap_clips import HUMANOID3D, parse_deepmimic, read_deepmimic
+from engine.progress import CancelToken
 from engine.retarget import detect_tpose, facing, floor_height, retarget
 from engine.rigs import detect_rig
 from engine.skeleton import (HEAD_RADIUS, JOINT_INDEX as I, JOINT_NAMES, PARENTS,
@@ -149,8 +150,8 @@ def test_labels_and_captions(catalogue):
 
 def test_catalogue_at_25_fps_keeps_bone_lengths_and_reports_progress(index):
     seen = []
-    clips = load_mocap_catalogue(progress=lambda done, total: seen.append((done, total)))
-    assert len(clips) == len(index) and seen[-1] == (len(index), len(index))
+    clips = load_mocap_catalogue(progress=lambda fraction, message: seen.append(fraction))
+    assert len(clips) == len(index) and seen[-1] == 1.0
     for clip in clips:
         row = index[clip.file]
         assert clip.motion.fps == 25.0
@@ -161,7 +162,9 @@ def test_catalogue_at_25_fps_keeps_bone_lengths_and_reports_progress(index):
         L = bone_lengths(clip.motion.positions)
         assert np.abs(L - L[:1]).max() < 1e-4, clip.clip_id
         assert abs(clip.motion.positions[:, FEET, 1].min()) < 0.02, clip.clip_id
-    stop = load_mocap_catalogue(cancel=lambda: True)
+    token = CancelToken()
+    token.cancel()
+    stop = load_mocap_catalogue(cancel=token)
     assert stop == []
 
 

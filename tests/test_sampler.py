@@ -134,14 +134,26 @@ def test_guidance_applies_to_the_first_steps_only(model, text_encoder):
     assert not np.allclose(first_two, full, atol=1e-4)
 
 
+class _CancelOnThirdLook:
+    """A cancel flag that turns on the third time the sampler looks at it."""
+
+    def __init__(self, looks: list) -> None:
+        self.looks = looks
+
+    @property
+    def cancelled(self) -> bool:
+        self.looks.append(1)
+        return len(self.looks) > 2
+
+
 def test_progress_and_cancel(model, text_encoder):
     c = cond(text_encoder, [(0, 50, "walk", WALK)], 50)
     seen = []
-    sample(model, c, steps=5, progress=seen.append)
+    sample(model, c, steps=5, progress=lambda fraction, message: seen.append(fraction))
     assert len(seen) == 5 and seen == sorted(seen) and seen[-1] == 1.0
     calls = []
     with pytest.raises(Cancelled):
-        sample(model, c, steps=5, cancel=lambda: calls.append(1) or len(calls) > 2)
+        sample(model, c, steps=5, cancel=_CancelOnThirdLook(calls))
 
 
 def test_conditioning_from_segments_fills_gaps_with_the_nearest(text_encoder):

@@ -18,13 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stickgen", description="Stick-Gen: text to stick-figure motion.")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in SUBCOMMANDS:
-        try:
-            module = importlib.import_module(f"engine.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"engine.cli.{name}":
-                raise
-            continue
-        module.register(sub)
+        importlib.import_module(f"engine.cli.{name}").register(sub)
     return parser
 
 

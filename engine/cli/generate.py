@@ -11,6 +11,7 @@ import re
 import sys
 from pathlib import Path
 
+from ..defaults import DEFAULT_GUIDANCE, DEFAULT_STEPS, MAX_CLIP_SECONDS
 from . import CliError
 from .output import add_output_options, write_output
 
@@ -23,10 +24,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same motion)")
     p.add_argument("--model", default="small",
                    help="shipped variant name or checkpoint path (default small)")
-    p.add_argument("--steps", type=int, default=None, help="sampling steps (default 8)")
+    p.add_argument("--steps", type=int, default=DEFAULT_STEPS,
+                   help=f"sampling steps (default {DEFAULT_STEPS})")
     p.add_argument("--guidance", type=float, default=None,
                    help="how strongly the motion follows the prompt (classifier-free guidance; "
-                        "1 = off, default 3)")
+                        f"1 = off, default {DEFAULT_GUIDANCE:g})")
     p.add_argument("--variations", type=int, default=1, metavar="N",
                    help="write N variations (seeds seed..seed+N-1), numbered files")
     p.add_argument("--no-physics", action="store_true", help="skip physics post-processing")
@@ -91,16 +93,18 @@ def run(args: argparse.Namespace) -> int:
     from ..physics import PhysicsConfig
     from ..planner import PlanError
 
+    if args.steps < 1:
+        raise CliError("--steps must be at least 1")
     if args.variations < 1:
         raise CliError("--variations must be at least 1")
     if args.guidance is not None and not 0 < args.guidance <= 20:
         raise CliError(f"--guidance must be in (0, 20], got {args.guidance:g}")
-    if args.seconds is not None and not (0 < args.seconds <= 120):
-        raise CliError(f"--seconds must be in (0, 120], got {args.seconds:g}")
+    if args.seconds is not None and not (0 < args.seconds <= MAX_CLIP_SECONDS):
+        raise CliError(f"--seconds must be in (0, {MAX_CLIP_SECONDS:g}], got {args.seconds:g}")
     jobs = _jobs(args)
     try:
         extra = {} if args.guidance is None else {"guidance": args.guidance}
-        gen = Generator(args.model, steps=args.steps or 8, **extra).load()
+        gen = Generator(args.model, steps=args.steps, **extra).load()
     except FileNotFoundError as exc:
         raise CliError(str(exc)) from None
     physics = PhysicsConfig(smooth=False, bone_lengths=False, ground=False, foot_lock=False) \

@@ -33,10 +33,8 @@ def _read(path: str):
         return to_motion_file(load_project(path))
     if path.lower().endswith(".motion.json"):
         return read_motion_json(path)
-    try:
-        from ..formats.loader import load_any
-    except ImportError:
-        raise CliError(f"{path}: expected a .motion.json file") from None
+    from ..formats.loader import load_any
+
     return load_any(path)
 
 

@@ -18,6 +18,7 @@ from typing import Iterator
 
 from ..actions import ACTIONS
 from ..motion import Motion
+from ..progress import report
 from ..retarget import retarget
 from ..rigs import fps_override
 from .bvh import read_bvh, write_bvh
@@ -185,14 +186,14 @@ def load_mocap_catalogue(root: str | os.PathLike | None = None, fps: float | Non
     """Every clip in ``root/INDEX.tsv`` (default: the shipped resources/mocap) as a MocapClip.
 
     fps: resample to this rate (None keeps each clip's own). include: optional predicate on
-    the index row (a dict) choosing clips. progress(done, total) and cancel() -> bool are
-    called between clips.
+    the index row (a dict) choosing clips. ``progress`` and ``cancel`` follow engine.progress and
+    are consulted between clips; a cancel ends the list early (the clips read so far).
     """
     root = Path(root) if root is not None else default_mocap_root()
     rows = [r for r in read_index(root) if include is None or include(r)]
     out: list[MocapClip] = []
     for n, row in enumerate(rows):
-        if cancel is not None and cancel():
+        if cancel is not None and cancel.cancelled:
             break
         action = action_for_tags(row.get("action_tags", ""), row.get("description", ""))
         assert action in ACTIONS, action
@@ -204,6 +205,5 @@ def load_mocap_catalogue(root: str | os.PathLike | None = None, fps: float | Non
             clip_id, motion, row.get("description", ""), row.get("licence", ""),
             row.get("subject_clip_id", ""), row.get("action_tags", ""), row["file"],
             info["dropped_frames"], info["source_fps"], info["source_frames"], info))
-        if progress is not None:
-            progress(n + 1, len(rows))
+        report(progress, (n + 1) / len(rows), f"{n + 1} of {len(rows)} clips")
     return out

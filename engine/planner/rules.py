@@ -11,6 +11,7 @@ import re
 from typing import Callable
 
 from ..actions import ACTION_INDEX, ACTION_INFO, ACTIONS
+from ..defaults import MAX_CLIP_SECONDS
 from .lexicon import (ACTION_RULES, DANCE_STYLES, DEFAULT_DANCE, EMOJI_ACTIONS, EXPRESSION_CUES, GENERIC_VERBS,
                       NUMBER_WORDS, SPEECH_CUES, SPEED_CUES)
 from .plan import Plan, PlanSegment
@@ -18,7 +19,7 @@ from .wording import model_text
 
 MAX_PROMPT_CHARS = 2000
 MAX_SEGMENTS = 16
-MIN_SEGMENT_S, MAX_TOTAL_S = 0.5, 120.0
+MIN_SEGMENT_S, MAX_TOTAL_S = 0.5, MAX_CLIP_SECONDS
 DEFAULT_SECONDS = {"locomotion": 4.0, "jump": 2.0, "level": 2.5, "gesture": 2.5, "combat": 2.0,
                    "dance": 5.0, "acrobatics": 2.5}
 REPEAT_SECONDS = {"gesture": 0.8, "combat": 1.0, "jump": 1.1, "dance": 1.5}

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from engine.defaults import MAX_CLIP_SECONDS
+from engine.generate import Generator
 from engine.motion import Motion
 from engine.project import Generation
 
 from ..document import edits
 from .model_service import ModelService
 
-MAX_SECONDS = 60.0
 CACHE_SIZE = 32
 
 
@@ -29,24 +30,11 @@ class Variation:
     warnings: list[str]
 
 
-def _variations(gen, prompt: str, seconds: float | None, seeds: list[int], progress=None,
-                cancel=None):
-    """Generate one motion per seed (the plan is made once), reporting overall progress."""
-    from engine.progress import sub_progress
-
-    plan = gen.plan(prompt, seconds)
-    out = []
-    for i, seed in enumerate(seeds):
-        r = gen.generate(prompt, seconds, seed, plan=plan, cancel=cancel,
-                         progress=sub_progress(progress, i / len(seeds), (i + 1) / len(seeds)))
-        out.append(r)
-    return out
-
-
 class GenerationController(QObject):
     busy_changed = Signal(bool)           # any generation-type job live
     progress = Signal(float, str)
     error = Signal(str)
+    warning = Signal(str)
     info = Signal(str)
     generated = Signal(int)               # actor index that got a new motion
     variations_ready = Signal(list)       # [Variation]
@@ -81,8 +69,8 @@ class GenerationController(QObject):
             return self.service.message
         if not prompt.strip():
             return "Type what should happen first, e.g. “a man walks forward, then waves”."
-        if seconds is not None and not 0 < seconds <= MAX_SECONDS:
-            return f"The duration must be between 0 and {MAX_SECONDS:g} seconds."
+        if seconds is not None and not 0 < seconds <= MAX_CLIP_SECONDS:
+            return f"The duration must be between 0 and {MAX_CLIP_SECONDS:g} seconds."
         return None
 
     def _start(self, channel: str, fn, *args, on_done) -> bool:
@@ -118,8 +106,8 @@ class GenerationController(QObject):
             self._remember(key, result.motion, segs)
             self._apply(result.motion, segs, req, target, result.warnings)
 
-        return self._start("generate", lambda g, progress=None, cancel=None: g.generate(
-            prompt, seconds, req.seed, progress=progress, cancel=cancel), on_done=done)
+        return self._start("generate", Generator.generate, prompt, seconds, req.seed,
+                           on_done=done)
 
     def _remember(self, key: tuple, motion: Motion, segs: list[dict]) -> None:
         self._cache[key] = (motion, segs)
@@ -128,7 +116,12 @@ class GenerationController(QObject):
 
     def _apply(self, motion: Motion, segs: list[dict], req: Generation, target: int | None,
                warnings: list[str]) -> None:
+        dropped = edits.keys_dropped_by_replacing(self.doc, target)
         index = edits.apply_generation(self.doc, motion, req, segs, target)
+        if dropped:
+            name = self.doc.project.actors[index].name
+            self.warning.emit(f"The new take replaced {name}'s motion and its {dropped}; "
+                              "Undo (Ctrl+Z) brings them back.")
         self.doc.selection.set_actor(index)
         self.generated.emit(index)
         took = f"{motion.num_frames} frames ({motion.duration:.1f} s)"
@@ -161,7 +154,8 @@ class GenerationController(QObject):
             self.variations_ready.emit(self.variations)
             self.info.emit(f"{len(results)} variations ready: pick one")
 
-        return self._start("variations", _variations, prompt, seconds, seeds, on_done=done)
+        return self._start("variations", Generator.variations, prompt, seeds, seconds,
+                           on_done=done)
 
     def pick_variation(self, i: int) -> None:
         """Use variation ``i`` (one undo step, like a generation)."""
@@ -202,9 +196,8 @@ class GenerationController(QObject):
             self.generated.emit(index)
             self.info.emit(f"Regenerated frames {start}–{stop - 1}")
 
-        return self._start("regenerate", lambda g, progress=None, cancel=None: g.regenerate(
-            motion, start, stop, prompt, req.seed, progress=progress, cancel=cancel),
-            on_done=done)
+        return self._start("regenerate", Generator.regenerate, motion, start, stop, prompt,
+                           req.seed, on_done=done)
 
     # -- in-betweening through pose keys ------------------------------------------------------
     def follow_pose_keys(self, index: int, merge_key: str | None = None) -> bool:
@@ -226,5 +219,5 @@ class GenerationController(QObject):
             edits.follow_pose_keys(self.doc, index, result.motion, merge_key)
             self.info.emit("The motion now follows the pose keys")
 
-        return self._start("pose", lambda g, progress=None, cancel=None: g.through_keyposes(
-            motion, keyposes, actor.seed, progress=progress, cancel=cancel), on_done=done)
+        return self._start("pose", Generator.through_keyposes, motion, keyposes, actor.seed,
+                           on_done=done)

@@ -12,19 +12,12 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from engine.defaults import checkpoint_name
 from engine.generate import Generator, models_dir, resolve_model
 
 from .worker import Channels, Job
 
 MISSING, LOADING, READY, FAILED = "missing", "loading", "ready", "failed"
-
-
-def shipped_variants() -> list[str]:
-    """Variant names of the checkpoints shipped in resources/models (may be empty)."""
-    try:
-        return sorted(p.stem.removeprefix("stickgen-") for p in models_dir().glob("stickgen-*.pt"))
-    except OSError:
-        return []
 
 
 def display_name(ref: str) -> str:
@@ -75,7 +68,7 @@ class ModelService(QObject):
         except FileNotFoundError:
             self._generator = None
             self._set_state(MISSING, f"No model: “{display_name(ref)}” is not installed "
-                                     f"(expected {models_dir() / f'stickgen-{ref}.pt'}). "
+                                     f"(expected {models_dir() / checkpoint_name(ref)}). "
                                      "Train one in the Training tab or choose a file.")
             return
         gen = Generator(str(path))

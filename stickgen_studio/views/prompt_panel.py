@@ -12,7 +12,9 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QGridLayo
                                QProgressBar, QPushButton, QSpinBox, QToolButton, QVBoxLayout,
                                QWidget)
 
-from ..jobs.model_service import shipped_variants
+from engine.defaults import MAX_CLIP_SECONDS
+from engine.generate import shipped_variants
+
 from .icons import icon
 from .variations import VariationsView
 
@@ -46,7 +48,7 @@ class PromptPanel(QWidget):
         form.setHorizontalSpacing(8)
         form.setVerticalSpacing(6)
         self.seconds = QDoubleSpinBox(self)
-        self.seconds.setRange(0.0, 60.0)
+        self.seconds.setRange(0.0, MAX_CLIP_SECONDS)
         self.seconds.setDecimals(1)
         self.seconds.setSingleStep(0.5)
         self.seconds.setSuffix(" s")
@@ -116,7 +118,7 @@ class PromptPanel(QWidget):
         self.variations_title = _section("Variations — click one to use it", self)
         lay.addWidget(self.variations_title)
         self.variations = VariationsView(self)
-        self.variations.picked.connect(controller.pick_variation)
+        self.variations.picked.connect(self._pick_variation)
         lay.addWidget(self.variations)
         self.variations_title.hide()
         self.variations.hide()
@@ -246,6 +248,15 @@ class PromptPanel(QWidget):
     def _show_variations(self, variations) -> None:
         self.variations.set_variations(variations, self.doc.style())
         self.variations_title.setVisible(bool(variations))
+
+    def _pick_variation(self, i: int) -> None:
+        if not 0 <= i < len(self.controller.variations):
+            return
+        seed = self.controller.variations[i].seed
+        self.controller.pick_variation(i)
+        self.seed.setValue(seed)   # Generate now makes the take that was picked
+        # The previews go: a later stray click on one must not replace the edited take.
+        self._show_variations([])
 
     def _refresh_buttons(self, *_) -> None:
         has = bool(self.doc.project.actors)

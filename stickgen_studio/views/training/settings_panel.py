@@ -16,7 +16,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QSpinBox, QWidget)
 
-from engine.generate import models_dir
+from engine.defaults import checkpoint_name, variant_of
+from engine.generate import models_dir, shipped_variants
 from resources import ROOT as RESOURCES
 from training import runs as tr
 
@@ -154,8 +155,8 @@ class SettingsPanel(QWidget):
         current = self.base.currentData()
         self.base.blockSignals(True)
         self.base.clear()
-        for p in sorted(models_dir().glob("stickgen-*.pt")) if models_dir().is_dir() else []:
-            self.base.addItem(f"{p.stem.removeprefix('stickgen-')} (shipped)", str(p))
+        for variant in shipped_variants():
+            self.base.addItem(f"{variant} (shipped)", str(models_dir() / checkpoint_name(variant)))
         for label, path in run_models:
             self.base.addItem(label, path)
         self.base.addItem("Choose a checkpoint file…", CHOOSE)
@@ -275,8 +276,8 @@ def _variant_of(path: Path) -> str:
     meta = tr.read_json(path.parent / tr.RUN_FILE).get("model_config") or {}
     if meta.get("name"):
         return str(meta["name"])
-    if path.stem.startswith("stickgen-"):
-        return path.stem.removeprefix("stickgen-")
+    if variant_of(path):
+        return variant_of(path)
     try:
         from engine.model.checkpoint import read_checkpoint
 
