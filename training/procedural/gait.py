@@ -293,19 +293,46 @@ def plan_gait(style: GaitStyle, body: Body, duration: float, fps: float,
     return GaitPlan(t, root, yaw, feet_xyz, contacts, support, ahead, stride, feet)
 
 
+def arm_drive(plan: GaitPlan, n: np.ndarray, lag: float,
+              rng: np.random.Generator | None) -> dict[str, np.ndarray]:
+    """Each arm's swing drive (T,) from the legs' drive ``n`` (T,): real arms are pendulums
+    pushed by the trunk, so they lag the legs (``lag`` seconds), swing more like a sine than
+    the legs' stance ramp, and vary from stride to stride and arm to arm. Real walks measure
+    an arm-leg correlation of about -0.6 (runs about -0.67), not the -0.95 of arms locked to
+    the legs."""
+    t = plan.t
+    fps = 1.0 / max(float(t[1] - t[0]), 1e-6) if len(t) > 1 else 25.0
+    out = {}
+    for s in ("l", "r"):
+        jit = 0.0 if rng is None else float(rng.normal(0.0, 0.25)) * lag
+        d = np.interp(t - lag - jit, t, n)
+        d = _gauss_smooth(d, 0.06 * fps)
+        if rng is not None:
+            # amplitude drifts over a stride or two: +-20 % (one arm may swing more)
+            g = _gauss_smooth(rng.normal(0.0, 1.0, len(t)), 0.5 * fps)
+            g *= 0.2 / max(float(np.std(g)), 1e-6)
+            d = d * (1.0 + g) * float(np.exp(rng.normal(0.0, 0.1)))
+        out[s] = d
+    return out
+
+
 def gait_angles(plan: GaitPlan, arm_swing: float, elbow: float, lean: float,
                 twist: float = 0.08, roll: float = 0.04, arm_out: float = 0.08,
-                elbow_swing: float = 0.3) -> np.ndarray:
+                elbow_swing: float = 0.3, arm_lag: float = 0.0,
+                rng: np.random.Generator | None = None) -> np.ndarray:
     """Upper-body angles (T, J, 3) that go with a planned gait.
 
     The arms swing opposite to the legs, driven by how far each foot is ahead of the pelvis
-    (left arm forward while the right foot is forward); elbows bend more on the forward swing.
+    (left arm forward while the right foot is forward), ``arm_lag`` seconds late and varying
+    per stride when ``rng`` is given (see ``arm_drive``); elbows bend more on the forward swing.
     The pelvis twists with the legs and the chest counter-twists; the pelvis rolls so the swing
     side drops a little. lean: forward lean of the spine, radians.
     """
     T = len(plan.t)
     ang = zero_angles(T)
     n = np.clip((plan.ahead[:, 1] - plan.ahead[:, 0]) / max(1.2 * plan.stride, 0.25), -1.3, 1.3)
+    drive = arm_drive(plan, n, arm_lag, rng) if arm_lag > 0 or rng is not None else \
+        {"l": n, "r": n}
     ang[:, J["pelvis"], 1] = twist * n        # right foot ahead -> right hip ahead
     ang[:, J["spine"], 1] = -1.8 * ang[:, J["pelvis"], 1]
     support = plan.contacts[:, 0].astype(float) - plan.contacts[:, 1]
@@ -314,7 +341,7 @@ def gait_angles(plan: GaitPlan, arm_swing: float, elbow: float, lean: float,
     ang[:, J["spine"], 0] = lean
     ang[:, J["neck"], 0] = -0.5 * lean
     for s, sign in (("l", -1.0), ("r", 1.0)):
-        swing = sign * arm_swing * n          # < 0 swings forward
+        swing = sign * arm_swing * drive[s]   # < 0 swings forward
         ang[:, J[f"{s}_shoulder"], 0] = swing
         ang[:, J[f"{s}_shoulder"], 2] = arm_out if s == "l" else -arm_out
         fwd = np.maximum(-swing, 0.0) / max(arm_swing, 1e-6)

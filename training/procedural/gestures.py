@@ -33,7 +33,9 @@ def wave(p: ActionParams, rng: np.random.Generator) -> Clip:
     ramp = max(0.5, 0.55 / tempo ** 0.5)  # raising the whole arm takes its time at any tempo
     cyc = plan_cycles(p, rng.uniform(0.5, 0.65) / tempo, ramp, ramp, min_period=0.3)
     w = window(d.t, 0.0, cyc.stop + ramp, ramp, ramp)
-    swing = np.clip(rng.uniform(0.35, 0.5) * size, 0.15, 0.75) * np.sin(2 * np.pi * cyc.phase(d.t))
+    # the forearm swings side to side about the elbow; 0.4 rad each way moves the hand ~20 cm
+    # across, the least that reads as a wave and not a raised hand
+    swing = np.clip(rng.uniform(0.42, 0.58) * size, 0.4, 0.8) * np.sin(2 * np.pi * cyc.phase(d.t))
     lift = np.clip(0.3 + 0.5 * (size - 1.0) + rng.normal(0, 0.08), 0.1, 0.8)  # upper arm elevation
     fwd = rng.uniform(0.15, 0.45)
     for s in arms_for(p.hand):

@@ -1,7 +1,10 @@
 """Gestures led by the head and trunk: nod, shake_head, look_around and bow.
 
 The skeleton's head is a point on the neck, so a turn of the head about the vertical cannot be
-seen; what can be seen is the head tipping (nod forward, shake sideways) and the chest turning.
+seen by itself. A nod pitches the head point forward and down about the neck by 20-35 degrees
+(6-10 cm at the head); a shake first drops the chin a little, so the head point sits in front of
+the neck, and then yaws and tips it from side to side about the neck (8-14 cm across), which is
+how a "no" reads on a stick figure. A head orientation channel would let a shake be a pure turn.
 The arms hang in world space, so they stay at rest while the trunk moves under them, except in
 a bow, where they follow the trunk part way as real arms do.
 """
@@ -21,10 +24,12 @@ def nod(p: ActionParams, rng: np.random.Generator) -> Clip:
     tempo, size = energy(p, rng)
     ramp = 0.15
     cyc = plan_cycles(p, rng.uniform(0.5, 0.7) / tempo, ramp, ramp + 0.1, min_period=0.32)
-    depth = np.clip(rng.uniform(0.28, 0.4) * size, 0.12, 0.5)
+    # 20-35 degrees: less than that moves the head point only a few centimetres, too little to
+    # read as a nod on a stick figure
+    depth = np.clip(rng.uniform(0.42, 0.55) * size, 0.38, 0.62)
     # each cycle dips the chin and brings it back up; the first dip is the deepest
     ph = cyc.phase(d.t)
-    fade = 1.0 - 0.25 * np.clip(ph / max(cyc.count, 1), 0.0, 1.0)
+    fade = 1.0 - 0.12 * np.clip(ph / max(cyc.count, 1), 0.0, 1.0)
     dip = depth * fade * (0.5 - 0.5 * np.cos(2 * np.pi * ph))
     d.angles[:, J["neck"], 0] += dip
     d.angles[:, J["spine"], 0] += 0.12 * dip  # the upper back gives a little with each nod
@@ -39,11 +44,36 @@ def shake_head(p: ActionParams, rng: np.random.Generator) -> Clip:
     w = window(d.t, 0.0, cyc.stop + 0.25, 0.15, 0.25)
     side = rng.choice([-1.0, 1.0])
     swing = side * np.sin(2 * np.pi * cyc.phase(d.t))
-    tip = np.clip(rng.uniform(0.13, 0.19) * size, 0.06, 0.25)
-    d.angles[:, J["neck"], 2] += tip * swing          # the head tips from side to side
-    d.angles[:, J["spine"], 1] += 0.7 * tip * swing  # with the chest turning along ("no, no")
-    d.angles[:, J["neck"], 0] += 0.08 * w             # chin slightly down
-    return d.finish("shake_head")
+    turn = np.clip(rng.uniform(0.6, 0.8) * size, 0.5, 0.9)     # head yaw, radians
+    tip = np.clip(rng.uniform(0.14, 0.2) * size, 0.12, 0.25)   # head roll that goes with it
+    d.angles[:, J["spine"], 1] += 0.1 * turn * swing  # the chest turns along a little
+    clip = d.finish("shake_head")
+    # the head point turns about the neck; the shoulders (children of the neck joint) stay
+    chin = rng.uniform(0.3, 0.4) * w
+    turn_head(clip.positions, pitch=chin, yaw=turn * swing * w, roll=tip * swing * w)
+    return clip
+
+
+def turn_head(positions: np.ndarray, pitch=0.0, yaw=0.0, roll=0.0) -> None:
+    """Rotate the head point about the neck in the trunk's frame, in place; the neck-head
+    length is kept. positions: (T, J, 3) float32; pitch (+ = chin down), yaw (+ = toward the
+    figure's left) and roll (+ = tipping toward its left): radians, scalars or (T,)."""
+    T = len(positions)
+    neck = positions[:, J["neck"]].astype(np.float64)
+    up = _unit(neck - positions[:, J["spine"]])
+    left = positions[:, J["l_shoulder"]] - positions[:, J["r_shoulder"]]
+    left = _unit(left - np.sum(left * up, 1, keepdims=True) * up)
+    fwd = np.cross(left, up)
+    v = positions[:, J["head"]] - neck
+    for axis, ang in ((left, pitch), (up, yaw), (-fwd, roll)):
+        a = np.broadcast_to(np.asarray(ang, dtype=np.float64), (T,))[:, None]
+        v = (v * np.cos(a) + np.cross(axis, v) * np.sin(a)
+             + axis * np.sum(axis * v, 1, keepdims=True) * (1 - np.cos(a)))
+    positions[:, J["head"]] = (neck + v).astype(positions.dtype)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / (np.linalg.norm(v, axis=-1, keepdims=True) + 1e-9)
 
 
 @action("look_around")
@@ -84,9 +114,10 @@ def bow(p: ActionParams, rng: np.random.Generator) -> Clip:
     slow = tempo ** 0.7
     cyc = plan_cycles(p, rng.uniform(1.8, 2.4) / slow, 0.1, 0.15, min_period=1.0)
     w = pulse(d.t, cyc, max(0.45, 0.3 * cyc.period), max(0.45, 0.35 * cyc.period))
-    depth = np.clip(rng.uniform(0.55, 0.85) * size, 0.25, 1.0)
+    # a bow bends at least 30 degrees at the hips; a proud figure's is the shallowest
+    depth = np.clip(rng.uniform(0.7, 1.0) * size, 0.66, 1.15)
     if p.mood == "proud":
-        depth *= 0.6  # a proud figure only inclines
+        depth = max(0.66, 0.8 * depth)
     bend = depth * w
     # the bend is at the hips: the pelvis pitches, the hips go back to keep the weight over the
     # feet, and the back and neck round a little on top

@@ -69,8 +69,10 @@ def gait_clip(p: ActionParams, rng: np.random.Generator, style: GaitStyle, label
             arm_swing, elbow, lean, twist, roll, arm_out, elbow_swing))), p.body, rng)
         arm_swing, elbow, lean, twist, roll, arm_out, elbow_swing = (up[k] for k in keys)
     plan: GaitPlan = plan_gait(style, p.body, p.duration, p.fps, rng, **plan_kw)
+    # arms lag the legs by about a seventh of a stride
+    lag = float(np.clip(0.26 / style.cadence, 0.06, 0.16)) * float(rng.uniform(0.8, 1.2))
     ang = gait_angles(plan, arm_swing, lean=lean, elbow=elbow, twist=twist, roll=roll,
-                      arm_out=arm_out, elbow_swing=elbow_swing)
+                      arm_out=arm_out, elbow_swing=elbow_swing, arm_lag=lag, rng=rng)
     mood_posture(ang, p.mood)
     if extra is not None:
         extra(ang, plan)
@@ -104,9 +106,11 @@ def walk(p: ActionParams, rng: np.random.Generator) -> Clip:
 def jog(p: ActionParams, rng: np.random.Generator) -> Clip:
     p = pick_variant(p, rng)
     _, size = tempo(p)
-    style = gait_style(p, rng, 2.6, 2.7, 1.8, 3.3, duty=jitter(rng, 0.4, 0.03), width=0.12,
+    # real jogs and runs spend about half their frames with both feet up (measured on the
+    # ankle-height foot point of the CMU clips): short stances, long flights
+    style = gait_style(p, rng, 2.6, 2.5, 1.8, 3.3, duty=jitter(rng, 0.27, 0.03), width=0.12,
                        lift=jitter(rng, 0.2 * size, 0.1), lift_peak=0.36, sway=0.012,
-                       place=0.4, rise=0.08, bounce=0.02, accel=1.0, follow=0.3)
+                       place=0.4, roll=0.4, rise=0.1, bounce=0.02, accel=1.0, follow=0.3)
     return gait_clip(p, rng, style, "jog", arm_swing=jitter(rng, 0.5 * size, 0.1),
                      elbow=jitter(rng, 1.25, 0.08), lean=jitter(rng, 0.09, 0.2), twist=0.1,
                      elbow_swing=0.15)
@@ -116,9 +120,9 @@ def jog(p: ActionParams, rng: np.random.Generator) -> Clip:
 def run(p: ActionParams, rng: np.random.Generator) -> Clip:
     p = pick_variant(p, rng)
     _, size = tempo(p)
-    style = gait_style(p, rng, 4.0, 3.0, 3.2, 5.0, duty=jitter(rng, 0.33, 0.04), width=0.1,
+    style = gait_style(p, rng, 3.7, 2.45, 3.0, 4.8, duty=jitter(rng, 0.21, 0.04), width=0.1,
                        lift=jitter(rng, 0.34 * size, 0.1), lift_peak=0.32, sway=0.01,
-                       place=0.38, rise=0.1, bounce=0.03, accel=1.3, follow=0.5)
+                       place=0.38, roll=0.45, rise=0.12, bounce=0.03, accel=1.3, follow=0.5)
     return gait_clip(p, rng, style, "run", arm_swing=jitter(rng, 0.7 * size, 0.1),
                      elbow=jitter(rng, 1.4, 0.06), lean=jitter(rng, 0.14, 0.2), twist=0.12,
                      elbow_swing=0.12)
@@ -128,7 +132,7 @@ def run(p: ActionParams, rng: np.random.Generator) -> Clip:
 def sprint(p: ActionParams, rng: np.random.Generator) -> Clip:
     p = pick_variant(p, rng, weights=(0.45, 0.25, 0.15, 0.15))
     _, size = tempo(p)
-    style = gait_style(p, rng, 6.5, 3.9, 5.2, 8.5, duty=jitter(rng, 0.28, 0.04), width=0.08,
+    style = gait_style(p, rng, 6.5, 3.5, 5.2, 8.5, duty=jitter(rng, 0.24, 0.04), width=0.08,
                        lift=jitter(rng, 0.46 * size, 0.08), lift_peak=0.3, sway=0.008,
                        place=0.36, rise=0.12, bounce=0.03, accel=1.8, follow=0.6)
     return gait_clip(p, rng, style, "sprint", arm_swing=jitter(rng, 0.95 * size, 0.08),

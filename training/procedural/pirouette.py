@@ -16,7 +16,8 @@ import numpy as np
 from .base import ActionParams, Clip, action
 from .draft import Draft, blend_dirs, mix_dirs, unit
 from .gestures import SIGN
-from .keyframe import ease, energy, keys, phases, plan_cycles
+from .dance import dance_energy
+from .keyframe import ease, keys, phases, plan_cycles
 from .rig import J, rot_y
 
 
@@ -49,7 +50,7 @@ def _free_foot(d: Draft, free: str, support: str, lift: np.ndarray, height: floa
 @action("spin")
 def spin(p: ActionParams, rng: np.random.Generator) -> Clip:
     d = Draft(p, rng, posture=0.4)
-    tempo, size = energy(p, rng)
+    tempo, size = dance_energy(p, rng)
     way = {"left": 1.0, "right": -1.0}.get(p.side, float(rng.choice([-1.0, 1.0])))
     support = "l" if way > 0 else "r"  # turn toward the standing leg's side
     free = "r" if support == "l" else "l"
@@ -94,48 +95,64 @@ def spin(p: ActionParams, rng: np.random.Generator) -> Clip:
 @action("dance_ballet")
 def dance_ballet(p: ActionParams, rng: np.random.Generator) -> Clip:
     d = Draft(p, rng, posture=0.0)
-    tempo, size = energy(p, rng)
+    tempo, size = dance_energy(p, rng)
     slow = tempo ** 0.7
     way = float(rng.choice([-1.0, 1.0]))
     support = "l" if way > 0 else "r"
     free = "r" if support == "l" else "l"
     turns = 2 if size > 1.05 and rng.random() < 0.5 else 1
-    # plié with arms to first, relevé into passé with arms en haut and turn, close, open to
-    # second, and lower the arms
-    def plan(turns: int) -> np.ndarray:
+    kicks = int(rng.integers(1, 3))
+    # plié with arms to first, relevé into passé with arms en haut and turn, close with the
+    # arms opening to second, grand battements to the front, and lower the arms
+    def plan(turns: int, kicks: int) -> np.ndarray:
         return phases([max(0.5, 0.7 / slow), max(0.55, 0.55 / slow),
                        max(0.95, 1.0 / slow) * turns if turns else 0.45,
-                       max(0.6, 0.6 / slow), max(0.5, 0.6 / slow)])
+                       max(0.6, 0.6 / slow), max(0.55, 0.6 / slow) * kicks if kicks else 0.0,
+                       max(0.5, 0.6 / slow)])
     avail = (d.T - 1) / p.fps - 0.4
-    while turns and plan(turns)[-1] > avail:  # a short clip balances in passé instead
+    while kicks and plan(turns, kicks)[-1] > avail:  # a short clip leaves out the battements
+        kicks -= 1
+    while turns and plan(turns, kicks)[-1] > avail:  # shorter: it balances in passé instead
         turns -= 1
-    one = plan(turns)
+    one = plan(turns, kicks)
     if one[-1] > avail:  # shorter still: every phase at its quickest, then squeezed
-        one = phases([0.3, 0.45, 0.2, 0.45, 0.3])
+        one = phases([0.3, 0.45, 0.2, 0.45, 0.0, 0.3])
         one = one * min(1.0, max(avail + 0.3, 0.8) / one[-1])
-    cyc = plan_cycles(p, one[-1], 0.05, 0.35, min_period=one[-1])
+    # a long clip dances its cycles up to a quarter quicker rather than slowing them down
+    cyc = plan_cycles(p, one[-1], 0.05, 0.35, min_period=0.75 * one[-1])
     scale = cyc.period / one[-1]
-    times, plie, rise, arms = [0.0], [0.0], [0.0], []
-    yaw = np.zeros(d.T)
+    times, plie, rise, hold, arms = [0.0], [0.0], [0.0], [0.0], []
+    yaw, kick = np.zeros(d.T), np.zeros(d.T)
     for c in range(cyc.count):
         kt = cyc.start + c * cyc.period + one * scale
         yaw += _turn_profile(d.t, kt[2], kt[3], turns, way)
+        u = np.clip((d.t - kt[4]) / max(kt[5] - kt[4], 1e-6), 0.0, 1.0)
+        kick += np.sin(np.pi * kicks * u) ** 2 * ((d.t > kt[4]) & (d.t < kt[5]))
         times += list(kt)
-        plie += [0.0, 1.0, 0.0, 0.0, 0.3, 0.0]
-        rise += [0.0, 0.0, 1.0, 1.0, 0.0, 0.0]
-        arms += [(1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 1, 0), (0, 0, 0, 1), (1, 0, 0, 0)]
+        plie += [0.0, 1.0, 0.0, 0.0, 0.3, 0.0, 0.0]
+        rise += [0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0]
+        hold += [0.0, 0.0, 0.0, 0.0, float(kicks > 0), float(kicks > 0), 0.0]
+        arms += [(1, 0, 0, 0), (0, 1, 0, 0), (0, 0, 1, 0), (0, 0, 1, 0), (0, 0, 0, 1),
+                 (0, 0, 0, 1), (1, 0, 0, 0)]
     times.append((d.T - 1) / p.fps + 1.0)
-    plie.append(0.0)
-    rise.append(0.0)
+    for curve_keys in (plie, rise, hold):
+        curve_keys.append(0.0)
     arms = [(1, 0, 0, 0)] + arms + [(1, 0, 0, 0)]
     times = np.maximum.accumulate(np.array(times))
-    plie_w, rise_w = keys(d.t, times, plie), keys(d.t, times, rise)
+    plie_w, rise_w, hold_w = (keys(d.t, times, v) for v in (plie, rise, hold))
     arm_w = keys(d.t, times, np.array(arms, dtype=float))
-    _pivot(d, support, yaw, np.clip(plie_w + rise_w, 0, 1))
+    _pivot(d, support, yaw, np.clip(plie_w + rise_w + hold_w, 0, 1))
     d.root[:, 1] -= np.clip(rng.uniform(0.07, 0.1) * size, 0.04, 0.12) * plie_w * d.body.scale
     d.angles[:, J["spine"], 0] -= 0.06 * (1 - plie_w)         # a long, lifted back
     d.angles[:, J["neck"], 0] -= 0.08
     _free_foot(d, free, support, rise_w, 0.42 * d.body.leg * d.body.scale, 0.06)
+    # grand battement: the straight free leg brushes up in front, toward hip height, and down
+    leg = d.body.leg * d.body.scale
+    front = d.home[free] + d.heading((-SIGN[free] * 0.04, np.clip(0.45 * size, 0.35, 0.6) * leg,
+                                      0.62 * leg))
+    d.feet[free] = d.feet[free] + (front - d.home[free]) * kick[:, None]
+    d.contacts[:, "lr".index(free)] &= kick < 1e-3
+    d.angles[:, J["spine"], 0] -= 0.05 * kick                 # the back stays lifted against it
     d.settle()
     sh = d.shoulders()
     mid = 0.5 * (sh["l"] + sh["r"])
