@@ -131,5 +131,8 @@ def test_variations_preview_and_pick(qtbot, window):
     assert [t.label for t in tiles] == ["Seed 7", "Seed 8"]
     qtbot.mouseClick(tiles[1], Qt.LeftButton)
     assert doc.project.actors[0].seed == 8 and doc.undo_stack.count() == 1
-    qtbot.mouseClick(tiles[0], Qt.LeftButton)   # picking again replaces, no second actor
-    assert len(doc.project.actors) == 1 and doc.project.actors[0].seed == 7
+    assert not panel.variations.isVisible()      # the previews go once one is picked
+    with qtbot.waitSignal(win.generation.variations_ready, timeout=GEN_TIMEOUT):
+        qtbot.mouseClick(panel.variations_button, Qt.LeftButton)
+    qtbot.mouseClick(panel.variations.tiles[0], Qt.LeftButton)   # replaces, no second actor
+    assert len(doc.project.actors) == 1 and doc.project.actors[0].seed == 8

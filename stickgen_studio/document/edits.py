@@ -74,6 +74,17 @@ def apply_generation(doc, motion: Motion, request: Generation, segments: list[di
     return index
 
 
+def keys_dropped_by_replacing(doc, target: int | None) -> str:
+    """What a generation replacing actor ``target`` throws away, in words ("" if nothing):
+    e.g. "2 expression keys, 1 speech range"."""
+    if target is None or not 0 <= target < len(doc.project.actors):
+        return ""
+    actor = doc.project.actors[target]
+    counts = ((len(actor.expression_keys), "expression key"), (len(actor.speech), "speech range"),
+              (len(actor.pose_keys), "pose key"))
+    return ", ".join(f"{n} {what}{'s' if n > 1 else ''}" for n, what in counts if n)
+
+
 def regenerated(doc, index: int, motion: Motion, plan, start: int, stop: int,
                 request: Generation) -> None:
     """Frames [start, stop) of actor ``index`` were remade from a new prompt: one undo step."""

@@ -198,6 +198,7 @@ class MainWindow(QMainWindow):
         self.prompt_panel.model_chosen.connect(self._choose_model)
         g = self.generation
         g.error.connect(lambda text: self.show_message(text, "error"))
+        g.warning.connect(lambda text: self.show_message(text, "warning"))
         g.info.connect(self._info)
         g.generated.connect(self._generated)
         self.viewport.pose_dragged.connect(
