@@ -18,13 +18,15 @@ from .motion import Motion
 from .physics import PhysicsConfig, postprocess
 from .planner import NearestAction, Plan, plan_prompt
 from .planner.wording import model_text
-from .defaults import (CHECKPOINT_GLOB, DEFAULT_GUIDANCE, DEFAULT_STEPS,  # noqa: F401
-                       checkpoint_name, variant_of)
 from .progress import check_cancel, report, sub_progress
 
 FPS = 25.0
-# Guidance (engine.defaults) applies to the first half of the steps, where the coarse motion is
-# decided: guiding the detail steps adds foot skate.
+DEFAULT_STEPS = 8
+# Classifier-free guidance: how far a denoising step is pushed from the unconditioned prediction
+# toward the text- and action-conditioned one; 1.0 turns it off. Without it, motions follow their
+# action less (a turn came out ~15 degrees where the data turns ~80). It applies to the first half
+# of the steps, where the coarse motion is decided: guiding the detail steps adds foot skate.
+DEFAULT_GUIDANCE = 3.0
 GUIDED_SHARE = 0.5
 
 
@@ -37,22 +39,15 @@ def models_dir() -> Path:
 def resolve_model(model: str | os.PathLike) -> Path:
     """A variant name ("small") names the shipped checkpoint; anything else is a path."""
     text = str(model)
-    candidate = models_dir() / checkpoint_name(text)
+    candidate = models_dir() / f"stickgen-{text}.pt"
     if "/" not in text and not text.endswith(".pt") and candidate.exists():
         return candidate
     path = Path(text).expanduser()
     if path.exists():
         return path
+    shipped = sorted(p.stem.removeprefix("stickgen-") for p in models_dir().glob("stickgen-*.pt"))
     raise FileNotFoundError(f"no model {text!r}: not a file, and the shipped variants are "
-                            f"{', '.join(shipped_variants()) or 'none'}")
-
-
-def shipped_variants() -> list[str]:
-    """Variant names of the checkpoints shipped in resources/models (may be empty)."""
-    try:
-        return sorted(variant_of(p) for p in models_dir().glob(CHECKPOINT_GLOB))
-    except OSError:
-        return []
+                            f"{', '.join(shipped) or 'none'}")
 
 
 @dataclass
@@ -123,17 +118,23 @@ class Generator:
 
     def generate(self, prompt: str, seconds: float | None = None, seed: int = 0,
                  physics: PhysicsConfig = PhysicsConfig(), steps: int | None = None,
-                 plan: Plan | None = None, progress=None, cancel=None) -> GenerationResult:
-        """Generate one motion. Same prompt, seconds, seed and model -> the same motion."""
+                 plan: Plan | None = None, progress=None, cancel=None,
+                 keyposes: dict[int, np.ndarray] | None = None,
+                 key_blend_s: float | None = None) -> GenerationResult:
+        """Generate one motion. Same prompt, seconds, seed and model -> the same motion.
+        ``keyposes`` ({frame: (J, 3)}) are met on their frames and eased into and out of over
+        ``key_blend_s`` seconds (None: keyblend.DEFAULT_BLEND_S); keys past the motion's end
+        are a ValueError."""
         t0 = time.perf_counter()
         self.load(sub_progress(progress, 0.0, 0.1))
         plan = plan or self.plan(prompt, seconds)
         t_plan = time.perf_counter()
         cond, bounds = self._conditioning(plan)
         check_cancel(cancel)
-        gen = self._sample(cond, seed, steps, sub_progress(progress, 0.1, 0.9), cancel)
+        keys = (keyposes or None, _key_blend_frames(key_blend_s))
+        gen = self._sample(cond, seed, steps, sub_progress(progress, 0.1, 0.9), cancel, *keys)
         t_sample = time.perf_counter()
-        result = self._finish(plan, gen.positions, bounds, seed, physics)
+        result = self._finish(plan, gen.positions, bounds, seed, physics, keys=keys)
         result.timings = {"plan": t_plan - t0, "sample": t_sample - t_plan,
                           "physics": time.perf_counter() - t_sample,
                           "total": time.perf_counter() - t0}
@@ -171,17 +172,20 @@ class Generator:
 
     def through_keyposes(self, motion: Motion, keyposes: dict[int, np.ndarray], seed: int = 0,
                          physics: PhysicsConfig = PhysicsConfig(), progress=None,
-                         cancel=None) -> GenerationResult:
-        """Re-generate ``motion`` so that it passes through the given poses ({frame: (J, 3)})."""
+                         cancel=None, key_blend_s: float | None = None) -> GenerationResult:
+        """Re-generate ``motion`` so that it passes through the given poses ({frame: (J, 3)}),
+        easing into and out of each over ``key_blend_s`` seconds."""
         from .model.sampler import sample
 
         self.load()
         plan = _plan_from_motion(motion)
         cond, bounds = self._conditioning(plan, total=motion.num_frames, base=motion)
+        width = _key_blend_frames(key_blend_s)
         gen = sample(self.model, cond, seed, self.steps, keyposes=keyposes,
-                     **self.guide(self.steps),
+                     **self.guide(self.steps), key_blend=width,
                      progress=_fraction_only(progress), cancel=_cancel_fn(cancel))
-        return self._finish(plan, gen.positions, bounds, seed, physics, base=motion)
+        return self._finish(plan, gen.positions, bounds, seed, physics, base=motion,
+                            keys=(keyposes, width))
 
     # -- internals ------------------------------------------------------------------------
     def _conditioning(self, plan: Plan, offset: int = 0, total: int | None = None,
@@ -199,18 +203,24 @@ class Generator:
                     segs.append((a, b, action, action.replace("_", " ")))
         return Conditioning.from_segments(self.encoder, plan.prompt, segs, n), bounds
 
-    def _sample(self, cond, seed, steps, progress, cancel):
+    def _sample(self, cond, seed, steps, progress, cancel, keyposes=None, key_blend=0):
         from .model.sampler import sample
 
         steps = steps or self.steps
         return sample(self.model, cond, seed, steps, **self.guide(steps),
-                      progress=_fraction_only(progress), cancel=_cancel_fn(cancel))
+                      progress=_fraction_only(progress), cancel=_cancel_fn(cancel),
+                      keyposes=keyposes, key_blend=key_blend)
 
     def _finish(self, plan: Plan, positions: np.ndarray, bounds, seed: int,
                 physics: PhysicsConfig, base: Motion | None = None,
-                keep: np.ndarray | None = None) -> GenerationResult:
+                keep: np.ndarray | None = None, keys=(None, 0)) -> GenerationResult:
         raw = np.asarray(positions, np.float32)
         fixed, contacts = postprocess(raw, FPS, physics)
+        if keys[0]:
+            from .model.keyblend import honour_keys
+
+            # Smoothing, settling and foot locking move a key a little: ease it back in.
+            fixed = honour_keys(fixed, keys[0], keys[1])
         if keep is not None:
             fixed[keep] = base.positions[keep]
         T = len(fixed)
@@ -241,4 +251,20 @@ def _plan_from_motion(motion: Motion) -> Plan:
     segs = [PlanSegment(action, action.replace("_", " "), (b - a) / FPS)
             for a, b, action in _runs(motion.actions)]
     return Plan(" then ".join(s.text for s in segs), segs)
+
+
+def _key_blend_frames(seconds: float | None) -> int:
+    from .model.keyblend import DEFAULT_BLEND_S, blend_frames
+
+    return blend_frames(DEFAULT_BLEND_S if seconds is None else seconds, FPS)
+
+
+def _fraction_only(progress):
+    return None if progress is None else (lambda f: report(progress, f, "generating"))
+
+
+def _cancel_fn(cancel):
+    if cancel is None:
+        return None
+    return lambda: bool(getattr(cancel, "cancelled", False))
 

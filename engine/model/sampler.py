@@ -16,11 +16,11 @@ import numpy as np
 import torch
 
 from engine.actions import ACTIONS, action_id
-from engine.progress import (Cancelled, CancelLike, ProgressFn, check_cancel,  # noqa: F401
-                             report)  # Cancelled: engine.model re-exports it
+from engine.progress import Cancelled  # raised when ``cancel`` returns True
 
 from .diffusion import CosineSchedule
 from .features import from_features, headings, local_slice, to_features
+from .keyblend import FeatureKeyBlend
 from .transformer import MotionTransformer
 
 
@@ -113,14 +113,18 @@ def _blend_weights(starts: list[int], window: int) -> torch.Tensor:
 def denoise(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: int = 8,
             known: np.ndarray | None = None, known_mask: np.ndarray | None = None,
             guidance: float = 1.0, window: int | None = None, overlap: int | None = None,
-            progress: ProgressFn | None = None, cancel: CancelLike | None = None,
-            guided_steps: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+            progress: Callable[[float], None] | None = None,
+            cancel: Callable[[], bool] | None = None,
+            guided_steps: int | None = None,
+            key_blend: Callable[[torch.Tensor], torch.Tensor] | None = None
+            ) -> tuple[torch.Tensor, torch.Tensor]:
     """The core loop in normalised feature space.
 
     known: (T, C) normalised features; known_mask: (T, C) bool. ``guidance`` applies to the
     first ``guided_steps`` steps (all when None), where the coarse motion is decided; later steps
-    refine detail from the conditioned prediction alone. Returns x0 (T, C) and action logits
-    (T, A), both float32 tensors on the CPU.
+    refine detail from the conditioned prediction alone. ``key_blend`` (a
+    keyblend.FeatureKeyBlend) eases key poses into their neighbours on every step's prediction.
+    Returns x0 (T, C) and action logits (T, A), both float32 tensors on the CPU.
     """
     cfg = model.cfg
     p, C, T = cfg.frames_per_token, cfg.feature_dim, cond.n_frames
@@ -161,7 +165,8 @@ def denoise(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: 
     gen = torch.Generator().manual_seed(int(seed))
     x = torch.randn(Tp, C, generator=gen).to(dev)                              # (Tp, C)
     for n, t in enumerate(ts):
-        check_cancel(cancel)   # raises engine.progress.Cancelled
+        if cancel is not None and cancel():
+            raise Cancelled("generation cancelled")
         xw = x[idx]                                                            # (nW, W, C)
         guided = drop is not None and (guided_steps is None or n < guided_steps)
         rows = 2 * nW if guided else nW
@@ -176,12 +181,15 @@ def denoise(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: 
             logits_w = logits_w[:nW]
         x0 = torch.zeros(Tp, C, device=dev).index_add_(
             0, idx.reshape(-1), (x0w * blend[..., None]).reshape(-1, C)) / wsum[:, None]
+        if key_blend is not None:   # before re-imposing: it eases the keys' residuals around
+            x0 = key_blend(x0)
         x0 = km * kv + (1 - km) * x0                                           # re-impose known
         if n + 1 < len(ts):
             a, a_next = ab[t], ab[ts[n + 1]]
             eps = (x - a.sqrt() * x0) / (1 - a).sqrt()
             x = a_next.sqrt() * x0 + (1 - a_next).sqrt() * eps
-        report(progress, (n + 1) / len(ts), "generating")
+        if progress is not None:
+            progress((n + 1) / len(ts))
     A = logits_w.shape[-1]
     logits = torch.zeros(Tp, A, device=dev).index_add_(
         0, idx.reshape(-1), (logits_w * blend[..., None]).reshape(-1, A)) / wsum[:, None]
@@ -223,21 +231,22 @@ def sample(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: i
            known: np.ndarray | None = None, mask: np.ndarray | None = None,
            keyposes: dict[int, np.ndarray] | None = None, guidance: float = 1.0,
            window: int | None = None, overlap: int | None = None,
-           progress: ProgressFn | None = None, cancel: CancelLike | None = None,
-           guided_steps: int | None = None) -> Generated:
+           progress: Callable[[float], None] | None = None,
+           cancel: Callable[[], bool] | None = None,
+           guided_steps: int | None = None, key_blend: int = 0) -> Generated:
     """Generate ``cond.n_frames`` frames.
 
     known: (T, J, 3) positions with mask (T,) bool: frames where mask is True are kept exactly
       and the rest is regenerated to join them (in-betweening / "regenerate selection").
     keyposes: {frame: (J, 3) positions}: the motion passes through these poses, placed where
-      they stand in the world.
+      they stand in the world, easing into and out of each over ``key_blend`` frames.
     Without either, the motion starts at the origin facing +Z.
     """
     model.eval()
     cfg = model.cfg
     T, C, J = cond.n_frames, cfg.feature_dim, cfg.num_joints
     mean, std = model.feature_mean.cpu().numpy(), model.feature_std.cpu().numpy()
-    kv = km = None
+    kv = km = blend = None
     anchors: tuple[np.ndarray, np.ndarray] | None = None
     if known is not None:
         known = np.asarray(known, np.float32)
@@ -261,6 +270,7 @@ def sample(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: i
         for f in frames:
             kv[f, pose_ch] = ((to_features(np.asarray(keyposes[f])[None]) - mean) / std)[0, pose_ch]
             km[f, pose_ch] = True
+        blend = FeatureKeyBlend(frames, kv[frames], mean, std, T, key_blend)
         kf = np.array(frames)
         kp = np.stack([np.asarray(keyposes[f], np.float32) for f in frames])
         anchors = (kf, kp) if anchors is None else (
@@ -268,7 +278,7 @@ def sample(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: i
         order = np.argsort(anchors[0], kind="stable")
         anchors = (anchors[0][order], anchors[1][order])
     x0, logits = denoise(model, cond, seed, steps, kv, km, guidance, window, overlap,
-                         progress, cancel, guided_steps)
+                         progress, cancel, guided_steps, key_blend=blend)
     feats = x0.numpy() * std + mean
     pos = from_features(feats)
     if anchors is not None:
