@@ -61,3 +61,16 @@ def test_a_reopened_project_shows_its_prompt_seed_and_duration(qtbot, window, tm
     assert win.files.open_path(path)
     assert panel.prompt.toPlainText() == "a person walks forward"
     assert panel.seed.value() == 42 and panel.seconds.value() == 3.0
+
+
+def test_plan_warnings_show_in_the_message_bar_also_for_a_remembered_take(qtbot, window):
+    win, bar = window, window.message_bar
+    generate(qtbot, win, "qwzx blorp frobnicate", seed=4, seconds=2)
+    assert bar.isVisible() and bar.level == "warning"
+    assert "Did not understand" in bar.text.text()
+    bar.hide()
+    generate(qtbot, win, "a person waves", seed=4, seconds=2)
+    assert not bar.isVisible()
+    # The same request again comes from the cache: its warning still shows.
+    generate(qtbot, win, "qwzx blorp frobnicate", seed=4, seconds=2)
+    assert bar.isVisible() and "Did not understand" in bar.text.text()

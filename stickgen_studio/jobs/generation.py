@@ -44,7 +44,8 @@ class GenerationController(QObject):
     def __init__(self, doc, service: ModelService, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.doc, self.service = doc, service
-        self._cache: OrderedDict[tuple, tuple[Motion, list[dict]]] = OrderedDict()
+        # request -> (motion, segments, plan warnings)
+        self._cache: OrderedDict[tuple, tuple[Motion, list[dict], list[str]]] = OrderedDict()
         self.variations: list[Variation] = []
         self._variation_request: Generation | None = None
         self._variation_target: int | None = None
@@ -97,20 +98,21 @@ class GenerationController(QObject):
         key = (prompt, req.seed, req.seconds, req.model)
         if key in self._cache:  # the same request gives the same motion: no need to wait
             self.service.cancel("generate")  # ... and an older request still running loses
-            motion, segs = self._cache[key]
-            self._apply(motion, segs, req, target, [])
+            motion, segs, warnings = self._cache[key]
+            self._apply(motion, segs, req, target, warnings)
             return True
 
         def done(result) -> None:
             segs = edits.segments_from_plan(result.plan, result.motion.fps)
-            self._remember(key, result.motion, segs)
+            self._remember(key, result.motion, segs, result.warnings)
             self._apply(result.motion, segs, req, target, result.warnings)
 
         return self._start("generate", Generator.generate, prompt, seconds, req.seed,
                            on_done=done)
 
-    def _remember(self, key: tuple, motion: Motion, segs: list[dict]) -> None:
-        self._cache[key] = (motion, segs)
+    def _remember(self, key: tuple, motion: Motion, segs: list[dict],
+                  warnings: list[str]) -> None:
+        self._cache[key] = (motion, segs, list(warnings))
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
 
@@ -118,14 +120,19 @@ class GenerationController(QObject):
                warnings: list[str]) -> None:
         dropped = edits.keys_dropped_by_replacing(self.doc, target)
         index = edits.apply_generation(self.doc, motion, req, segs, target)
-        if dropped:
-            name = self.doc.project.actors[index].name
-            self.warning.emit(f"The new take replaced {name}'s motion and its {dropped}; "
-                              "Undo (Ctrl+Z) brings them back.")
         self.doc.selection.set_actor(index)
         self.generated.emit(index)
         took = f"{motion.num_frames} frames ({motion.duration:.1f} s)"
         self.info.emit("; ".join(["Generated " + took] + warnings))
+        # What the planner could not follow, and what the take replaced, go where the user
+        # looks (the status line alone was easy to miss).
+        notes = [w[:1].upper() + w[1:] for w in warnings]
+        if dropped:
+            name = self.doc.project.actors[index].name
+            notes.append(f"The new take replaced {name}'s motion and its {dropped}; "
+                         "Undo (Ctrl+Z) brings them back")
+        if notes:
+            self.warning.emit(". ".join(notes) + ".")
 
     def restore(self, entry: Generation, target: int | None) -> bool:
         """Go back to a history entry: the same request gives the same motion."""
@@ -150,7 +157,8 @@ class GenerationController(QObject):
                                          r.warnings) for r in results]
             self._variation_request, self._variation_target = req, target
             for v in self.variations:
-                self._remember((prompt, v.seed, req.seconds, req.model), v.motion, v.segments)
+                self._remember((prompt, v.seed, req.seconds, req.model), v.motion, v.segments,
+                               v.warnings)
             self.variations_ready.emit(self.variations)
             self.info.emit(f"{len(results)} variations ready: pick one")
 
