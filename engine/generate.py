@@ -18,15 +18,13 @@ from .motion import Motion
 from .physics import PhysicsConfig, postprocess
 from .planner import NearestAction, Plan, plan_prompt
 from .planner.wording import model_text
+from .defaults import (CHECKPOINT_GLOB, DEFAULT_GUIDANCE, DEFAULT_STEPS,  # noqa: F401
+                       checkpoint_name, variant_of)
 from .progress import check_cancel, report, sub_progress
 
 FPS = 25.0
-DEFAULT_STEPS = 8
-# Classifier-free guidance: how far a denoising step is pushed from the unconditioned prediction
-# toward the text- and action-conditioned one; 1.0 turns it off. Without it, motions follow their
-# action less (a turn came out ~15 degrees where the data turns ~80). It applies to the first half
-# of the steps, where the coarse motion is decided: guiding the detail steps adds foot skate.
-DEFAULT_GUIDANCE = 3.0
+# Guidance (engine.defaults) applies to the first half of the steps, where the coarse motion is
+# decided: guiding the detail steps adds foot skate.
 GUIDED_SHARE = 0.5
 
 
@@ -39,15 +37,22 @@ def models_dir() -> Path:
 def resolve_model(model: str | os.PathLike) -> Path:
     """A variant name ("small") names the shipped checkpoint; anything else is a path."""
     text = str(model)
-    candidate = models_dir() / f"stickgen-{text}.pt"
+    candidate = models_dir() / checkpoint_name(text)
     if "/" not in text and not text.endswith(".pt") and candidate.exists():
         return candidate
     path = Path(text).expanduser()
     if path.exists():
         return path
-    shipped = sorted(p.stem.removeprefix("stickgen-") for p in models_dir().glob("stickgen-*.pt"))
     raise FileNotFoundError(f"no model {text!r}: not a file, and the shipped variants are "
-                            f"{', '.join(shipped) or 'none'}")
+                            f"{', '.join(shipped_variants()) or 'none'}")
+
+
+def shipped_variants() -> list[str]:
+    """Variant names of the checkpoints shipped in resources/models (may be empty)."""
+    try:
+        return sorted(variant_of(p) for p in models_dir().glob(CHECKPOINT_GLOB))
+    except OSError:
+        return []
 
 
 @dataclass
@@ -164,7 +169,7 @@ class Generator:
         plan = self.plan(prompt, (stop - start) / FPS)
         cond, bounds = self._conditioning(plan, offset=start, total=T, base=motion)
         gen = regenerate(self.model, cond, motion.positions, start, stop, seed, self.steps,
-                         progress=_fraction_only(progress), cancel=_cancel_fn(cancel),
+                         progress=progress, cancel=cancel,
                          **self.guide(self.steps))
         keep = np.ones(T, bool)
         keep[start:stop] = False
@@ -183,7 +188,7 @@ class Generator:
         width = _key_blend_frames(key_blend_s)
         gen = sample(self.model, cond, seed, self.steps, keyposes=keyposes,
                      **self.guide(self.steps), key_blend=width,
-                     progress=_fraction_only(progress), cancel=_cancel_fn(cancel))
+                     progress=progress, cancel=cancel)
         return self._finish(plan, gen.positions, bounds, seed, physics, base=motion,
                             keys=(keyposes, width))
 
@@ -208,7 +213,7 @@ class Generator:
 
         steps = steps or self.steps
         return sample(self.model, cond, seed, steps, **self.guide(steps),
-                      progress=_fraction_only(progress), cancel=_cancel_fn(cancel),
+                      progress=progress, cancel=cancel,
                       keyposes=keyposes, key_blend=key_blend)
 
     def _finish(self, plan: Plan, positions: np.ndarray, bounds, seed: int,
@@ -257,14 +262,3 @@ def _key_blend_frames(seconds: float | None) -> int:
     from .model.keyblend import DEFAULT_BLEND_S, blend_frames
 
     return blend_frames(DEFAULT_BLEND_S if seconds is None else seconds, FPS)
-
-
-def _fraction_only(progress):
-    return None if progress is None else (lambda f: report(progress, f, "generating"))
-
-
-def _cancel_fn(cancel):
-    if cancel is None:
-        return None
-    return lambda: bool(getattr(cancel, "cancelled", False))
-

@@ -16,7 +16,8 @@ import numpy as np
 import torch
 
 from engine.actions import ACTIONS, action_id
-from engine.progress import Cancelled  # raised when ``cancel`` returns True
+from engine.progress import (Cancelled, CancelLike, ProgressFn, check_cancel,  # noqa: F401
+                             report)  # Cancelled: engine.model re-exports it
 
 from .diffusion import CosineSchedule
 from .features import from_features, headings, local_slice, to_features
@@ -113,8 +114,7 @@ def _blend_weights(starts: list[int], window: int) -> torch.Tensor:
 def denoise(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: int = 8,
             known: np.ndarray | None = None, known_mask: np.ndarray | None = None,
             guidance: float = 1.0, window: int | None = None, overlap: int | None = None,
-            progress: Callable[[float], None] | None = None,
-            cancel: Callable[[], bool] | None = None,
+            progress: ProgressFn | None = None, cancel: CancelLike | None = None,
             guided_steps: int | None = None,
             key_blend: Callable[[torch.Tensor], torch.Tensor] | None = None
             ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -165,8 +165,7 @@ def denoise(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: 
     gen = torch.Generator().manual_seed(int(seed))
     x = torch.randn(Tp, C, generator=gen).to(dev)                              # (Tp, C)
     for n, t in enumerate(ts):
-        if cancel is not None and cancel():
-            raise Cancelled("generation cancelled")
+        check_cancel(cancel)   # raises engine.progress.Cancelled
         xw = x[idx]                                                            # (nW, W, C)
         guided = drop is not None and (guided_steps is None or n < guided_steps)
         rows = 2 * nW if guided else nW
@@ -188,8 +187,7 @@ def denoise(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: 
             a, a_next = ab[t], ab[ts[n + 1]]
             eps = (x - a.sqrt() * x0) / (1 - a).sqrt()
             x = a_next.sqrt() * x0 + (1 - a_next).sqrt() * eps
-        if progress is not None:
-            progress((n + 1) / len(ts))
+        report(progress, (n + 1) / len(ts), "generating")
     A = logits_w.shape[-1]
     logits = torch.zeros(Tp, A, device=dev).index_add_(
         0, idx.reshape(-1), (logits_w * blend[..., None]).reshape(-1, A)) / wsum[:, None]
@@ -231,8 +229,7 @@ def sample(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: i
            known: np.ndarray | None = None, mask: np.ndarray | None = None,
            keyposes: dict[int, np.ndarray] | None = None, guidance: float = 1.0,
            window: int | None = None, overlap: int | None = None,
-           progress: Callable[[float], None] | None = None,
-           cancel: Callable[[], bool] | None = None,
+           progress: ProgressFn | None = None, cancel: CancelLike | None = None,
            guided_steps: int | None = None, key_blend: int = 0) -> Generated:
     """Generate ``cond.n_frames`` frames.
 
