@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--seed", type=int, default=0)
     b.add_argument("--real-repeats", type=int, default=8,
                    help="random windows per real training clip")
+    b.add_argument("--mocap-weight", type=float, default=0.12,
+                   help="share of the training frames from real clips (0 = --real-repeats "
+                        "windows per clip)")
     b.add_argument("--workers", type=int, default=1, help="worker processes")
     b.add_argument("--mocap", type=Path, default=None,
                    help="folder of real clips with INDEX.tsv (default: the shipped copies)")
@@ -43,8 +46,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.out.exists() and any(args.out.glob("*/shard_*.npz")):
         print(f"error: {args.out} already holds a dataset; choose another --out", file=sys.stderr)
         return 2
+    if not 0.0 <= args.mocap_weight < 1.0:
+        parser.error("--mocap-weight must be at least 0 and below 1")
     cfg = BuildConfig(args.out, args.samples, args.seed, args.real_repeats, args.workers,
-                      args.mocap)
+                      args.mocap, args.mocap_weight)
     summary = build(cfg)
     _print_summary(summary)
     return 0
@@ -72,7 +77,8 @@ def _build_user(args) -> int:
 def _print_summary(s: dict) -> None:
     print(f"built {sum(s['splits'].values())} samples in {s['build_seconds']} s "
           f"({s['splits']}); {s['total_frames']} frames, "
-          f"real share {s['real_frame_share'] * 100:.1f}% of frames")
+          f"real share {s['real_frame_share'] * 100:.1f}% of frames "
+          f"({s['real_train_frame_share'] * 100:.1f}% of training frames)")
     print("train samples per action:")
     for name, n in s["train_samples_per_action"].items():
         print(f"  {name:<14} {n:>6}  ({s['train_frames_per_action'].get(name, 0)} frames)")

@@ -21,6 +21,7 @@ from engine.atomic import write_text_atomic
 from engine.skeleton import mirror_positions
 
 from .captions import compose, mirror_text, segment_text
+from .real_windows import real_split, real_target_frames, window_texts, windows_per_clip
 from .shards import Sample, Segment, write_shard
 
 SHARD_SIZE = 500
@@ -39,6 +40,9 @@ class BuildConfig:
     real_repeats: int = 8     # how many random windows (each maybe mirrored) per real clip
     workers: int = 1
     mocap_root: Path | None = None  # folder with the real clips; default: the shipped copies
+    # share of the training frames that real clips make up (windows spread over the clips by
+    # length); 0 = ``real_repeats`` windows per clip instead
+    mocap_weight: float = 0.12
 
 
 def split_of(index: int, seed: int) -> str:
@@ -99,25 +103,28 @@ def _side(p) -> str:
     return side if side in ("left", "right") else "right"
 
 
-def real_samples(clips, seed: int, repeats: int) -> dict[str, list[Sample]]:
+def real_samples(clips, seed: int, repeats: int,
+                 windows: dict[str, int] | None = None) -> dict[str, list[Sample]]:
     """Windows of the real clips: each recording goes wholly to one split (no leakage, also when
-    one CMU trial comes on two skeletons), and training clips give ``repeats`` random windows,
-    half of them mirrored.
+    one CMU trial comes on two skeletons), and training clips give ``windows[clip_id]`` (else
+    ``repeats``) random windows, half of them mirrored. A window's segment says its action in
+    that action's own phrasings; its caption is the clip's description (``real_windows``).
 
     clips: iterable of (clip_id, trial id or "", Motion at 25 fps, caption).
     """
     out: dict[str, list[Sample]] = {"train": [], "val": [], "test": []}
     for clip_id, trial, motion, caption in clips:
-        u = (zlib.crc32(f"real:{trial or clip_id}".encode()) % 1000) / 1000.0
-        split = "test" if u < 0.12 else "val" if u < 0.2 else "train"
+        split = real_split(trial or clip_id)
         rng = np.random.default_rng([seed, zlib.crc32(clip_id.encode())])
+        words = np.random.default_rng([seed, zlib.crc32(clip_id.encode()), 1])
         win = int(REAL_WINDOW_S * motion.fps)
-        n = repeats if split == "train" else 1
+        n = (windows or {}).get(clip_id, repeats) if split == "train" else 1
         for k in range(n):
             start = int(rng.integers(0, max(1, motion.num_frames - win + 1)))
             m = motion.slice(start, start + win)
-            segs = segments_from_labels(m.actions, [caption])
-            s = Sample.from_labels(m.positions, m.actions, caption, segs, f"mocap:{clip_id}",
+            said, text = window_texts(caption, m.actions[0], words, split)
+            segs = segments_from_labels(m.actions, [text])
+            s = Sample.from_labels(m.positions, m.actions, said, segs, f"mocap:{clip_id}",
                                    m.fps)
             if split == "train" and k % 2 == 1:
                 s = mirror_sample(s)
@@ -159,6 +166,7 @@ def build(cfg: BuildConfig, load_real: Callable[[], list] | None = None,
         totals[f"{split}_samples"] += 1
         totals[f"{kind}_frames"] += s.num_frames
         if split == "train":
+            totals[f"train_{kind}_frames"] += s.num_frames
             for a, c in Counter(ACTIONS[i] for i in s.action_ids).items():
                 counts["frames"][a] += c
             for a in {g.action for g in s.segments}:
@@ -175,7 +183,11 @@ def build(cfg: BuildConfig, load_real: Callable[[], list] | None = None,
     if progress:
         sys.stderr.write("\n")
     real = load_real() if load_real is not None else _load_shipped_real(cfg)
-    for split, samples in real_samples(real, cfg.seed, cfg.real_repeats).items():
+    windows = None
+    if cfg.mocap_weight > 0:
+        target = real_target_frames(totals["train_procedural_frames"], cfg.mocap_weight)
+        windows = windows_per_clip(real, target, REAL_WINDOW_S)
+    for split, samples in real_samples(real, cfg.seed, cfg.real_repeats, windows).items():
         for s in samples:
             add(split, s)
     for split in buffers:
@@ -188,6 +200,9 @@ def build(cfg: BuildConfig, load_real: Callable[[], list] | None = None,
         "splits": {k: totals[f"{k}_samples"] for k in ("train", "val", "test")},
         "total_frames": frames,
         "real_frame_share": round(totals["real_frames"] / max(frames, 1), 4),
+        "mocap_weight": cfg.mocap_weight,
+        "real_train_frame_share": round(totals["train_real_frames"] / max(
+            totals["train_real_frames"] + totals["train_procedural_frames"], 1), 4),
         "train_samples_per_action": dict(sorted(counts["samples"].items())),
         "train_frames_per_action": dict(sorted(counts["frames"].items())),
         "train_segments_per_style": dict(sorted(counts["styles"].items())),
