@@ -69,6 +69,9 @@ class TrainConfig:
     """Share of crops trained with their root path (planar velocity and turn rate, all or
     some of those channels, over the whole crop or a span) given as input: the model learns to
     follow a planned path with matching steps."""
+    curate: bool = False
+    """Quality-filter the training samples and balance draws across (action, style) pairs
+    (training.curate): the data of the supervised fine-tune (SFT) stage."""
     start_prob: float = 0.0
     """Share of crops cut from the start of their sequence (a standing start); most of those
     also get the first frame's pose as input, as the generator gives a standing start pose."""

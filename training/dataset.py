@@ -105,7 +105,7 @@ class CropDataset:
 
     def __init__(self, samples: list[Sample], features: list[np.ndarray], stats: FeatureStats,
                  texts: TextTable, null_action: int, frames_per_token: int = 2,
-                 action_weights: dict[str, float] | None = None) -> None:
+                 action_weights: dict[str, float] | None = None, curate: bool = False) -> None:
         if not samples:
             raise ValueError("no samples to train on")
         self.p = int(frames_per_token)
@@ -127,7 +127,13 @@ class CropDataset:
         for i, s in enumerate(samples):
             for g in s.segments:
                 boost[i] = max(boost[i], float((action_weights or {}).get(g.action, 1.0)))
-        self.weights = self.lengths * boost / (self.lengths * boost).sum()
+        self.curation: dict[str, int] | None = None
+        base = self.lengths.astype(np.float64)
+        if curate:    # quality-filtered, (action, style)-balanced draws for the SFT stage
+            from .curate import curated_weights
+
+            base, self.curation = curated_weights(samples, self.lengths)
+        self.weights = base * boost / (base * boost).sum()
         C = self.feats[0].shape[1]
         J = (C - 6) // 3
         self.pose_channels = np.zeros(C, bool)

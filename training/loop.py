@@ -234,7 +234,9 @@ def _train(cfg: TrainConfig, run_dir: Path, resume, d: Dist, emit) -> dict:
     hi = min(cfg.crop_frames, mcfg.max_frames)
     lo = min(cfg.min_crop_frames, hi)
     train_ds = CropDataset(train_samples, train_feats, stats, table, model.null_action,
-                           mcfg.frames_per_token, cfg.action_weights)
+                           mcfg.frames_per_token, cfg.action_weights, curate=cfg.curate)
+    if train_ds.curation is not None and d.main:
+        emit("prepare", stage="curate", **train_ds.curation)
     val_ds = (CropDataset(val_samples, compute_features(val_samples), stats, table,
                           model.null_action, mcfg.frames_per_token) if val_samples else None)
     del train_samples, val_samples, train_feats   # the crop datasets hold what training needs
