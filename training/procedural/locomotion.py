@@ -95,8 +95,10 @@ def gait_knee_poles(yaw: np.ndarray) -> dict[str, np.ndarray]:
 def walk(p: ActionParams, rng: np.random.Generator) -> Clip:
     p = pick_variant(p, rng)
     _, size = tempo(p)
+    # real walks lift the foot point 0.17-0.26 m at its highest (heel rising in the push-off,
+    # then the swing): a higher swing and push-off than a sole skimming the floor
     style = gait_style(p, rng, 1.35, 1.9, 0.6, 1.75, duty=jitter(rng, 0.6, 0.02),
-                       lift=jitter(rng, 0.10 * size, 0.1), sway=jitter(rng, 0.025),
+                       lift=jitter(rng, 0.15 * size, 0.1), rise=0.08, sway=jitter(rng, 0.025),
                        height=jitter(rng, 0.97, 0.005))
     return gait_clip(p, rng, style, "walk", arm_swing=jitter(rng, 0.32 * size, 0.1),
                      elbow=jitter(rng, 0.25, 0.2), lean=jitter(rng, 0.04, 0.3))
