@@ -19,10 +19,11 @@ from typing import Sequence
 
 from PIL import Image
 
-from .atomic import atomic_path
+from .atomic import atomic_path, final_mode, remove_stale_temps, temp_prefix
 from .camera import CameraTrack, make_move
 from .drawlist import build_drawlist
 from .face import FaceTracks
+from .formats.limits import check_writable, fps_problem
 from .formats.motion_json import Actor, MotionFile, write_motion_json
 from .motion import Motion
 from .projection import CameraState
@@ -107,9 +108,11 @@ def prepare(doc: MotionFile, options: ExportOptions, camera: CameraTrack | None 
     scale = 1.0
     motions = source
     start, end = options.start, options.end
+    for rate in (fps, options.fps):
+        # Checked here so an absurd rate is a range error, not an encoder's "Invalid argument".
+        if rate is not None and fps_problem(rate):
+            raise ValueError(f"frame rate {fps_problem(rate)}")
     if options.fps is not None and abs(options.fps - fps) > 1e-9:
-        if options.fps <= 0:
-            raise ValueError(f"fps must be positive, got {options.fps}")
         scale = options.fps / fps
         motions = [m.resample(options.fps) for m in motions]
         start = int(round(start * scale))
@@ -158,6 +161,8 @@ def export(source: MotionFile | Motion | Sequence[Motion], path: str | os.PathLi
     target = Path(path)
     stretch = prepare(doc, options, camera)
     motions = stretch.motions
+    for actor, m in zip(doc.actors, motions):
+        check_writable(m, f"motion (actor {actor.name!r})")
     check_cancel(cancel)
     if fmt == "motion.json":
         out = MotionFile([Actor(a.name, m) for a, m in zip(doc.actors, motions)], doc.prompt,
@@ -233,7 +238,8 @@ def _write_pngs(frames, target: Path, width: int, height: int) -> None:
     _check_png_target(target)
     parent = target.parent if str(target.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    remove_stale_temps(target)
+    tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(target), dir=parent))
     try:
         for i, data in enumerate(frames):
             img = Image.frombytes("RGB", (width, height), data)
@@ -241,9 +247,10 @@ def _write_pngs(frames, target: Path, width: int, height: int) -> None:
         old = None
         if target.exists():
             # An older export of ours: set aside until the new one is in place, then dropped.
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=parent))
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.{os.getpid()}.", dir=parent))
             os.replace(target, old / "frames")
         try:
+            os.chmod(tmp, final_mode(target, directory=True))
             os.replace(tmp, target)
         except BaseException:
             if old is not None:

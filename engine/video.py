@@ -7,9 +7,12 @@ its last line becomes the error message when ffmpeg fails.
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import queue
+import signal
 import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -42,6 +45,26 @@ def gif_args(colors: int = 128) -> list[str]:
     return ["-filter_complex", graph, "-loop", "0", "-f", "gif"]
 
 
+def _die_with_parent():
+    """A ``preexec_fn`` that makes the child get SIGKILL when this process dies (Linux
+    ``prctl(PR_SET_PDEATHSIG)``), so a killed render leaves no ffmpeg running; None elsewhere.
+    libc is looked up here, in the parent, so the child only makes one system call."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def arm() -> None:
+        prctl(1, signal.SIGKILL, 0, 0, 0)          # 1 = PR_SET_PDEATHSIG
+        if os.getppid() != parent:                   # the parent died before the call
+            os._exit(1)
+
+    return arm
+
+
 def _widen_pipe(stream) -> None:
     """Ask Linux for a 1 MiB pipe (default 64 KiB): a 2.7 MB frame then crosses in a few
     writes instead of dozens of wake-ups of both processes. Elsewhere this does nothing."""
@@ -69,7 +92,7 @@ class FfmpegPipe:
                "-r", f"{fps:g}", "-i", "pipe:0", *out_args, str(Path(path))]
         self._cmd = cmd
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                      stderr=self._log)
+                                      stderr=self._log, preexec_fn=_die_with_parent())
         _widen_pipe(self._proc.stdin)
         self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=queue_size)
         self._error: BaseException | None = None

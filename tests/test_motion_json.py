@@ -8,13 +8,17 @@ from engine.formats.motion_json import Actor, MotionFile, read_motion_json, writ
 from engine.motion import Motion
 from engine.skeleton import rest_pose
 
+# A complete camera key: readers refuse keys a render could not use.
+STATIC_KEY = {"frame": 0.0, "move": "static", "position": [0.0, 1.2, 4.0],
+              "target": [0.0, 1.0, 0.0], "fov": 40.0, "roll": 0.0, "easing": "ease_in_out"}
+
 
 def _doc():
     T = 6
     pos = np.stack([rest_pose()] * T)
     m = Motion(pos, 25, ["walk"] * T, ["happy"] * T, [None, "talk", "talk", None, None, "sing"])
     return MotionFile([Actor("A", m)], prompt="a man walks", seed=3,
-                      camera=[{"frame": 0, "move": "static"}])
+                      camera=[STATIC_KEY])
 
 
 def test_round_trip(tmp_path):

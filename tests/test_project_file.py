@@ -10,6 +10,10 @@ from engine.motion import Motion
 from engine.project import Actor, ExpressionKey, Generation, Project, SpeechRange
 from engine.skeleton import rest_pose
 
+# A complete camera key: readers refuse keys a render could not use.
+STATIC_KEY = {"frame": 0.0, "move": "static", "position": [0.0, 1.2, 4.0],
+              "target": [0.0, 1.0, 0.0], "fov": 40.0, "roll": 0.0, "easing": "ease_in_out"}
+
 
 def _project():
     T = 10
@@ -17,7 +21,7 @@ def _project():
     m = Motion(pos.astype(np.float32), 25, ["walk"] * T)
     a = Actor("A", m, prompt="walks", seed=4, expression_keys=[ExpressionKey(3, "happy")],
               speech=[SpeechRange(2, 6, "talk")])
-    return Project(actors=[a], camera=[{"frame": 0, "move": "static"}],
+    return Project(actors=[a], camera=[STATIC_KEY],
                    history=[Generation("walks", 4, 10.0)], settings={"background": "#ffffff"})
 
 
@@ -37,7 +41,7 @@ def test_v1_file_is_migrated(tmp_path):
     p = tmp_path / "old.stickgen"
     p.write_text(json.dumps(d))
     back = pf.load_project(p)
-    assert back.camera == [{"frame": 0, "move": "static"}] and back.settings == {}
+    assert back.camera == [STATIC_KEY] and back.settings == {}
 
 
 @pytest.mark.parametrize("mutate, message", [

@@ -43,13 +43,13 @@ def _train_main(argv: list[str]) -> int:
 
 
 def _train_locked(args) -> int:
-    from .config import load_train_config
+    from .run_config import read_run_config
 
     overrides = list(args.set)
     if args.init_from:
         overrides.append(f"init_from={args.init_from}")
     try:
-        cfg = load_train_config(args.config, overrides)
+        cfg = read_run_config(args.config, overrides)
     except (ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -16,6 +16,10 @@ from . import CliError
 from .output import add_output_options, write_output
 
 
+MAX_STEPS = 1000        # denoising steps; the model was trained on 1000 noise levels
+MAX_VARIATIONS = 1000
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("generate", help="generate a motion from a prompt")
     p.add_argument("prompt", nargs="?", help="what the figure does, e.g. 'a man walks and waves'")
@@ -42,41 +46,58 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def _jobs(args) -> list[tuple[str, float | None, Path]]:
+# Where a job came from, for error lines: "" for the prompt argument, "FILE, line N" in a batch.
+Job = tuple[str, float | None, Path, str]
+
+
+def _jobs(args) -> tuple[list[Job], list[str]]:
+    """The jobs to run and the batch lines refused before any model is loaded."""
     if args.batch:
+        from .batch import read_batch
+
         if args.prompt or args.out:
             raise CliError("--batch takes its prompts from the file: give --out-dir, not a "
                            "prompt or --out")
         if not args.out_dir:
             raise CliError("--batch needs --out-dir")
-        try:
-            lines = args.batch.read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise CliError(f"cannot read {args.batch}: {exc.strerror}") from None
-        jobs = []
-        for n, line in enumerate(lines, 1):
-            if not line.strip() or line.lstrip().startswith("#"):
+        jobs, errors = [], []
+        for line in read_batch(args.batch, MAX_CLIP_SECONDS):
+            where = f"{args.batch}, line {line.number}"
+            if line.error:
+                errors.append(f"{where}: {line.error}")
                 continue
-            seconds, prompt = None, line.strip()
-            if "\t" in line:
-                head, prompt = line.split("\t", 1)
-                try:
-                    seconds = float(head)
-                except ValueError:
-                    raise CliError(f"{args.batch}, line {n}: {head!r} is not a number of "
-                                   "seconds") from None
-            slug = re.sub(r"[^a-z0-9]+", "_", prompt.lower()).strip("_")[:40] or "prompt"
-            jobs.append((prompt.strip(), seconds, args.out_dir / f"{len(jobs):03d}_{slug}."
-                         f"{args.format.lstrip('.')}"))
-        if not jobs:
-            raise CliError(f"{args.batch} holds no prompts")
-        return jobs
+            slug = re.sub(r"[^a-z0-9]+", "_", line.prompt.lower()).strip("_")[:40] or "prompt"
+            jobs.append((line.prompt, line.seconds, args.out_dir / f"{line.number:03d}_{slug}."
+                         f"{args.format.lstrip('.')}", where))
+        return jobs, errors
     if not args.prompt:
         raise CliError("give a prompt, e.g. stickgen generate \"a man walks and waves\" "
                        "--out clip.mp4")
     if not args.out:
         raise CliError("give --out FILE (.motion.json, .mp4, .gif, .bvh or a folder/)")
-    return [(args.prompt, args.seconds, Path(args.out))]
+    return [(args.prompt, args.seconds, Path(args.out), "")], []
+
+
+def _plan_problem(prompt: str, seconds: float | None) -> str:
+    """Why the planner's rules cannot read ``prompt`` (numbers out of range, nothing to do),
+    found before the model loads; "" when it plans."""
+    from ..planner import plan_prompt
+
+    try:
+        plan_prompt(prompt, seconds)
+    except (ValueError, OverflowError, RecursionError) as exc:
+        return str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return ""
+
+
+def _check_flags(args) -> None:
+    if not 0 <= args.seed < 2 ** 63 - MAX_VARIATIONS:
+        raise CliError(f"--seed must be a whole number in [0, 2**63 - {MAX_VARIATIONS}), "
+                       f"got {args.seed}")
+    if args.steps is not None and not 1 <= args.steps <= MAX_STEPS:
+        raise CliError(f"--steps must be in [1, {MAX_STEPS}], got {args.steps}")
+    if not 1 <= args.variations <= MAX_VARIATIONS:
+        raise CliError(f"--variations must be in [1, {MAX_VARIATIONS}], got {args.variations}")
 
 
 def _numbered(path: Path, i: int) -> Path:
@@ -88,20 +109,27 @@ def _numbered(path: Path, i: int) -> Path:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..formats.motion_json import Actor, MotionFile
     from ..generate import Generator
     from ..physics import PhysicsConfig
     from ..planner import PlanError
 
-    if args.steps < 1:
-        raise CliError("--steps must be at least 1")
-    if args.variations < 1:
-        raise CliError("--variations must be at least 1")
+    _check_flags(args)
     if args.guidance is not None and not 0 < args.guidance <= 20:
         raise CliError(f"--guidance must be in (0, 20], got {args.guidance:g}")
     if args.seconds is not None and not (0 < args.seconds <= MAX_CLIP_SECONDS):
         raise CliError(f"--seconds must be in (0, {MAX_CLIP_SECONDS:g}], got {args.seconds:g}")
-    jobs = _jobs(args)
+    jobs, errors = _jobs(args)
+    for prompt, seconds, out, where in list(jobs):
+        why = _plan_problem(prompt, seconds)
+        if why and not where:
+            raise CliError(why)
+        if why:
+            errors.append(f"{where}: {why}")
+            jobs.remove((prompt, seconds, out, where))
+    for line in errors:
+        print(f"stickgen: error: {line}", file=sys.stderr)
+    if not jobs:
+        raise CliError(f"{args.batch}: no line can be generated")
     try:
         extra = {} if args.guidance is None else {"guidance": args.guidance}
         gen = Generator(args.model, steps=args.steps, **extra).load()
@@ -109,20 +137,34 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from None
     physics = PhysicsConfig(smooth=False, bone_lengths=False, ground=False, foot_lock=False) \
         if args.no_physics else PhysicsConfig()
-    for prompt, seconds, out in jobs:
-        seeds = [args.seed + i for i in range(args.variations)]
-        for i, seed in enumerate(seeds):
-            try:
-                result = gen.generate(prompt, seconds, seed, physics=physics)
-            except PlanError as exc:
+    failed = len(errors)
+    for prompt, seconds, out, where in jobs:
+        try:
+            _generate_one(gen, args, prompt, seconds, out, physics)
+        except (CliError, PlanError, ValueError, OSError) as exc:
+            if not where:
                 raise CliError(str(exc)) from None
-            for w in result.warnings:
-                print(f"stickgen: warning: {w}", file=sys.stderr)
-            doc = MotionFile([Actor("A", result.motion)], prompt=prompt, seed=seed)
-            target = _numbered(out, i) if args.variations > 1 else out
-            write_output(doc, target, args)
-            m = result.motion
-            plan = ", ".join(f"{s.action} {s.duration:.1f}s" for s in result.plan.segments)
-            print(f"wrote {target}: {m.num_frames} frames ({m.duration:.1f} s) seed {seed} "
-                  f"[{plan}] in {result.timings['total'] * 1000:.0f} ms")
+            failed += 1
+            print(f"stickgen: error: {where}: {exc}", file=sys.stderr)
+    if failed:
+        print(f"stickgen: error: {failed} of {len(errors) + len(jobs)} batch lines failed; "
+              "the others were written", file=sys.stderr)
+        return 1
     return 0
+
+
+def _generate_one(gen, args, prompt: str, seconds: float | None, out: Path, physics) -> None:
+    from ..formats.motion_json import Actor, MotionFile
+
+    for i in range(args.variations):
+        seed = args.seed + i
+        result = gen.generate(prompt, seconds, seed, physics=physics)
+        for w in result.warnings:
+            print(f"stickgen: warning: {w}", file=sys.stderr)
+        doc = MotionFile([Actor("A", result.motion)], prompt=prompt, seed=seed)
+        target = _numbered(out, i) if args.variations > 1 else out
+        write_output(doc, target, args)
+        m = result.motion
+        plan = ", ".join(f"{s.action} {s.duration:.1f}s" for s in result.plan.segments)
+        print(f"wrote {target}: {m.num_frames} frames ({m.duration:.1f} s) seed {seed} "
+              f"[{plan}] in {result.timings['total'] * 1000:.0f} ms")

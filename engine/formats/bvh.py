@@ -25,6 +25,7 @@ import numpy as np
 from ..atomic import write_bytes_atomic, write_text_atomic
 from ..rotations import euler_matrices, matrix_to_euler, rotation_between
 from .errors import FormatError
+from .limits import MAX_COORD, check_writable, fps_problem
 
 _ROT = {"Xrotation": "x", "Yrotation": "y", "Zrotation": "z"}
 _POS = {"Xposition": 0, "Yposition": 1, "Zposition": 2}
@@ -217,10 +218,21 @@ def parse_bvh(text: str, path: object = "<bvh>") -> BvhMotion:
         raise FormatError(path, f"'Frames:' must be at least 1, got {frames}", n + 1)
     if not np.isfinite(frame_time) or frame_time <= 0:
         raise FormatError(path, f"'Frame Time:' must be positive, got {frame_time}", n + 2)
+    if fps_problem(1.0 / frame_time):
+        raise FormatError(path, f"'Frame Time:' of {frame_time:g} s gives a frame rate that "
+                                f"{fps_problem(1.0 / frame_time)}", n + 2)
     first = n + 2
     C = sum(len(c) for c in skel.channels)
     values = _parse_frames(lines, first, frames, C, path)
-    return BvhMotion(skel, frame_time, _fk(skel, values), values)
+    positions = _fk(skel, values)
+    # BVH lengths are centimetres or inches: MAX_COORD metres is at most 100 * MAX_COORD units.
+    bad = ~(np.abs(positions) <= 100 * MAX_COORD)
+    if bad.any():
+        t, j, _ = np.argwhere(bad)[0]
+        raise FormatError(path, f"frame {t} puts joint {skel.names[j]!r} out of range (NaN, "
+                                "infinite or farther than 10 km); offsets or channel values "
+                                "are damaged")
+    return BvhMotion(skel, frame_time, positions, values)
 
 
 def _parse_frames(lines: list[str], first: int, frames: int, C: int, path: object) -> np.ndarray:
@@ -278,7 +290,8 @@ def _fk(skel: BvhSkeleton, values: np.ndarray) -> np.ndarray:
         else:
             pos[:, j] = pos[:, p] + np.einsum("tij,tj->ti", glob[:, p], local_t)
             glob[:, j] = glob[:, p] @ local_r if local_r is not None else glob[:, p]
-    return pos.astype(np.float32)
+    with np.errstate(over="ignore", invalid="ignore"):  # damaged values: parse_bvh refuses
+        return pos.astype(np.float32)
 
 
 def _read_text(path: str | os.PathLike) -> str:
@@ -398,6 +411,7 @@ def bvh_text(motion) -> str:
 
 def write_bvh(path: str | os.PathLike, motion) -> None:
     """Write a canonical ``Motion`` to ``path`` atomically (gzip-compressed for .gz names)."""
+    check_writable(motion, "motion as BVH")
     text = bvh_text(motion)
     if str(path).endswith(".gz"):
         write_bytes_atomic(path, gzip.compress(text.encode("utf-8"), mtime=0))

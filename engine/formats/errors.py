@@ -27,3 +27,10 @@ def read_json(path: str | os.PathLike, kind: str) -> Any:
         raise FormatError(path, f"not a valid {kind} (JSON error: {exc.msg})", exc.lineno) from None
     except UnicodeDecodeError:
         raise FormatError(path, f"not a {kind} (binary data)") from None
+    except RecursionError:
+        raise FormatError(path, f"not a {kind} (nested too deeply)") from None
+    except ValueError as exc:   # e.g. an integer with more digits than Python converts
+        raise FormatError(path, f"not a valid {kind} ({str(exc).splitlines()[0][:120]})") \
+            from None
+    except OSError as exc:
+        raise FormatError(path, f"cannot read the {kind}: {exc.strerror or exc}") from None

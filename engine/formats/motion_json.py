@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,8 +18,9 @@ import numpy as np
 from ..actions import EXPRESSIONS, SPEECH_STYLES
 from ..atomic import write_text_atomic
 from ..motion import Motion
-from ..skeleton import REQUIRED_JOINTS
 from .errors import FormatError, read_json
+from .limits import (camera_problem, check_writable, fps_problem, joints_problem,
+                     parents_problem, positions_problem)
 
 FORMAT_TAG = "stickgen.motion"
 VERSION = 1
@@ -57,6 +57,7 @@ def to_dict(doc: MotionFile) -> dict[str, Any]:
     actors = []
     for actor in doc.actors:
         m = actor.motion
+        check_writable(m, f"motion (actor {actor.name!r})")
         if m.joints != first.joints or abs(m.fps - first.fps) > 1e-9:
             raise ValueError(f"actor {actor.name!r} differs in joints or fps from the first actor")
         actors.append({
@@ -100,33 +101,30 @@ def from_dict(data: Any, path: object = "<motion>") -> MotionFile:
         if key not in data:
             raise _fail(path, f"missing key {key!r}")
     fps = data["fps"]
-    if isinstance(fps, bool) or not isinstance(fps, (int, float)) or not math.isfinite(fps) \
-            or fps <= 0:
-        raise _fail(path, f"'fps' must be a positive number, got {fps!r}")
+    if fps_problem(fps):
+        raise _fail(path, f"'fps' {fps_problem(fps)}")
     joints = data["joints"]
-    if not isinstance(joints, list) or not all(isinstance(j, str) for j in joints):
-        raise _fail(path, "'joints' must be a list of names")
-    missing = [j for j in REQUIRED_JOINTS if j not in joints]
-    if missing:
-        raise _fail(path, f"'joints' lacks required joints {missing}")
-    if len(set(joints)) != len(joints):
-        raise _fail(path, "'joints' names a joint twice")
+    if joints_problem(joints):
+        raise _fail(path, f"'joints' {joints_problem(joints)}")
     parents = data["parents"]
     J = len(joints)
-    if not isinstance(parents, list) or len(parents) != J or not all(
-            isinstance(p, int) and -1 <= p < J for p in parents):
-        raise _fail(path, f"'parents' must be {J} integers in [-1, {J - 1}]")
+    if not isinstance(parents, list):
+        raise _fail(path, f"'parents' must be a list of {J} integers")
+    if parents_problem(parents, J):
+        raise _fail(path, f"'parents' {parents_problem(parents, J)}")
     actors_raw = data["actors"]
     if not isinstance(actors_raw, list) or not actors_raw:
         raise _fail(path, "'actors' must be a non-empty list")
     actors = [_read_actor(a, i, fps, tuple(joints), tuple(parents), path)
               for i, a in enumerate(actors_raw)]
     camera = data.get("camera", [])
-    if not isinstance(camera, list) or not all(isinstance(k, dict) for k in camera):
-        raise _fail(path, "'camera' must be a list of key objects")
+    if camera_problem(camera, len(actors)):
+        raise _fail(path, f"'camera' {camera_problem(camera, len(actors))}")
     seed = data.get("seed")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise _fail(path, f"'seed' must be an integer or null, got {seed!r}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)
+                             or not 0 <= seed < 2 ** 63):
+        raise _fail(path, f"'seed' must be a whole number in [0, 2**63) or null, got "
+                          f"{str(seed)[:40]}")
     prompt = data.get("prompt", "")
     if not isinstance(prompt, str):
         raise _fail(path, "'prompt' must be a string")
@@ -147,11 +145,8 @@ def _read_actor(raw: Any, i: int, fps: float, joints: tuple[str, ...], parents: 
     if pos.ndim != 3 or pos.shape[1:] != (len(joints), 3) or pos.shape[0] < 1:
         raise _fail(path, f"{where}.positions has shape {pos.shape}, expected "
                           f"(frames, {len(joints)}, 3)")
-    bad = ~np.isfinite(pos)
-    if bad.any():
-        t, j, _ = np.argwhere(bad)[0]
-        raise _fail(path, f"{where}.positions has NaN or infinity at frame {t}, joint "
-                          f"{joints[j]!r}")
+    if positions_problem(pos, joints):
+        raise _fail(path, f"{where}.positions: {positions_problem(pos, joints)}")
     T = pos.shape[0]
     tracks = {}
     for key, default, allowed in (("actions", "idle", None), ("expressions", "neutral", EXPRESSIONS),

@@ -18,6 +18,9 @@ from ..atomic import write_text_atomic
 from ..motion import Motion
 from ..project import Actor, ExpressionKey, Generation, PoseKey, Project, SpeechRange
 from .errors import FormatError, read_json
+from .limits import (camera_problem, check_writable, joints_problem, parents_problem,
+                     positions_problem)
+from .project_schema import ActorData, check_project
 
 FORMAT_TAG = "stickgen.project"
 SCHEMA_VERSION = 2
@@ -44,6 +47,7 @@ def to_dict(project: Project) -> dict[str, Any]:
     actors = []
     for a in project.actors:
         m = a.motion
+        check_writable(m, f"project (actor {a.name!r})")
         actors.append({
             "name": a.name, "color": a.color, "prompt": a.prompt, "seed": a.seed,
             "visible": a.visible, "segments": a.segments,
@@ -116,34 +120,54 @@ def from_dict(data: Any, path: object = "<project>") -> Project:
                                 f"{version}; this version reads up to {SCHEMA_VERSION}); "
                                 "update Stick-Gen to open it")
     while version < SCHEMA_VERSION:
-        data = MIGRATIONS[version](data)
+        try:
+            data = MIGRATIONS[version](data)
+        except (AttributeError, TypeError, KeyError, ValueError):
+            raise FormatError(path, f"malformed schema {version} project: its actors must be "
+                                    "objects") from None
         version = data["schema_version"]
-    try:
-        actors = [_actor(a, i, path) for i, a in enumerate(data.get("actors", []))]
-        return Project(
-            fps=float(data.get("fps", 25.0)), actors=actors, camera=list(data.get("camera", [])),
-            history=[Generation(**g) for g in data.get("history", [])],
-            settings=dict(data.get("settings", {})))
-    except (TypeError, KeyError, ValueError) as exc:
-        if isinstance(exc, FormatError):
-            raise
-        raise FormatError(path, f"malformed project: {exc}") from None
+    checked = check_project(data, path)
+    actors = [_actor(a, i, path) for i, a in enumerate(checked.actors)]
+    camera = list(data.get("camera", []))
+    why = camera_problem(camera, len(actors))
+    if why:
+        raise FormatError(path, f"camera {why}")
+    return Project(fps=float(checked.fps), actors=actors,
+                   camera=camera,
+                   history=[Generation(g.prompt, g.seed, float(g.seconds), g.model)
+                            for g in checked.history],
+                   settings=dict(checked.settings))
 
 
-def _actor(a: dict[str, Any], i: int, path: object) -> Actor:
+def _actor(a: ActorData, i: int, path: object) -> Actor:
     where = f"actors[{i}]"
-    m = a["motion"]
-    pos = _decode_array(m["positions"], f"{where}.motion.positions", path)
+    m = a.motion
+    pos = _decode_array(m.positions.model_dump(), f"{where}.motion.positions", path)
+    J = pos.shape[1]
+    for field, why in (("joints", joints_problem(m.joints) or ("" if len(m.joints) == J else
+                        f"names {len(m.joints)} joints but positions hold {J}")),
+                       ("parents", parents_problem(m.parents, J)),
+                       ("positions", positions_problem(pos, m.joints))):
+        if why:
+            raise FormatError(path, f"{where}.motion.{field}: {why}")
     try:
-        motion = Motion(pos, float(m["fps"]), m["actions"], m["expressions"], m["speech"],
-                        tuple(m["joints"]), tuple(m["parents"]))
+        motion = Motion(pos, float(m.fps), m.actions, m.expressions, m.speech,
+                        tuple(m.joints), tuple(m.parents))
     except ValueError as exc:
         raise FormatError(path, f"{where}.motion: {exc}") from None
+    for k, s in enumerate(a.speech):
+        if s.stop <= s.start:
+            raise FormatError(path, f"{where}.speech[{k}]: stop {s.stop} must come after start "
+                                    f"{s.start}")
+    for k, key in enumerate(a.pose_keys):
+        if len(key.positions) != J:
+            raise FormatError(path, f"{where}.pose_keys[{k}]: has {len(key.positions)} joints, "
+                                    f"the motion {J}")
     return Actor(
-        name=str(a["name"]), motion=motion, color=str(a.get("color", "#2b6cb0")),
-        prompt=str(a.get("prompt", "")), seed=int(a.get("seed", 0)),
-        segments=list(a.get("segments", [])),
-        expression_keys=[ExpressionKey(**k) for k in a.get("expression_keys", [])],
-        speech=[SpeechRange(**s) for s in a.get("speech", [])],
-        pose_keys=[PoseKey(**k) for k in a.get("pose_keys", [])],
-        visible=bool(a.get("visible", True)))
+        name=a.name, motion=motion, color=a.color, prompt=a.prompt, seed=a.seed,
+        segments=[s.model_dump(exclude_unset=True) for s in a.segments],
+        expression_keys=[ExpressionKey(k.frame, k.expression) for k in a.expression_keys],
+        speech=[SpeechRange(s.start, s.stop, s.style) for s in a.speech],
+        pose_keys=[PoseKey(k.frame, [list(map(float, r)) for r in k.positions])
+                   for k in a.pose_keys],
+        visible=a.visible)

@@ -11,6 +11,7 @@ A checkpoint is a ``torch.save``d dict of plain data (loadable with ``weights_on
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,22 +85,35 @@ def save_model(path: str | os.PathLike, model: MotionTransformer, encoder_name: 
     save_checkpoint(path, payload)
 
 
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return (lines[0][:200] if lines else "") or type(exc).__name__
+
+
 def read_checkpoint(path: str | os.PathLike) -> dict:
-    """Load and validate a checkpoint's header; raises CheckpointError with the reason."""
+    """Load and validate a checkpoint's header and weights; raises CheckpointError with the
+    reason. Nothing is built from the file before its settings have passed the range checks."""
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"{path}: no such checkpoint file")
+    if path.stat().st_size == 0:
+        raise CheckpointError(f"{path}: not a Stick-Gen checkpoint (the file is empty)")
     try:
         ck = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:
         raise CheckpointError(f"{path}: not a Stick-Gen checkpoint (unreadable: "
-                              f"{str(exc).splitlines()[0][:200]})") from None
+                              f"{_first_line(exc)})") from None
     if not isinstance(ck, dict) or ck.get("format") != FORMAT:
         raise CheckpointError(f"{path}: not a Stick-Gen checkpoint")
-    if int(ck.get("version", 0)) > VERSION:
+    version = ck.get("version", 0)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise CheckpointError(f"{path}: field 'version' must be a positive whole number, "
+                              f"got {version!r}")
+    if version > VERSION:
         raise CheckpointError(f"{path}: checkpoint format version {ck['version']} is newer "
                               f"than this build supports ({VERSION}); update Stick-Gen")
-    actions = list(ck.get("actions", []))
+    actions = ck.get("actions", [])
+    actions = list(actions) if isinstance(actions, (list, tuple)) else [actions]
     if actions != list(ACTIONS):
         gone = [a for a in actions if a not in ACTIONS]
         new = [a for a in ACTIONS if a not in actions]
@@ -107,9 +121,52 @@ def read_checkpoint(path: str | os.PathLike) -> dict:
                   f"only in checkpoint: {gone[:8]}, only here: {new[:8]}"
                   if gone or new else "same actions in a different order")
         raise CheckpointError(f"{path}: action vocabulary differs: {detail}")
-    if list(ck.get("joints", [])) != list(JOINT_NAMES):
-        raise CheckpointError(f"{path}: skeleton differs: checkpoint joints {ck.get('joints')}")
+    joints = ck.get("joints")
+    if not isinstance(joints, (list, tuple)) or list(joints) != list(JOINT_NAMES):
+        raise CheckpointError(f"{path}: skeleton differs: checkpoint joints "
+                              f"{str(joints)[:200]}")
+    _check_header(ck, path)
     return ck
+
+
+def _check_header(ck: dict, path: Path) -> None:
+    """Types, ranges and finite numbers of everything ``load_model`` reads."""
+    def bad(field: str, what: str) -> CheckpointError:
+        return CheckpointError(f"{path}: field '{field}' {what}")
+
+    if ck.get("kind", "model") not in ("model", "lora"):
+        raise bad("kind", f"must be 'model' or 'lora', got {str(ck.get('kind'))[:40]!r}")
+    step = ck.get("step", 0)
+    if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step < 2 ** 62:
+        raise bad("step", f"must be a whole number >= 0, got {str(step)[:40]}")
+    enc = ck.get("encoder")
+    if not isinstance(enc, dict) or "name" not in enc or "dim" not in enc:
+        raise bad("encoder", "is missing or lacks the text encoder's name and dim")
+    dim = enc["dim"]
+    if not isinstance(enc["name"], str) or isinstance(dim, bool) or not isinstance(dim, int) \
+            or not 1 <= dim <= 8192:
+        raise bad("encoder", f"must name a text encoder and its width in [1, 8192], got "
+                             f"{str(enc)[:80]}")
+    raw_cfg = ck.get("model_config")
+    try:
+        cfg = ModelConfig.from_dict(dict(raw_cfg) if isinstance(raw_cfg, dict) else raw_cfg)
+    except (TypeError, ValueError) as exc:
+        raise bad("model_config", f"is invalid: {_first_line(exc)}") from None
+    sizes = {"feature_mean": cfg.feature_dim, "feature_std": cfg.feature_dim, "motion_scale": 2}
+    for field, size in sizes.items():
+        values = ck.get(field)
+        if not isinstance(values, (list, tuple)) or len(values) != size or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                for v in values):
+            raise bad(field, f"must be {size} finite numbers")
+    weights = ck.get("model")
+    if not isinstance(weights, dict) or not weights or not all(
+            isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in weights.items()):
+        raise bad("model", "must hold the weights as named tensors")
+    for name, tensor in weights.items():
+        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
+            raise bad("model", f"weight {name} holds NaN or infinity (a diverged or damaged "
+                               "model)")
 
 
 def check_encoder(meta: ModelMeta, name: str, dim: int) -> None:
@@ -147,24 +204,44 @@ def load_model(path: str | os.PathLike, base: str | os.PathLike | None = None,
     kind = ck.get("kind", "model")
     meta = ModelMeta(ModelConfig.from_dict(dict(ck["model_config"])), str(ck["encoder"]["name"]),
                      int(ck["encoder"]["dim"]), int(ck.get("step", 0)), kind, str(path),
-                     dict(ck.get("extra", {})))
+                     ck["extra"] if isinstance(ck.get("extra"), dict) else {})
     if encoder is not None:
         check_encoder(meta, *encoder)
     if kind == "lora":
-        base_path = Path(base or ck["base"]["path"])
+        base_info, lora = ck.get("base"), ck.get("lora")
+        if not (isinstance(base_info, dict) and isinstance(base_info.get("path"), str)
+                and isinstance(lora, dict) and {"rank", "alpha", "targets"} <= set(lora)):
+            raise CheckpointError(f"{path}: LoRA adapters lack their 'base' or 'lora' settings")
+        base_path = Path(base or base_info["path"])
         model, _ = load_model(base_path, device=device)
         fp = weights_fingerprint(model.state_dict())
-        if fp != ck["base"]["fingerprint"]:
+        if fp != base_info.get("fingerprint"):
             raise CheckpointError(f"{path}: adapters were trained on different base weights "
                                   f"than {base_path}")
-        lora = ck["lora"]
         apply_lora(model, int(lora["rank"]), float(lora["alpha"]), tuple(lora["targets"]))
         load_lora_state_dict(model, ck["model"])
         return model.to(device).eval(), meta
     model = build_model(ck)
-    try:
-        model.load_state_dict(ck["model"])
-    except (RuntimeError, KeyError) as exc:
+    problem = _state_mismatch(model.state_dict(), ck["model"])
+    if problem:
         raise CheckpointError(f"{path}: weights do not match the stored model config: "
-                              f"{str(exc).splitlines()[0][:200]}") from None
+                              f"{problem}")
+    model.load_state_dict(ck["model"])
     return model.to(device).eval(), meta
+
+
+def _state_mismatch(expected: dict[str, torch.Tensor], found: dict[str, torch.Tensor]) -> str:
+    """One sentence on how ``found`` differs from ``expected`` (missing, extra or reshaped
+    tensors), or "" when it fits; torch's own message spans many lines."""
+    missing = sorted(set(expected) - set(found))
+    extra = sorted(set(found) - set(expected))
+    shapes = [f"{k} is {tuple(found[k].shape)}, expected {tuple(v.shape)}"
+              for k, v in expected.items() if k in found and found[k].shape != v.shape]
+    parts = []
+    if missing:
+        parts.append(f"{len(missing)} missing ({', '.join(missing[:3])})")
+    if extra:
+        parts.append(f"{len(extra)} unexpected ({', '.join(extra[:3])})")
+    if shapes:
+        parts.append(f"{len(shapes)} of another shape ({'; '.join(shapes[:2])})")
+    return "; ".join(parts)

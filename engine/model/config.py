@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -11,6 +12,16 @@ from engine.skeleton import NUM_JOINTS
 from .features import feature_dim
 
 VARIANTS = ("tiny", "small", "medium", "large")
+
+# Allowed range of each numeric setting: generous for experiments, far below what would
+# exhaust memory (the large variant is 512 wide and 10 deep).
+LIMITS: dict[str, tuple[float, float]] = {
+    "width": (8, 4096), "layers": (1, 64), "heads": (1, 64), "mlp_ratio": (0.25, 16.0),
+    "frames_per_token": (1, 16), "max_frames": (2, 8192), "num_joints": (1, 256),
+    "num_actions": (1, 4096), "text_dim": (1, 8192), "rope_base": (1.0, 1e9),
+    "diffusion_steps": (1, 100_000), "norm_eps": (1e-12, 1.0)}
+_FLOAT_FIELDS = ("mlp_ratio", "rope_base", "norm_eps")
+MAX_PARAMETERS = 1e9   # about 4 GB of float32 weights
 
 
 def configs_dir() -> Path:
@@ -52,6 +63,22 @@ class ModelConfig:
     """RMSNorm epsilon."""
 
     def __post_init__(self) -> None:
+        # Checked before anything is allocated: a damaged or hostile checkpoint may say
+        # layers=10**9, and building that model would eat all memory before failing.
+        for name, (lo, hi) in LIMITS.items():
+            value = getattr(self, name)
+            is_int = name not in _FLOAT_FIELDS
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+                    is_int and not isinstance(value, int)) or not math.isfinite(value):
+                raise ValueError(f"model setting {name} must be "
+                                 f"{'a whole number' if is_int else 'a number'}, got {value!r}")
+            if not lo <= value <= hi:
+                raise ValueError(f"model setting {name} = {value!r} is out of range [{lo}, {hi}]")
+        if 12 * self.width ** 2 * self.layers > MAX_PARAMETERS:
+            raise ValueError(f"model of width {self.width} and {self.layers} layers would hold "
+                             f"over {MAX_PARAMETERS:.0e} parameters; refused")
+        if not isinstance(self.name, str):
+            raise ValueError(f"model setting name must be text, got {self.name!r}")
         if self.width % self.heads or (self.width // self.heads) % 2:
             raise ValueError(f"width {self.width} must split into {self.heads} heads of even size")
         if self.frames_per_token < 1 or self.max_frames % self.frames_per_token:
@@ -71,6 +98,8 @@ class ModelConfig:
 
     @staticmethod
     def from_dict(d: dict) -> "ModelConfig":
+        if not isinstance(d, dict):
+            raise ValueError(f"model settings must be a mapping, got {type(d).__name__}")
         known = {f.name for f in fields(ModelConfig)}
         unknown = sorted(set(d) - known)
         if unknown:
