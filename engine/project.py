@@ -5,11 +5,13 @@ The app's Document wraps a Project and changes it only through undo commands; th
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from .camera import CameraKey
 from .face import ExpressionKey
 from .motion import Motion
+from .planner.plan import PathCue, PlanSegment
 
 ACTOR_COLORS = ("#2b6cb0", "#c53030", "#2f855a", "#b7791f", "#6b46c1", "#d53f8c", "#319795",
                 "#dd6b20", "#4a5568", "#805ad5")
@@ -39,13 +41,42 @@ class PoseKey:
 
 
 @dataclass
+class TimedSegment(PlanSegment):
+    """A planner segment placed on an actor's frames [start, stop), for the timeline and for
+    regenerating part of a take."""
+    start: int = 0
+    stop: int = 0
+
+    @classmethod
+    def placed(cls, segment: PlanSegment, start: int, stop: int) -> "TimedSegment":
+        own = {f.name: getattr(segment, f.name) for f in fields(PlanSegment)}
+        return cls(**own, start=int(start), stop=int(stop))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], fps: float) -> "TimedSegment":
+        """From a project file; fields a file predates take their defaults (an older file has
+        no duration: it is the frame span's), fields a newer one adds are ignored."""
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in d.items() if k in known}
+        values.setdefault("text", str(values.get("action", "")))
+        values.setdefault("duration", (int(d.get("stop", 0)) - int(d.get("start", 0))) / fps)
+        if isinstance(values.get("path"), dict):
+            values["path"] = PathCue(**{k: v for k, v in values["path"].items()
+                                        if k in {f.name for f in fields(PathCue)}})
+        return cls(**values)
+
+
+@dataclass
 class Actor:
     name: str
     motion: Motion
     color: str = ACTOR_COLORS[0]
     prompt: str = ""
     seed: int = 0
-    segments: list[dict[str, Any]] = field(default_factory=list)  # planner segments as dicts
+    segments: list[TimedSegment] = field(default_factory=list)
     # user overrides on top of the action-derived expressions (engine.face.ExpressionTrack)
     expression_keys: list[ExpressionKey] = field(default_factory=list)
     speech: list[SpeechRange] = field(default_factory=list)
@@ -57,7 +88,7 @@ class Actor:
 class Project:
     fps: float = 25.0
     actors: list[Actor] = field(default_factory=list)
-    camera: list[dict[str, Any]] = field(default_factory=list)   # camera keys as dicts
+    camera: list[CameraKey] = field(default_factory=list)
     history: list[Generation] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)       # render style, background...
 
@@ -74,4 +105,5 @@ def to_motion_file(project: Project):
     if not actors:
         raise ValueError("the project has no visible actor to render")
     first = next(a for a in project.actors if a.visible)
-    return MotionFile(actors, prompt=first.prompt, seed=first.seed, camera=list(project.camera))
+    return MotionFile(actors, prompt=first.prompt, seed=first.seed,
+                      camera=[k.to_dict() for k in project.camera])

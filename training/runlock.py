@@ -1,15 +1,19 @@
-"""One trainer per run folder: an OS file lock on ``run_dir/trainer.lock``.
+"""One trainer per run folder: an OS lock held on the run folder itself.
 
-The trainer holds an exclusive lock on the file for as long as it lives; the operating system
-drops it when the process ends in any way (a clean exit, an exception, ``kill -9``), so a stale
-lock cannot outlive its owner and a reused process id cannot fake one. The file also names the
-owner's pid, which readers (the app's training tab) use to follow or kill a job they did not
-start. Nothing here imports torch: the lock is taken before the heavy imports.
+The trainer holds an exclusive ``flock`` on an open descriptor of the run folder for as long as
+it lives; the operating system drops it when the process ends in any way (a clean exit, an
+exception, ``kill -9``), so a stale lock cannot outlive its owner and a reused process id cannot
+fake one. Locking the folder rather than a file in it means deleting ``trainer.lock`` cannot let
+a second trainer in (a new file would be a new, unlocked inode; the folder stays the same one).
+``trainer.lock`` only names the owner's pid, for readers (the app's training tab) that follow or
+kill a job they did not start. On Windows, where folders cannot be locked, the file's first
+byte is locked instead. Nothing here imports torch: the lock is taken before the heavy imports.
 """
 from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -60,6 +64,13 @@ def _read_owner(path: Path) -> dict:
         return {}
 
 
+def _open_lock(run_dir: Path, create: bool) -> int:
+    """A descriptor to lock for ``run_dir``: the folder itself, or on Windows its lock file."""
+    if sys.platform != "win32":
+        return os.open(run_dir, os.O_RDONLY)
+    return os.open(run_dir / LOCK_NAME, os.O_RDWR | (os.O_CREAT if create else 0), 0o644)
+
+
 class RunLock:
     """``with RunLock(run_dir):`` holds the run folder for this process (raises RunInUse)."""
 
@@ -70,7 +81,7 @@ class RunLock:
 
     def acquire(self, patience_s: float = 0.5) -> "RunLock":
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = _open_lock(self.run_dir, create=True)
         deadline = time.monotonic() + patience_s
         # a reader's probe (lock_owner) holds the lock for an instant: try again briefly
         while not _try_lock(fd):
@@ -78,13 +89,18 @@ class RunLock:
                 os.close(fd)
                 raise RunInUse(self.run_dir, _read_owner(self.path).get("pid"))
             time.sleep(0.02)
-        # The file is never deleted (a delete races with a newcomer locking the old inode);
-        # its content is only rewritten by the holder.
-        owner = json.dumps({"pid": os.getpid(), "started": round(time.time(), 3)})
-        os.ftruncate(fd, 0)
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, owner.encode() + b"\n")
         self._fd = fd
+        owner = json.dumps({"pid": os.getpid(), "started": round(time.time(), 3)}) + "\n"
+        try:
+            if sys.platform == "win32":   # the locked file itself carries the owner
+                os.ftruncate(fd, 0)
+                os.lseek(fd, 0, os.SEEK_SET)
+                os.write(fd, owner.encode())
+            else:
+                self.path.write_text(owner, encoding="utf-8")
+        except OSError:
+            self.release()
+            raise
         return self
 
     def release(self) -> None:
@@ -108,11 +124,12 @@ def lock_owner(run_dir: str | os.PathLike) -> int | None:
     Probing takes the lock for an instant when it is free, so it never blocks a trainer for
     longer than that and never reports a dead owner as alive.
     """
-    path = Path(run_dir) / LOCK_NAME
-    if not path.exists():
+    run_dir = Path(run_dir)
+    path = run_dir / LOCK_NAME
+    if not path.exists() and sys.platform == "win32":
         return None
     try:
-        fd = os.open(path, os.O_RDWR)
+        fd = _open_lock(run_dir, create=False)
     except OSError:
         return None
     try:
