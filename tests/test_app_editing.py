@@ -40,14 +40,14 @@ def test_dragging_keys_on_the_timeline_is_one_undo_step(qtbot, window):
 
     y = row_y("camera")
     drag(qtbot, tl, QPoint(int(tl.x_of(10)), y), QPoint(int(tl.x_of(70)), y))
-    assert doc.project.camera[0]["frame"] == 70 and doc.undo_stack.count() == steps + 1
+    assert doc.project.camera[0].frame == 70 and doc.undo_stack.count() == steps + 1
     # The dragged key is selected: Delete removes it (one more undo step).
     assert doc.selection.keys == {("camera", 0)}
     qtbot.mouseClick(win.viewport, Qt.LeftButton)
     qtbot.keyClick(win.viewport, Qt.Key_Delete)
     assert doc.project.camera == []
     doc.undo_stack.undo()
-    assert doc.project.camera[0]["frame"] == 70
+    assert doc.project.camera[0].frame == 70
 
 
 def test_range_selection_sets_expression_and_speech_on_the_face(qtbot, window):

@@ -39,7 +39,7 @@ def test_prompt_to_export_undo_and_reopen(qtbot, window, tmp_path):
 
     # A camera key at the playhead, then an orbit over the clip; the shot view shows it.
     qtbot.mouseClick(win.camera_editor.add_button, Qt.LeftButton)
-    assert len(doc.project.camera) == 1 and doc.project.camera[0]["frame"] == 60
+    assert len(doc.project.camera) == 1 and doc.project.camera[0].frame == 60
     orbit = next(b for b in win.camera_editor.findChildren(type(win.camera_editor.add_button))
                  if b.text() == "Orbit")
     qtbot.mouseClick(orbit, Qt.LeftButton)

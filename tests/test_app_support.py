@@ -74,11 +74,11 @@ def generate(qtbot, win, prompt="a person walks forward, then waves", seed=0, se
 def place_actor(win, frames=100, kind="walk", seed=0):
     """Put a synthetic motion in as actor (for view tests that need no model)."""
     from engine.motion import Motion
-    from engine.project import Generation
+    from engine.project import Generation, TimedSegment
     from stickgen_studio.document import edits
 
     m = Motion(synthetic_motion(kind, frames, seed), 25.0, [kind] * frames)
-    segs = [{"start": 0, "stop": frames, "action": kind, "text": kind}]
+    segs = [TimedSegment(kind, kind, frames / 25.0, start=0, stop=frames)]
     return edits.apply_generation(win.doc, m, Generation(kind, seed, 0.0, "synthetic"), segs,
                                   None)
 

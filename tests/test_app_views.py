@@ -49,7 +49,7 @@ def test_camera_key_numbers_change_the_shot_at_once(qtbot, tmp_path, tiny_checkp
     before = win.viewport.grab().toImage()
     steps = doc.undo_stack.count()
     ed.fov.setValue(20.0)              # a long lens: the figure fills more of the frame
-    assert doc.project.camera[0]["fov"] == 20.0
+    assert doc.project.camera[0].fov == 20.0
     after = win.viewport.grab().toImage()
     color = rgb(doc.project.actors[0].color)
     assert actor_pixels(after, color) > 1.5 * actor_pixels(before, color)
@@ -57,7 +57,7 @@ def test_camera_key_numbers_change_the_shot_at_once(qtbot, tmp_path, tiny_checkp
     assert doc.undo_stack.count() == steps + 1
     ed.easing.setCurrentIndex(ed.easing.findData("hold"))
     ed.easing.activated.emit(ed.easing.currentIndex())
-    assert doc.project.camera[0]["easing"] == "hold"
+    assert doc.project.camera[0].easing == "hold"
 
 
 def test_export_can_be_cancelled_and_writes_nothing(qtbot, tmp_path, tiny_checkpoint):

@@ -2,6 +2,7 @@
 import imageio.v3 as iio
 import numpy as np
 
+from engine.camera import CameraKey
 from engine.cli import main as cli
 from engine.formats.motion_json import read_motion_json
 from engine.formats.project_file import save_project
@@ -17,7 +18,7 @@ def test_render_a_project_to_gif_and_motion_json(tmp_path):
     project = Project(actors=[Actor("A", Motion(pos, 25, ["walk"] * T), prompt="walks"),
                               Actor("B", Motion(pos + [1.0, 0, 0], 25, ["idle"] * T),
                                     visible=False)],
-                      camera=[{"frame": 0, "position": [0, 1.2, 5], "target": [0, 1, 0]}])
+                      camera=[CameraKey(0, (0, 1.2, 5), (0, 1, 0))])
     path = tmp_path / "p.stickgen"
     save_project(path, project)
     assert cli(["render", str(path), str(tmp_path / "out.motion.json")]) == 0

@@ -122,15 +122,15 @@ def test_camera_moves_replace_keys_in_their_range(qtbot):
     doc.push(ReplaceActor(doc, "Generate", _actor(T=60, shift=0.0)))
     edits.apply_camera_move(doc, "orbit", 0, 60, 16 / 9)
     n = len(doc.project.camera)
-    assert n >= 2 and all(k["move"] == "orbit" for k in doc.project.camera)
+    assert n >= 2 and all(k.move == "orbit" for k in doc.project.camera)
     edits.apply_camera_move(doc, "static", 20, 40, 16 / 9)
-    moves = [(k["frame"], k["move"]) for k in doc.project.camera]
+    moves = [(k.frame, k.move) for k in doc.project.camera]
     assert (20.0, "static") in moves and not any(20 < f < 40 for f, _ in moves)
     edits.update_camera_key(doc, 0, "edit-1", fov=50.0)
     edits.update_camera_key(doc, 0, "edit-1", fov=55.0)
-    assert doc.project.camera[0]["fov"] == 55.0
+    assert doc.project.camera[0].fov == 55.0
     doc.undo_stack.undo()
-    assert doc.project.camera[0]["fov"] != 55.0 and len(doc.project.camera) > 1
+    assert doc.project.camera[0].fov != 55.0 and len(doc.project.camera) > 1
     with pytest.raises(ValueError):
         edits.update_camera_key(doc, 0, None, easing="wobbly")
 

@@ -4,6 +4,7 @@ import os
 import numpy as np
 import pytest
 
+from engine.camera import CameraKey
 from engine.formats import project_file as pf
 from engine.formats.errors import FormatError
 from engine.motion import Motion
@@ -21,7 +22,7 @@ def _project():
     m = Motion(pos.astype(np.float32), 25, ["walk"] * T)
     a = Actor("A", m, prompt="walks", seed=4, expression_keys=[ExpressionKey(3, "happy")],
               speech=[SpeechRange(2, 6, "talk")])
-    return Project(actors=[a], camera=[STATIC_KEY],
+    return Project(actors=[a], camera=[CameraKey.from_dict(STATIC_KEY)],
                    history=[Generation("walks", 4, 10.0)], settings={"background": "#ffffff"})
 
 
@@ -41,7 +42,7 @@ def test_v1_file_is_migrated(tmp_path):
     p = tmp_path / "old.stickgen"
     p.write_text(json.dumps(d))
     back = pf.load_project(p)
-    assert back.camera == [STATIC_KEY] and back.settings == {}
+    assert back.camera == [CameraKey.from_dict(STATIC_KEY)] and back.settings == {}
 
 
 @pytest.mark.parametrize("mutate, message", [

@@ -16,7 +16,9 @@ import numpy as np
 
 from ..atomic import write_text_atomic
 from ..motion import Motion
-from ..project import Actor, ExpressionKey, Generation, PoseKey, Project, SpeechRange
+from ..camera import CameraKey
+from ..project import (Actor, ExpressionKey, Generation, PoseKey, Project, SpeechRange,
+                       TimedSegment)
 from .errors import FormatError, read_json
 from .limits import (camera_problem, check_writable, joints_problem, parents_problem,
                      positions_problem)
@@ -50,7 +52,7 @@ def to_dict(project: Project) -> dict[str, Any]:
         check_writable(m, f"project (actor {a.name!r})")
         actors.append({
             "name": a.name, "color": a.color, "prompt": a.prompt, "seed": a.seed,
-            "visible": a.visible, "segments": a.segments,
+            "visible": a.visible, "segments": [s.to_dict() for s in a.segments],
             "motion": {"positions": _encode_array(m.positions), "fps": m.fps,
                        "joints": list(m.joints), "parents": list(m.parents),
                        "actions": m.actions, "expressions": m.expressions, "speech": m.speech},
@@ -59,7 +61,7 @@ def to_dict(project: Project) -> dict[str, Any]:
             "pose_keys": [asdict(k) for k in a.pose_keys],
         })
     return {"format": FORMAT_TAG, "schema_version": SCHEMA_VERSION, "fps": project.fps,
-            "actors": actors, "camera": project.camera,
+            "actors": actors, "camera": [k.to_dict() for k in project.camera],
             "history": [asdict(g) for g in project.history], "settings": project.settings}
 
 
@@ -133,7 +135,7 @@ def from_dict(data: Any, path: object = "<project>") -> Project:
     if why:
         raise FormatError(path, f"camera {why}")
     return Project(fps=float(checked.fps), actors=actors,
-                   camera=camera,
+                   camera=[CameraKey.from_dict(k) for k in camera],
                    history=[Generation(g.prompt, g.seed, float(g.seconds), g.model)
                             for g in checked.history],
                    settings=dict(checked.settings))
@@ -165,7 +167,8 @@ def _actor(a: ActorData, i: int, path: object) -> Actor:
                                     f"the motion {J}")
     return Actor(
         name=a.name, motion=motion, color=a.color, prompt=a.prompt, seed=a.seed,
-        segments=[s.model_dump(exclude_unset=True) for s in a.segments],
+        segments=[TimedSegment.from_dict(s.model_dump(exclude_unset=True), motion.fps)
+                  for s in a.segments],
         expression_keys=[ExpressionKey(k.frame, k.expression) for k in a.expression_keys],
         speech=[SpeechRange(s.start, s.stop, s.style) for s in a.speech],
         pose_keys=[PoseKey(k.frame, [list(map(float, r)) for r in k.positions])

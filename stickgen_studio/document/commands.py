@@ -1,24 +1,49 @@
 """Undo commands. Every edit of the document is one of these; only redo()/undo() mutate.
 
-Most edits replace one field of the project or of an actor with a new value. Commands that carry
-a ``merge_key`` (e.g. one drag of a key or a joint) merge with the previous command of the same
-key, so a whole drag is one undo step.
+Most edits replace one field of the project or of an actor with a new value. The field must be
+one of the dataclass's own, and a list of keys must hold keys of the field's type (camera keys
+are ``CameraKey``, segments ``TimedSegment``, ...): anything else is an error when the command
+is made, never a silent change. Commands that carry a ``merge_key`` (e.g. one drag of a key or
+a joint) merge with the previous command of the same key, so a whole drag is one undo step.
 """
 from __future__ import annotations
 
 import copy
+from dataclasses import fields
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from engine.project import Actor
+from engine.camera import CameraKey
+from engine.face import ExpressionKey
+from engine.project import Actor, Generation, PoseKey, Project, SpeechRange, TimedSegment
 
 _MERGE_IDS: dict[str, int] = {}
+
+
+# The type of the items of each list field that holds keys or records.
+ITEM_TYPES: dict[str, type] = {
+    "camera": CameraKey, "history": Generation, "segments": TimedSegment,
+    "expression_keys": ExpressionKey, "speech": SpeechRange, "pose_keys": PoseKey}
+PROJECT_FIELDS = frozenset(f.name for f in fields(Project))
+ACTOR_FIELDS = frozenset(f.name for f in fields(Actor))
 
 
 def merge_id(key: str) -> int:
     """A stable small integer per merge key (Qt merges commands with equal id())."""
     return _MERGE_IDS.setdefault(key, 1000 + len(_MERGE_IDS))
+
+
+def check_value(field: str, value: Any, actor: bool) -> None:
+    """Raise unless ``field`` is a field of an actor (or of the project) and ``value`` fits it."""
+    known = ACTOR_FIELDS if actor else PROJECT_FIELDS
+    if field not in known:
+        owner = "an actor" if actor else "the project"
+        raise ValueError(f"{field!r} is not a field of {owner}; known: {', '.join(sorted(known))}")
+    kind = ITEM_TYPES.get(field)
+    if kind is not None and not all(isinstance(v, kind) for v in value):
+        bad = next(v for v in value if not isinstance(v, kind))
+        raise TypeError(f"{field} holds {kind.__name__} items, got {type(bad).__name__}")
 
 
 class SetField(QUndoCommand):
@@ -27,6 +52,7 @@ class SetField(QUndoCommand):
     def __init__(self, doc, text: str, field: str, value: Any, actor: int | None = None,
                  merge_key: str | None = None) -> None:
         super().__init__(text)
+        check_value(field, value, actor is not None)
         self.doc, self.field, self.actor, self.merge_key = doc, field, actor, merge_key
         self.new = value
         self.old = copy.deepcopy(getattr(self._target(), field))
@@ -52,11 +78,29 @@ class SetField(QUndoCommand):
         return True
 
 
+class SetCamera(SetField):
+    """Replace the shot camera's keys (sorted by frame)."""
+
+    def __init__(self, doc, text: str, keys: list[CameraKey],
+                 merge_key: str | None = None) -> None:
+        super().__init__(doc, text, "camera", sorted(keys, key=lambda k: k.frame),
+                         merge_key=merge_key)
+
+
+class SetSettings(SetField):
+    """Replace the project's settings (render style, background, ...)."""
+
+    def __init__(self, doc, text: str, settings: dict[str, Any]) -> None:
+        super().__init__(doc, text, "settings", dict(settings))
+
+
 class ReplaceActor(QUndoCommand):
     """Replace actor ``index`` wholesale (a generation result), or append one (index=None)."""
 
     def __init__(self, doc, text: str, actor: Actor, index: int | None = None) -> None:
         super().__init__(text)
+        for name in ITEM_TYPES.keys() & ACTOR_FIELDS:
+            check_value(name, getattr(actor, name), actor=True)
         self.doc, self.index = doc, index
         self.new = copy.deepcopy(actor)
         self.old = copy.deepcopy(doc.project.actors[index]) if index is not None else None
@@ -90,6 +134,8 @@ class EditActor(QUndoCommand):
         super().__init__(text)
         self.doc, self.index, self.merge_key = doc, index, merge_key
         actor = doc.project.actors[index]
+        for k, v in changes.items():
+            check_value(k, v, actor=True)
         self.new = {k: copy.deepcopy(v) for k, v in changes.items()}
         self.old = {k: copy.deepcopy(getattr(actor, k)) for k in changes}
 

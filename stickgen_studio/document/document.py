@@ -6,7 +6,9 @@ commands' redo()/undo() change the project. The playhead and selection are not u
 from __future__ import annotations
 
 import copy
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -56,15 +58,19 @@ class Document(QObject):
         "speech": "speech_changed", "pose_keys": "poses_changed", "camera": "camera_changed",
         "history": "history_changed", "settings": "settings_changed", "actors": "actors_changed",
         "name": "actors_changed", "color": "actors_changed", "visible": "actors_changed",
+        "fps": "settings_changed",
     }
 
     def notify(self, field: str, actor: int | None) -> None:
-        """Called by commands after they change ``field``; emits the matching narrow signal."""
+        """Called by commands after they change ``field``; emits the matching narrow signal.
+        A field with no signal is a KeyError: a change nobody hears of is a bug."""
+        if field not in self._FIELD_SIGNALS:
+            raise KeyError(f"no change signal for field {field!r}")
         self._forget(field, actor)
         if field in ("motion", "actors"):
             # Before the signal, so views that show the clip length read the new one.
             self.playhead.set_range(self.project.num_frames)
-        signal = getattr(self, self._FIELD_SIGNALS.get(field, "settings_changed"))
+        signal = getattr(self, self._FIELD_SIGNALS[field])
         if actor is not None and field not in ("name", "color", "visible", "actors"):
             signal.emit(actor)
         else:
@@ -72,6 +78,20 @@ class Document(QObject):
 
     def push(self, command) -> None:
         self.undo_stack.push(command)
+
+    @contextmanager
+    def macro(self, text: str) -> Iterator[None]:
+        """``with doc.macro(text):`` makes the commands pushed inside one undo step. The macro
+        is closed however the block ends; when it raises, what it did is undone, so a failed
+        edit never leaves the undo stack open or the project half changed."""
+        self.undo_stack.beginMacro(text)
+        try:
+            yield
+        except BaseException:
+            self.undo_stack.endMacro()
+            self.undo_stack.undo()
+            raise
+        self.undo_stack.endMacro()
 
     # -- what is drawn (cached until the next change) ------------------------------------
     def _forget(self, field: str, actor: int | None) -> None:

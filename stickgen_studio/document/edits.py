@@ -13,10 +13,10 @@ import numpy as np
 from engine.camera import CameraKey, make_move
 from engine.face import ExpressionKey
 from engine.motion import Motion
-from engine.project import ACTOR_COLORS, Actor, Generation, PoseKey, SpeechRange
+from engine.project import ACTOR_COLORS, Actor, Generation, PoseKey, SpeechRange, TimedSegment
 
 from . import scene
-from .commands import EditActor, RemoveActor, ReplaceActor, SetField
+from .commands import EditActor, RemoveActor, ReplaceActor, SetCamera, SetField, SetSettings
 
 NEW_ACTOR_SPACING = 1.1   # metres between actors placed side by side
 
@@ -30,13 +30,10 @@ def _actor_name(taken: Iterable[str]) -> str:
     return f"Actor {len(taken) + 1}"
 
 
-def segments_from_plan(plan, fps: float, offset: int = 0) -> list[dict[str, Any]]:
-    """The planner's segments as plain dicts with their frame range, for the timeline."""
-    out = []
-    for (a, b), s in zip(plan.frame_bounds(fps), plan.segments):
-        out.append({"start": a + offset, "stop": b + offset, "action": s.action, "text": s.text,
-                    "expression": s.expression, "speech": s.speech})
-    return out
+def segments_from_plan(plan, fps: float, offset: int = 0) -> list[TimedSegment]:
+    """The planner's segments placed on their frames, for the timeline."""
+    return [TimedSegment.placed(s, a + offset, b + offset)
+            for (a, b), s in zip(plan.frame_bounds(fps), plan.segments)]
 
 
 def place_beside(motion: Motion, index: int) -> Motion:
@@ -49,7 +46,7 @@ def place_beside(motion: Motion, index: int) -> Motion:
     return m
 
 
-def apply_generation(doc, motion: Motion, request: Generation, segments: list[dict],
+def apply_generation(doc, motion: Motion, request: Generation, segments: list[TimedSegment],
                      target: int | None) -> int:
     """One undo step: the generated ``motion`` replaces actor ``target`` (keeping its name and
     colour, dropping its keys) or becomes a new actor (target None); the request joins the
@@ -67,10 +64,9 @@ def apply_generation(doc, motion: Motion, request: Generation, segments: list[di
         actor = Actor(old.name, place_beside(motion, index), old.color, request.prompt,
                       request.seed, segments, visible=old.visible)
         text = f"Generate {old.name}"
-    doc.undo_stack.beginMacro(text)
-    doc.push(ReplaceActor(doc, text, actor, None if index == len(actors) else index))
-    doc.push(SetField(doc, text, "history", doc.project.history + [request]))
-    doc.undo_stack.endMacro()
+    with doc.macro(text):
+        doc.push(ReplaceActor(doc, text, actor, None if index == len(actors) else index))
+        doc.push(SetField(doc, text, "history", doc.project.history + [request]))
     return index
 
 
@@ -89,13 +85,13 @@ def regenerated(doc, index: int, motion: Motion, plan, start: int, stop: int,
                 request: Generation) -> None:
     """Frames [start, stop) of actor ``index`` were remade from a new prompt: one undo step."""
     actor = doc.project.actors[index]
-    kept = [s for s in actor.segments if s["stop"] <= start or s["start"] >= stop]
+    kept = [s for s in actor.segments if s.stop <= start or s.start >= stop]
     for s in actor.segments:  # segments cut by the range keep their outside parts
-        if s["start"] < start < s["stop"]:
-            kept.append(dict(s, stop=start))
-        if s["start"] < stop < s["stop"]:
-            kept.append(dict(s, start=stop))
-    segs = sorted(kept + segments_from_plan(plan, motion.fps, start), key=lambda s: s["start"])
+        if s.start < start < s.stop:
+            kept.append(replace(s, stop=start))
+        if s.start < stop < s.stop:
+            kept.append(replace(s, start=stop))
+    segs = sorted(kept + segments_from_plan(plan, motion.fps, start), key=lambda s: s.start)
     doc.push(EditActor(doc, f"Regenerate frames {start}–{stop - 1}", index,
                        {"motion": motion, "segments": segs}))
 
@@ -108,6 +104,11 @@ def remove_actor(doc, index: int) -> None:
 
 def set_actor_field(doc, index: int, field: str, value: Any) -> None:
     doc.push(SetField(doc, f"Change {field}", field, value, actor=index))
+
+
+def set_style(doc, name: str) -> None:
+    """The scene's look (engine.style name)."""
+    doc.push(SetSettings(doc, f"Look: {name}", dict(doc.project.settings, style=name)))
 
 
 # -- expressions and speech --------------------------------------------------------------
@@ -166,13 +167,13 @@ def key_lists(doc, index: int | None) -> dict[str, list]:
 
 def key_frame(track: str, key) -> int:
     if track == "camera":
-        return int(round(key["frame"]))
+        return int(round(key.frame))
     return int(key.start if track == "speech" else key.frame)
 
 
 def _moved(track: str, key, delta: int, last: int):
     if track == "camera":
-        return dict(key, frame=float(min(max(0, key["frame"] + delta), last)))
+        return replace(key, frame=float(min(max(0, key.frame + delta), last)))
     if track == "speech":
         d = min(max(delta, -key.start), last + 1 - key.stop)
         return SpeechRange(key.start + d, key.stop + d, key.style)
@@ -208,28 +209,22 @@ def delete_keys(doc, index: int | None, refs: Iterable[tuple[str, int]]) -> int:
         return 0
     lists = key_lists(doc, index)
     count = sum(len(v) for v in by_track.values())
-    doc.undo_stack.beginMacro(f"Delete {count} key{'s' if count > 1 else ''}")
-    for track, gone in by_track.items():
-        keys = [k for i, k in enumerate(lists[track]) if i not in gone]
-        doc.push(SetField(doc, "Delete keys", _FIELDS[track], keys,
-                          actor=None if track == "camera" else index))
-    doc.undo_stack.endMacro()
+    with doc.macro(f"Delete {count} key{'s' if count > 1 else ''}"):
+        for track, gone in by_track.items():
+            keys = [k for i, k in enumerate(lists[track]) if i not in gone]
+            doc.push(SetField(doc, "Delete keys", _FIELDS[track], keys,
+                              actor=None if track == "camera" else index))
     doc.selection.clear_keys()
     return count
 
 
 # -- camera ------------------------------------------------------------------------------
 
-def _sorted_camera(keys: list[dict]) -> list[dict]:
-    return sorted(keys, key=lambda k: k["frame"])
-
-
 def add_camera_key(doc, key: CameraKey) -> int:
     """Add ``key`` (replacing a key on the same frame); returns its index in the new list."""
-    keys = [k for k in doc.project.camera if int(round(k["frame"])) != int(round(key.frame))]
-    keys = _sorted_camera(keys + [key.to_dict()])
-    doc.push(SetField(doc, f"Camera key at frame {int(key.frame)}", "camera", keys))
-    return next(i for i, k in enumerate(keys) if k["frame"] == key.frame)
+    keys = [k for k in doc.project.camera if int(round(k.frame)) != int(round(key.frame))]
+    doc.push(SetCamera(doc, f"Camera key at frame {int(key.frame)}", keys + [key]))
+    return doc.project.camera.index(key)
 
 
 def camera_key_from_state(frame: int, state, easing: str = "ease_in_out") -> CameraKey:
@@ -241,18 +236,25 @@ def camera_key_from_state(frame: int, state, easing: str = "ease_in_out") -> Cam
 def update_camera_key(doc, i: int, merge_key: str | None = None, **changes: Any) -> None:
     """Change fields of camera key ``i`` (validated through CameraKey)."""
     keys = list(doc.project.camera)
-    key = CameraKey.from_dict(dict(keys[i], **changes))
-    keys[i] = key.to_dict()
-    doc.push(SetField(doc, "Edit camera key", "camera", keys, merge_key=merge_key))
+    keys[i] = CameraKey.from_dict(dict(keys[i].to_dict(), **changes))
+    doc.push(SetCamera(doc, "Edit camera key", keys, merge_key=merge_key))
+
+
+def set_camera_follow(doc, i: int, follow: int | None, position, target) -> None:
+    """Camera key ``i`` follows actor ``follow`` (None: a fixed key), with its position and
+    target given in the key's new frame of reference."""
+    keys = list(doc.project.camera)
+    keys[i] = replace(keys[i], follow=follow, position=tuple(round(float(x), 6) for x in position),
+                      target=tuple(round(float(x), 6) for x in target))
+    doc.push(SetCamera(doc, "Camera follow", keys))
 
 
 def apply_camera_move(doc, move: str, start: int, stop: int, aspect: float,
                       amount: float = 1.0) -> None:
     """Replace the keys inside [start, stop) by the preset ``move`` over those frames."""
     new = make_move(move, doc.all_motions(), start, stop, aspect, amount)
-    keep = [k for k in doc.project.camera if not start <= k["frame"] < stop]
-    doc.push(SetField(doc, f"Camera {move}", "camera",
-                      _sorted_camera(keep + [k.to_dict() for k in new])))
+    keep = [k for k in doc.project.camera if not start <= k.frame < stop]
+    doc.push(SetCamera(doc, f"Camera {move}", keep + list(new)))
 
 
 # -- poses -------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ def effective_motion(actor: Actor) -> Motion:
 
 
 def camera_track(project: Project) -> CameraTrack:
-    return CameraTrack.from_list(project.camera)
+    return CameraTrack(project.camera)
 
 
 def shot_size(project: Project) -> tuple[int, int]:

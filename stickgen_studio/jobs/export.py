@@ -5,7 +5,7 @@ the visible actors and the camera keys), so the job never reads the live documen
 """
 from __future__ import annotations
 
-import copy
+from dataclasses import replace
 from pathlib import Path
 
 from engine.export import ExportOptions, export
@@ -20,14 +20,12 @@ def snapshot(doc) -> MotionFile:
         raise ValueError("nothing to export: there are no visible actors")
     actors = [FileActor(doc.project.actors[i].name, doc.motion_of(i).copy()) for i in visible]
     camera = []
-    for key in copy.deepcopy(doc.project.camera):
-        follow = key.get("follow")
-        if follow is not None:
-            if follow in visible:
-                key["follow"] = visible.index(follow)
-            else:  # following a hidden actor: keep the shot where that actor was
-                key.pop("follow")
-        camera.append(key)
+    for key in doc.project.camera:
+        if key.follow is not None:
+            # following a hidden actor: keep the shot where that actor was
+            key = replace(key, follow=visible.index(key.follow) if key.follow in visible
+                          else None)
+        camera.append(key.to_dict())
     first = doc.project.actors[visible[0]]
     return MotionFile(actors, first.prompt, first.seed, camera)
 

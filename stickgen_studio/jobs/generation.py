@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from engine.defaults import MAX_CLIP_SECONDS
 from engine.generate import Generator
 from engine.motion import Motion
-from engine.project import Generation
+from engine.project import Generation, TimedSegment
 
 from ..document import edits
 from .model_service import ModelService
@@ -26,7 +26,7 @@ CACHE_SIZE = 32
 class Variation:
     seed: int
     motion: Motion
-    segments: list[dict]
+    segments: list[TimedSegment]
     warnings: list[str]
 
 
@@ -45,7 +45,7 @@ class GenerationController(QObject):
         super().__init__(parent)
         self.doc, self.service = doc, service
         # request -> (motion, segments, plan warnings)
-        self._cache: OrderedDict[tuple, tuple[Motion, list[dict], list[str]]] = OrderedDict()
+        self._cache: OrderedDict[tuple, tuple[Motion, list[TimedSegment], list[str]]] = OrderedDict()
         self.variations: list[Variation] = []
         self._variation_request: Generation | None = None
         self._variation_target: int | None = None
@@ -110,13 +110,13 @@ class GenerationController(QObject):
         return self._start("generate", Generator.generate, prompt, seconds, req.seed,
                            on_done=done)
 
-    def _remember(self, key: tuple, motion: Motion, segs: list[dict],
+    def _remember(self, key: tuple, motion: Motion, segs: list[TimedSegment],
                   warnings: list[str]) -> None:
         self._cache[key] = (motion, segs, list(warnings))
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
 
-    def _apply(self, motion: Motion, segs: list[dict], req: Generation, target: int | None,
+    def _apply(self, motion: Motion, segs: list[TimedSegment], req: Generation, target: int | None,
                warnings: list[str]) -> None:
         dropped = edits.keys_dropped_by_replacing(self.doc, target)
         index = edits.apply_generation(self.doc, motion, req, segs, target)

@@ -10,10 +10,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QGridLayout
                                QLabel, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
                                QVBoxLayout, QWidget)
 
-from engine.camera import EASINGS, MOVES, CameraKey, follow_anchor
+from engine.camera import EASINGS, MOVES, follow_anchor
 
 from ..document import edits
-from ..document.commands import SetField
 from ..document.scene import shot_size
 
 _sessions = itertools.count(1)
@@ -165,8 +164,8 @@ class CameraEditor(QWidget):
         keys = self.doc.project.camera
         self.keys.clear()
         for i, k in enumerate(keys):
-            item = QListWidgetItem(f"Frame {int(round(k['frame']))}  ·  {k.get('move', 'custom')}"
-                                   f"  ·  {str(k.get('easing', '')).replace('_', ' ')}")
+            item = QListWidgetItem(f"Frame {int(round(k.frame))}  ·  {k.move}"
+                                   f"  ·  {k.easing.replace('_', ' ')}")
             item.setData(Qt.UserRole, i)
             self.keys.addItem(item)
         if not keys:
@@ -198,7 +197,7 @@ class CameraEditor(QWidget):
         self.form_hint.setVisible(i is None and bool(self.doc.project.camera))
         self.delete_button.setEnabled(bool(self.doc.selection.keys_on("camera")))
         if i is not None:
-            k = CameraKey.from_dict(self.doc.project.camera[i])
+            k = self.doc.project.camera[i]
             self.frame.setMaximum(max(0, self.doc.project.num_frames - 1))
             self.frame.setValue(int(round(k.frame)))
             self.easing.setCurrentIndex(self.easing.findData(k.easing))
@@ -218,7 +217,7 @@ class CameraEditor(QWidget):
         rows = [r for r in rows if r is not None]
         self.doc.selection.set_keys({("camera", r) for r in rows})
         if len(rows) == 1:
-            self.doc.playhead.set_frame(int(round(self.doc.project.camera[rows[0]]["frame"])))
+            self.doc.playhead.set_frame(int(round(self.doc.project.camera[rows[0]].frame)))
 
     # -- edits --------------------------------------------------------------------------------
     def _edit(self, field: str, value) -> None:
@@ -235,7 +234,7 @@ class CameraEditor(QWidget):
         i = self.selected_key()
         if self._loading or i is None:
             return
-        k = CameraKey.from_dict(self.doc.project.camera[i])
+        k = self.doc.project.camera[i]
         follow = self.follow.currentData()
         # Keep the shot where it is: convert between world positions and offsets.
         motions = self.doc.all_motions()
@@ -243,14 +242,7 @@ class CameraEditor(QWidget):
         if follow is not None:
             anchor = follow_anchor(motions[follow], k.frame)
             pos, tgt = pos - anchor, tgt - anchor
-        d = k.to_dict()
-        d.update(position=list(pos), target=list(tgt))
-        d.pop("follow", None)
-        if follow is not None:
-            d["follow"] = follow
-        keys = list(self.doc.project.camera)
-        keys[i] = CameraKey.from_dict(d).to_dict()
-        self.doc.push(SetField(self.doc, "Camera follow", "camera", keys))
+        edits.set_camera_follow(self.doc, i, follow, pos, tgt)
 
     def add_key(self) -> None:
         if not self.doc.project.actors:

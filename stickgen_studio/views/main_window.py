@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QTabWidget, QVB
 from engine.style import STYLES
 
 from ..document import Document, edits
-from ..document.commands import SetField
 from ..jobs.generation import GenerationController
 from ..jobs.model_service import FAILED, LOADING, MISSING, READY, ModelService
 from .editor_page import EditorPage
@@ -261,8 +260,7 @@ class MainWindow(QMainWindow):
         self.doc.selection.set_range(None)
 
     def set_style(self, name: str) -> None:
-        settings = dict(self.doc.project.settings, style=name)
-        self.doc.push(SetField(self.doc, f"Look: {name}", "settings", settings))
+        edits.set_style(self.doc, name)
 
     def _sync_style(self) -> None:
         name = self.doc.project.settings.get("style", "light")

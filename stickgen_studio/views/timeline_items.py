@@ -40,12 +40,11 @@ def build_items(doc, index: int | None) -> dict[str, list[Item]]:
     actors = doc.project.actors
     if index is not None and 0 <= index < len(actors):
         actor = actors[index]
-        segs = actor.segments or [{"start": a, "stop": b, "action": act, "text": act}
-                                  for a, b, act in _runs(actor.motion.actions)]
-        for i, s in enumerate(segs):
-            items["action"].append(Item("action", "span", int(s["start"]), int(s["stop"]),
-                                        str(s["action"]).replace("_", " "), ("action", i),
-                                        f"{s['action']}: “{s.get('text', '')}”"))
+        spans = [(s.start, s.stop, s.action, s.text) for s in actor.segments] or [
+            (a, b, act, act) for a, b, act in _runs(actor.motion.actions)]
+        for i, (a, b, act, text) in enumerate(spans):
+            items["action"].append(Item("action", "span", a, b, act.replace("_", " "),
+                                        ("action", i), f"{act}: “{text}”"))
         baked = doc.motion_of(index)
         for a, b, e in _runs(baked.expressions):
             items["expression"].append(Item("expression", "band", a, b, str(e)))
@@ -64,8 +63,6 @@ def build_items(doc, index: int | None) -> dict[str, list[Item]]:
                                       f"pose key at frame {k.frame}"))
     for i, k in enumerate(doc.project.camera):
         f = edits.key_frame("camera", k)
-        items["camera"].append(Item("camera", "key", f, f + 1, str(k.get("move", "")),
-                                    ("camera", i),
-                                    f"{k.get('move', 'custom')} key at frame {f}, "
-                                    f"{k.get('easing', '')}"))
+        items["camera"].append(Item("camera", "key", f, f + 1, k.move, ("camera", i),
+                                    f"{k.move} key at frame {f}, {k.easing}"))
     return items
