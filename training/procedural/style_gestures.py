@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from engine.skeleton import PARENTS
+from engine.skeleton import PARENTS, bone_lengths, enforce_bone_lengths
 
 from .base import REGISTRY, ActionParams, Clip
 from .rig import J
@@ -30,7 +30,7 @@ def _subtree(root: int) -> np.ndarray:
 
 
 UPPER = _subtree(J["spine"])
-SNAP_M = 0.2   # metres: the most a robotic snap may move a joint in one frame
+KEY_FRAMES = 4  # a robot's upper body moves in straight strokes between poses 0.16 s apart
 HEAD = _subtree(J["head"])
 
 
@@ -43,6 +43,24 @@ def _rotate_about(P: np.ndarray, joints: np.ndarray, pivot: np.ndarray, axis: np
     c, s = np.cos(angle)[:, None, None], np.sin(angle)[:, None, None]
     P[:, joints] = pivot[:, None] + v * c + np.cross(k, v) * s \
         + k * np.sum(k * v, axis=-1, keepdims=True) * (1 - c)
+
+
+def _mechanical(P: np.ndarray, every: int) -> np.ndarray:
+    """Robotic movement: the upper body relative to the pelvis goes in straight lines at
+    constant speed from one pose to the next (poses ``every`` frames apart), starting and
+    stopping abruptly. A hold-and-snap would jump a fast gesture's hand further in a frame
+    than a hand can move. Bones are re-made exact along their new directions; the legs keep
+    theirs, so planted feet stay put."""
+    lengths = bone_lengths(P[:1])[0]
+    T = len(P)
+    keys = np.unique(np.r_[np.arange(0, T, every), T - 1])
+    pel = P[:, J["pelvis"]]
+    rel = (P[:, UPPER] - pel[:, None]).reshape(T, -1)
+    t = np.arange(T)
+    lin = np.stack([np.interp(t, keys, rel[keys, c]) for c in range(rel.shape[1])], -1)
+    out = P.copy()
+    out[:, UPPER] = pel[:, None] + lin.reshape(T, len(UPPER), 3)
+    return enforce_bone_lengths(out, lengths).astype(np.float64)
 
 
 def overlay(positions: np.ndarray, heading: np.ndarray, name: str, fps: float,
@@ -67,14 +85,7 @@ def overlay(positions: np.ndarray, heading: np.ndarray, name: str, fps: float,
         wob = 0.09 * np.sin(2 * np.pi * f * t + rng.uniform(0, 2 * np.pi))
         _rotate_about(P, UPPER, P[:, J["pelvis"]], fwd, wob)
     if m.hold > 1:
-        pel = P[:, J["pelvis"]]
-        rel = P[:, UPPER] - pel[:, None]
-        # a fast gesture held too long would snap further than a limb can move in a frame
-        k = m.hold
-        while k > 1 and np.linalg.norm(rel[k:] - rel[:-k], axis=-1).max(initial=0.0) > SNAP_M:
-            k -= 1
-        idx = (np.arange(T) // k) * k
-        P[:, UPPER] = pel[:, None] + rel[idx]
+        P = _mechanical(P, KEY_FRAMES)
     return P.astype(np.float32)
 
 
