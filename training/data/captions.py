@@ -37,7 +37,9 @@ def segment_text(action: str, rng: np.random.Generator, split: str = "train", *,
     hand_words = HAND_WORDS[hand]
     if "{hand}" in phrase:
         phrase = phrase.replace("{hand}", _pick(rng, hand_words))
-    elif action in HANDED and rng.random() < 0.6:
+    elif action in HANDED and (hand == "both" or rng.random() < 0.6):
+        # "both" is always said: a plain "waves" is one arm, so the model must not learn
+        # to raise both for it
         phrase += " " + _pick(rng, hand_words)
     phrase = phrase.replace("{side}", side)
     if action in SIDED and side not in phrase and rng.random() < 0.5:
