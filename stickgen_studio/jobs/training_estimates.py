@@ -66,3 +66,39 @@ def format_duration(seconds: float | None) -> str:
     if s < 3600:
         return f"{s // 60} min {s % 60:02d} s"
     return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
+# Seconds from pressing Start to the first optimiser step, until this machine has measured it:
+# the trainer process starting and embedding the captions, plus making the run's data (each
+# procedural motion and each of the user's clips is made and checked).
+PRIOR_START_S = 20.0
+PRIOR_S_PER_MOTION = 0.0275
+PRIOR_S_PER_CLIP = 1.0
+
+
+def _prep_units(data: dict) -> float:
+    return int(data.get("procedural") or 0) * PRIOR_S_PER_MOTION + \
+        len(data.get("clips") or []) * PRIOR_S_PER_CLIP
+
+
+def estimate_preparation(data: dict, found: list[runs.RunInfo]) -> tuple[float, str]:
+    """Seconds from Start to the first training step for data described as in a run's
+    job.json (``{"source": ..., "procedural": n, "clips": [...]}``), and what the figure
+    rests on: the newest run here with the same kind of data, its data-making part scaled by
+    size, or a rough guess."""
+    source, want = data.get("source", "dataset"), _prep_units(data)
+    for r in found:   # newest first
+        job = r.job or {}
+        have = job.get("data") or {}
+        created = job.get("created")
+        if have.get("source") != source or not isinstance(created, (int, float)):
+            continue
+        step = next((e for e in runs.read_events(r.path) if e["event"] == "step"), None)
+        if step is None or step["time"] <= created:
+            continue
+        took = step["time"] - created
+        units = _prep_units(have)
+        if units > 0 and want > 0:   # the data-making part grows with the amount of data
+            took = min(took, PRIOR_START_S) + max(0.0, took - PRIOR_START_S) * want / units
+        return took, f"measured in run {r.name}"
+    return PRIOR_START_S + want, "a rough guess"

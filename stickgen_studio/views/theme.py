@@ -24,7 +24,7 @@ QPushButton:disabled {{ color: #a6acb8; background: #f6f7f9; border-color: #e3e6
 QPushButton#primary {{ background: {ACCENT}; color: white; border: 1px solid #2f6cc6;
     font-weight: 600; }}
 QPushButton#primary:hover {{ background: #336fca; }}
-QPushButton#primary:disabled {{ background: #a9c3ec; border-color: #a9c3ec; }}
+QPushButton#primary:disabled {{ color: #a6acb8; background: #f6f7f9; border-color: #e3e6ec; }}
 QToolButton {{ border: none; border-radius: 5px; padding: 3px; }}
 QToolButton:hover {{ background: #e6e9ef; }}
 QToolButton:checked {{ background: #dce7fb; }}

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QProgre
 
 from training import runs as tr
 
-from ..jobs.training_estimates import measured_speeds
+from ..jobs.training_estimates import estimate_preparation, measured_speeds
 from ..jobs.training_process import RunBusy, TrainingJob
 from ..jobs.worker import Channels
 from .training.data_panel import DataPanel
@@ -51,6 +51,7 @@ class TrainingPanel(QWidget):
                          or default_runs_root())
         self.poll_ms = poll_ms
         self.jobs: dict[str, TrainingJob] = {}
+        self.found: list[tr.RunInfo] = []   # the runs folder's runs, newest first
         self.building: dict[str, str] = {}   # run path -> what is being built
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
@@ -118,6 +119,7 @@ class TrainingPanel(QWidget):
 
         self.runs.run_selected.connect(self.show_run)
         self.view.resume_requested.connect(self.resume)
+        self.view.cancel_build.connect(self._cancel_build)
         self.view.use_model.connect(self.use_model)
         self.view.message.connect(self._say)
         self.data.changed.connect(self._refresh_start)
@@ -145,7 +147,7 @@ class TrainingPanel(QWidget):
 
     def refresh_runs(self) -> None:
         """Re-read every run folder; follow the live ones (re-attaching after a restart)."""
-        runs = tr.list_runs(self.root)
+        runs = self.found = tr.list_runs(self.root)
         self.runs.set_runs(runs)
         for info in runs:
             if info.live or str(info.path) in self.jobs:
@@ -161,6 +163,7 @@ class TrainingPanel(QWidget):
         if job is None:
             job = TrainingJob(run, self, self.poll_ms)
             job.status_changed.connect(self.runs.update_run)
+            job.status_changed.connect(lambda *_: self._refresh_start())
             job.progressed.connect(self.runs.update_run)
             job.ended.connect(self._ended)
             self.jobs[key] = job
@@ -170,17 +173,25 @@ class TrainingPanel(QWidget):
     def show_run(self, path: str) -> None:
         job = self.job_for(path)
         self.view.bind(job)
+        self.view.set_building(path in self.building)
         if path in self.building:
             self.view.reason.setText(self.building[path])
 
     # -- starting ---------------------------------------------------------------------------------
     def _refresh_start(self) -> None:
+        self.settings_panel.set_preparation(*estimate_preparation(self.data.description(),
+                                                                  self.found))
         problem = self.data.problem() or self.settings_panel.problem()
-        self.start_button.setEnabled(not problem and not self.building)
+        # One run at a time: two trainers on these cores would each run at half speed.
+        training = any(job.info.live for job in self.jobs.values())
+        self.start_button.setEnabled(not problem and not self.building and not training)
         if problem:
             self.start_status.setText(problem)
         elif self.building:
             self.start_status.setText("Preparing the data of the new run…")
+        elif training:
+            self.start_status.setText("A run is already training: stop it or let it finish "
+                                      "to start another.")
         else:
             self.start_status.setText("")
 
@@ -219,6 +230,8 @@ class TrainingPanel(QWidget):
         self.building[key] = "building the run's dataset…"
         self.build_progress.setValue(0)
         self.build_progress.show()
+        if self.view.job is not None and str(self.view.job.run) == key:
+            self.view.set_building(True)
 
         def progress(fraction: float, text: str) -> None:
             self.build_progress.setValue(int(100 * fraction))
@@ -226,23 +239,32 @@ class TrainingPanel(QWidget):
             if self.view.job is not None and str(self.view.job.run) == key:
                 self.view.reason.setText(self.building[key])
 
-        def finished(error: str = "") -> None:
-            self.building.pop(key, None)
-            self.build_progress.hide()
-            if error:
-                job = tr.read_json(run / tr.JOB_FILE)
-                job["build_error"] = error
-                tr.write_job(run, job)
-                self._say(f"The run's data could not be built: {error}", "error")
-                self.job_for(run).poll()
-            else:
-                self._launch(run)
-            self._refresh_start()
-
         self.channels.start("build", self.data.build_function(data_dir), on_progress=progress,
-                            on_done=lambda summary: finished(),
-                            on_failed=lambda m: finished(m or "unknown error"),
-                            on_cancelled=lambda: finished("cancelled"))
+                            on_done=lambda _: self._build_finished(run),
+                            on_failed=lambda m: self._build_finished(run, m or "unknown error"),
+                            on_cancelled=lambda: self._build_finished(run, "cancelled"))
+        self._refresh_start()
+
+    def _build_finished(self, run: Path, error: str = "") -> None:
+        key = str(run)
+        if key not in self.building:
+            return   # already ended (a Stop ends it before the worker notices)
+        self.building.pop(key)
+        self.build_progress.hide()
+        if self.view.job is not None and str(self.view.job.run) == key:
+            self.view.set_building(False)
+        if error:
+            stopped = error == "cancelled"
+            job = tr.read_json(run / tr.JOB_FILE)
+            job["build_error"] = "stopped while its data was being made" if stopped else error
+            tr.write_job(run, job)
+            if stopped:
+                self._say(f"Training run {run.name} was stopped while its data was being made.")
+            else:
+                self._say(f"The run's data could not be built: {error}", "error")
+            self.job_for(run).poll()
+        else:
+            self._launch(run)
         self._refresh_start()
 
     def _launch(self, run: Path, resume: str = "auto") -> bool:
@@ -260,6 +282,11 @@ class TrainingPanel(QWidget):
             return False
         self.runs.update_run(job.info)
         return True
+
+    def _cancel_build(self, path: str) -> None:
+        if path in self.building:
+            self.channels.cancel("build")
+            self._build_finished(Path(path), "cancelled")
 
     def resume(self, path: str) -> bool:
         return self._launch(Path(path), "auto")

@@ -24,6 +24,7 @@ LOG_LINES = 400
 
 class RunView(QWidget):
     resume_requested = Signal(str)
+    cancel_build = Signal(str)          # Stop or Kill while the run's data is being made
     use_model = Signal(str)
     message = Signal(str, str)          # text, level
 
@@ -31,6 +32,7 @@ class RunView(QWidget):
         super().__init__(parent)
         self.job: TrainingJob | None = None
         self.evaluation: EvaluationJob | None = None
+        self.building = False           # the bound run's data is being made (no trainer yet)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
@@ -195,12 +197,20 @@ class RunView(QWidget):
         report = tr.read_json(job.run / "eval" / "report.json")
         self.summary.setText(summary_html(job.info, job.all_events, report, self._eval_note))
 
+    def set_building(self, on: bool) -> None:
+        """The bound run's data is (no longer) being made before its trainer starts."""
+        self.building = on
+        self._refresh_buttons()
+
     def _refresh_buttons(self) -> None:
         info = self.job.info if self.job is not None else None
         live = bool(info and info.live)
-        self.stop_button.setEnabled(live and info.status != tr.STOPPING and bool(info.pid))
-        self.kill_button.setEnabled(live and bool(info.pid))
-        self.resume_button.setEnabled(bool(info and info.can_resume))
+        # While its data is made, a run has no trainer yet but is busy all the same: Stop and
+        # Kill end the making, and there is nothing to resume.
+        self.stop_button.setEnabled(self.building or (
+            live and info.status != tr.STOPPING and bool(info.pid)))
+        self.kill_button.setEnabled(self.building or (live and bool(info.pid)))
+        self.resume_button.setEnabled(bool(info and info.can_resume) and not self.building)
         self.use_button.setEnabled(bool(info and info.model_path))
         evaluating = self.evaluation is not None and self.evaluation.running
         self.eval_button.setEnabled(bool(info and info.model_path) and not evaluating
@@ -214,7 +224,9 @@ class RunView(QWidget):
 
     # -- actions ----------------------------------------------------------------------------------
     def _stop(self) -> None:
-        if self.job is not None:
+        if self.job is not None and self.building:
+            self.cancel_build.emit(str(self.job.run))
+        elif self.job is not None:
             self.job.stop()
 
     def _resume(self) -> None:
@@ -222,7 +234,9 @@ class RunView(QWidget):
             self.resume_requested.emit(str(self.job.run))
 
     def _kill(self) -> None:
-        if self.job is not None and not self.job.kill():
+        if self.job is not None and self.building:
+            self.cancel_build.emit(str(self.job.run))
+        elif self.job is not None and not self.job.kill():
             self.message.emit("The trainer had already ended.", "info")
 
     def _use(self) -> None:

@@ -61,6 +61,7 @@ class SettingsPanel(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.speeds: list[Speed] = []
+        self.preparation: tuple[float, str] | None = None
         self.base_values: dict = {}
         self.live_checks = False     # validate with training.config as values change
         self._variant_cache: dict[str, str] = {}
@@ -249,6 +250,13 @@ class SettingsPanel(QWidget):
         self.speeds = speeds
         self._refresh()
 
+    def set_preparation(self, seconds: float, basis: str) -> None:
+        """How long the chosen data takes from Start to the first step (the Data panel's
+        business; shown here beside the training time)."""
+        if self.preparation != (seconds, basis):
+            self.preparation = (seconds, basis)
+            self._refresh()
+
     def _method_changed(self, *_) -> None:
         m = self.method_key
         for w, show in ((self.variant, m == SCRATCH), (self.base, m != SCRATCH),
@@ -265,9 +273,13 @@ class SettingsPanel(QWidget):
         else:
             variant = self.variant_name()
             seconds, basis = estimate_seconds(config, variant, self.speeds)
+            prep = "plus preparing the data"
+            if self.preparation is not None:
+                prep = (f"plus about {format_duration(self.preparation[0])} preparing the data "
+                        f"({self.preparation[1]})")
             self.estimate.setText(f"about {format_duration(seconds)} for "
                                   f"{config['steps']:,} steps of {config['batch_size']} crops "
-                                  f"({basis}), plus preparing the data")
+                                  f"({basis}), {prep}")
         self.changed.emit()
 
 
