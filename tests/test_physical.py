@@ -88,8 +88,25 @@ def test_checks_parse_and_judge():
 
 
 def test_the_shipped_suites_read_and_cover_each_part():
-    suites = {p.stem: read_suite(p) for p in SUITES.glob("*.tsv")}
+    suites = {p.stem: read_suite(p) for p in SUITES.glob("*.tsv") if p.stem != "pose_keys"}
     assert {"posture", "paths", "styles", "dances_gestures"} <= set(suites)
     assert all(len(s) >= 20 for s in suites.values())
     used = {c.name for s in suites.values() for row in s for c in row.checks}
     assert used <= set(names())
+
+
+def test_pose_key_suite_reads_and_a_key_swings_the_arm_about_the_shoulder():
+    from engine.skeleton import bone_lengths
+    from training.key_suite import KeyEdit, key_pose, read_key_suite
+
+    rows = read_key_suite(SUITES / "pose_keys.tsv")
+    assert len(rows) >= 20 and all(r.keys for r in rows)
+    pose = _clip("idle")[10]
+    raised = key_pose(pose, KeyEdit(10, "raise", "r", 90.0))
+    hand, sh = JOINT_INDEX["r_hand"], JOINT_INDEX["r_shoulder"]
+    assert np.allclose(bone_lengths(raised[None]), bone_lengths(pose[None]), atol=1e-5)
+    assert raised[hand, 1] > pose[hand, 1] + 0.4               # up to shoulder height
+    assert raised[hand, 2] - raised[sh, 2] > 0.4               # in front (facing +Z)
+    spread = key_pose(pose, KeyEdit(10, "spread", "l", 90.0))
+    l_hand = JOINT_INDEX["l_hand"]
+    assert spread[l_hand, 0] > pose[l_hand, 0] + 0.4           # out to its left (+X)

@@ -125,15 +125,22 @@ def main(argv: list[str] | None = None) -> int:
     from engine.generate import Generator
 
     torch.set_num_threads(max(1, args.threads))
+    from .key_suite import read_key_suite, run_key_suite
+
+    def is_keys(path: str) -> bool:
+        return Path(path).stem.startswith("pose_keys")
+
     try:
-        suites = {Path(p).stem: read_suite(p) for p in args.suites}
+        suites = {Path(p).stem: (read_key_suite(p) if is_keys(p) else read_suite(p))
+                  for p in args.suites}
     except (OSError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     gen = Generator(args.checkpoint).load()
     report = {}
     for name, suite in suites.items():
-        judged = run_suite(gen, suite, args.seeds)
+        run = run_key_suite if name.startswith("pose_keys") else run_suite
+        judged = run(gen, suite, args.seeds)
         share = sum(j.passed for j in judged) / max(1, len(judged))
         report[name] = {"pass_rate": share, "judged": [vars(j) for j in judged]}
         print(f"{name}: {100 * share:.1f} % of {len(judged)} pass")
