@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .actions import default_expression
+from .controls import hold_postures, plan_controls, posture_holds
 from .motion import Motion
 from .physics import PhysicsConfig, postprocess
 from .planner import NearestAction, Plan, plan_prompt
@@ -137,7 +138,15 @@ class Generator:
         cond, bounds = self._conditioning(plan)
         check_cancel(cancel)
         keys = (keyposes or None, _key_blend_frames(key_blend_s))
-        gen = self._sample(cond, seed, steps, sub_progress(progress, 0.1, 0.9), cancel, *keys)
+        controls = plan_controls(plan, bounds, cond.n_frames, self.model.cfg.num_joints, FPS)
+        holds = posture_holds(plan, bounds)
+        gen = self._sample(cond, seed, steps, sub_progress(progress, 0.1, 0.9 if not holds
+                                                          else 0.5), cancel, *keys,
+                           channels=controls)
+        if holds:   # a second pass keeps the posture the first one reached
+            controls = hold_postures(controls, gen.features, holds, self.model.cfg.num_joints)
+            gen = self._sample(cond, seed, steps, sub_progress(progress, 0.5, 0.9), cancel,
+                               *keys, channels=controls)
         t_sample = time.perf_counter()
         result = self._finish(plan, gen.positions, bounds, seed, physics, keys=keys)
         result.timings = {"plan": t_plan - t0, "sample": t_sample - t_plan,
@@ -199,7 +208,7 @@ class Generator:
 
         bounds = [(a + offset, b + offset) for a, b in plan.frame_bounds(FPS)]
         n = total if total is not None else bounds[-1][1]
-        segs = [(a, b, s.action, model_text(s.action, s.text))
+        segs = [(a, b, s.action, styled_text(model_text(s.action, s.text), s.style))
                 for (a, b), s in zip(bounds, plan.segments)]
         if base is not None and (offset > 0 or (total or 0) > bounds[-1][1]):
             # frames outside the plan keep the base motion's own labels as context
@@ -208,13 +217,14 @@ class Generator:
                     segs.append((a, b, action, action.replace("_", " ")))
         return Conditioning.from_segments(self.encoder, plan.prompt, segs, n), bounds
 
-    def _sample(self, cond, seed, steps, progress, cancel, keyposes=None, key_blend=0):
+    def _sample(self, cond, seed, steps, progress, cancel, keyposes=None, key_blend=0,
+                channels=None):
         from .model.sampler import sample
 
         steps = steps or self.steps
         return sample(self.model, cond, seed, steps, **self.guide(steps),
                       progress=progress, cancel=cancel,
-                      keyposes=keyposes, key_blend=key_blend)
+                      keyposes=keyposes, key_blend=key_blend, channels=channels)
 
     def _finish(self, plan: Plan, positions: np.ndarray, bounds, seed: int,
                 physics: PhysicsConfig, base: Motion | None = None,
@@ -239,6 +249,16 @@ class Generator:
             speech[a:b] = [s.speech] * (b - a)
         motion = Motion(fixed, FPS, actions, expressions, speech)
         return GenerationResult(motion, plan, raw, contacts, seed)
+
+
+def styled_text(text: str, style: str | None) -> str:
+    """The segment text with the style's own word, the way training captions say it."""
+    if style is None:
+        return text
+    from .motion_styles import STYLE_INFO
+
+    word = STYLE_INFO[style].word
+    return text if word in text else f"{text} {word}"
 
 
 def _runs(labels: list[str]) -> list[tuple[int, int, str]]:
