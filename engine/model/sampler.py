@@ -230,14 +230,17 @@ def sample(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: i
            keyposes: dict[int, np.ndarray] | None = None, guidance: float = 1.0,
            window: int | None = None, overlap: int | None = None,
            progress: ProgressFn | None = None, cancel: CancelLike | None = None,
-           guided_steps: int | None = None, key_blend: int = 0) -> Generated:
+           guided_steps: int | None = None, key_blend: int = 0,
+           channels: tuple[np.ndarray, np.ndarray] | None = None) -> Generated:
     """Generate ``cond.n_frames`` frames.
 
     known: (T, J, 3) positions with mask (T,) bool: frames where mask is True are kept exactly
       and the rest is regenerated to join them (in-betweening / "regenerate selection").
     keyposes: {frame: (J, 3) positions}: the motion passes through these poses, placed where
       they stand in the world, easing into and out of each over ``key_blend`` frames.
-    Without either, the motion starts at the origin facing +Z.
+    channels: (values (T, C) float32 in feature units, known (T, C) bool): single feature
+      channels given to the model, e.g. a planned root path or a start pose (engine.controls).
+    Without known frames or key poses, the motion starts at the origin facing +Z.
     """
     model.eval()
     cfg = model.cfg
@@ -274,6 +277,15 @@ def sample(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: i
             np.concatenate([anchors[0], kf]), np.concatenate([anchors[1], kp]))
         order = np.argsort(anchors[0], kind="stable")
         anchors = (anchors[0][order], anchors[1][order])
+    if channels is not None:
+        values, fixed = np.asarray(channels[0], np.float32), np.asarray(channels[1], bool)
+        if values.shape != (T, C) or fixed.shape != (T, C):
+            raise ValueError(f"channels must be ({T}, {C}) values and mask, got "
+                             f"{values.shape} and {fixed.shape}")
+        kv = np.zeros((T, C), np.float32) if kv is None else kv
+        km = np.zeros((T, C), bool) if km is None else km
+        kv = np.where(fixed, (values - mean) / std, kv).astype(np.float32)
+        km = km | fixed
     x0, logits = denoise(model, cond, seed, steps, kv, km, guidance, window, overlap,
                          progress, cancel, guided_steps, key_blend=blend)
     feats = x0.numpy() * std + mean
