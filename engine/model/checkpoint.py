@@ -90,6 +90,16 @@ def _first_line(exc: BaseException) -> str:
     return (lines[0][:200] if lines else "") or type(exc).__name__
 
 
+def _load_failure(exc: BaseException) -> str:
+    """torch.load's refusal in a few words (its own messages run to paragraphs)."""
+    text = str(exc)
+    if "WeightsUnpickler" in text or "Weights only load failed" in text:
+        return "it is damaged, or holds code or objects other than plain data, which are never run"
+    if "zip archive" in text or "central directory" in text:
+        return "the file is damaged or truncated"
+    return f"unreadable: {_first_line(exc)}"
+
+
 def read_checkpoint(path: str | os.PathLike) -> dict:
     """Load and validate a checkpoint's header and weights; raises CheckpointError with the
     reason. Nothing is built from the file before its settings have passed the range checks."""
@@ -101,8 +111,8 @@ def read_checkpoint(path: str | os.PathLike) -> dict:
     try:
         ck = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:
-        raise CheckpointError(f"{path}: not a Stick-Gen checkpoint (unreadable: "
-                              f"{_first_line(exc)})") from None
+        raise CheckpointError(f"{path}: not a Stick-Gen checkpoint ({_load_failure(exc)})") \
+            from None
     if not isinstance(ck, dict) or ck.get("format") != FORMAT:
         raise CheckpointError(f"{path}: not a Stick-Gen checkpoint")
     version = ck.get("version", 0)

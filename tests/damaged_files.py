@@ -1,0 +1,343 @@
+"""A seeded corpus of damaged files, one family per file type the command line opens.
+
+``build_corpus(folder, seed)`` writes valid seed files (motion JSON, project, BVH, model
+checkpoint, batch file, training config) and derives damaged copies from them: truncations,
+flipped bytes, binary junk, hostile values (NaN, infinity, 1e308, huge integers, wrong types,
+out-of-range indices) put at random places in the parsed structure, deleted keys and deep
+nesting. ``open_case`` opens one file with the project's own reader and sorts the outcome:
+
+- ``ok``: it loaded, and what it loaded was written out again and read back;
+- ``refused``: the reader raised its documented error with one line naming the file;
+- ``unclear``: a documented error, but more than one line or without the file's name;
+- ``crash``: any other exception, or an output its own reader rejects.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+HOSTILE = [float("nan"), float("inf"), -float("inf"), 1e308, -1e308, 1e38, 10 ** 30, -10 ** 30,
+           -1, 0, 99, 1e-12, 1e12, "a", "", None, True, [], {}, [[[]]], ["x"], "x" * 5000]
+
+
+CAMERA = {"frame": 0, "move": "static", "position": [0.0, 1.2, 4.0], "target": [0.0, 1.0, 0.0],
+          "fov": 40.0, "roll": 0.0, "easing": "ease_in_out"}
+
+
+@dataclass
+class Case:
+    kind: str       # motion_json, project, bvh, checkpoint, batch, run_config
+    path: Path
+    how: str        # what was done to the seed file
+
+
+def _motion(frames: int = 12):
+    from conftest import synthetic_motion
+    from engine.motion import Motion
+
+    return Motion(synthetic_motion("walk", frames, 3), 25.0, ["walk"] * frames)
+
+
+def _seed_files(folder: Path) -> dict[str, Path]:
+    from engine.formats.bvh import write_bvh
+    from engine.formats.motion_json import Actor, MotionFile, write_motion_json
+    from engine.formats.project_file import _encode_array
+
+    folder.mkdir(parents=True, exist_ok=True)
+    m = _motion()
+    seeds = {"motion_json": folder / "seed.motion.json", "project": folder / "seed.stickgen",
+             "bvh": folder / "seed.bvh", "batch": folder / "seed.txt",
+             "run_config": folder / "seed.yaml", "checkpoint": folder / "seed.pt"}
+    write_motion_json(seeds["motion_json"], MotionFile([Actor("A", m)], "a man walks", 3,
+                                                       [CAMERA]))
+    # Written as plain JSON, so the corpus does not depend on the project dataclasses.
+    seeds["project"].write_text(json.dumps({
+        "format": "stickgen.project", "schema_version": 2, "fps": 25.0, "camera": [CAMERA],
+        "history": [{"prompt": "a man walks", "seed": 3, "seconds": 0.5, "model": "small"}],
+        "settings": {}, "actors": [{
+            "name": "A", "color": "#2b6cb0", "prompt": "a man walks", "seed": 3, "visible": True,
+            "segments": [{"action": "walk", "text": "walk", "duration": 0.48, "start": 0,
+                          "stop": 12}],
+            "motion": {"positions": _encode_array(m.positions), "fps": 25.0,
+                       "joints": list(m.joints), "parents": list(m.parents),
+                       "actions": m.actions, "expressions": m.expressions, "speech": m.speech},
+            "expression_keys": [{"frame": 2, "expression": "happy"}],
+            "speech": [{"start": 1, "stop": 5, "style": "talk"}],
+            "pose_keys": [{"frame": 4, "positions": m.positions[4].tolist()}]}]}),
+        encoding="utf-8")
+    write_bvh(seeds["bvh"], m)
+    seeds["batch"].write_text("a man walks\n2.5\ta woman waves\n# comment\n", encoding="utf-8")
+    seeds["run_config"].write_text("model: tiny\nsteps: 10\nbatch_size: 2\nlr: 0.001\n",
+                                   encoding="utf-8")
+    _write_checkpoint(seeds["checkpoint"], _checkpoint_payload())
+    return seeds
+
+
+def _checkpoint_payload() -> dict:
+    import torch
+
+    from engine.model.checkpoint import describe
+    from engine.model.config import load_model_config
+    from engine.model.transformer import MotionTransformer
+
+    torch.manual_seed(0)
+    model = MotionTransformer(load_model_config("tiny", text_dim=8))
+    payload = describe(model, "tiny-encoder", 8)
+    payload["model"] = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    return payload
+
+
+def _write_checkpoint(path: Path, payload) -> None:
+    import torch
+
+    with open(path, "wb") as fh:
+        torch.save(payload, fh)
+
+
+def _paths(node, prefix=()):
+    """Every place in a parsed JSON tree (as key paths), sampling long lists."""
+    out = [prefix]
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += _paths(v, prefix + (k,))
+    elif isinstance(node, list):
+        for i in sorted({0, len(node) - 1, len(node) // 2} & set(range(len(node)))):
+            out += _paths(node[i], prefix + (i,))
+    return out
+
+
+def _put(tree, path, value, delete=False):
+    tree = copy.deepcopy(tree)
+    if not path:
+        return value
+    node = tree
+    for p in path[:-1]:
+        node = node[p]
+    if delete and isinstance(node, dict):
+        node.pop(path[-1])
+    else:
+        node[path[-1]] = value
+    return tree
+
+
+def _json_text(value) -> str:
+    return json.dumps(value, allow_nan=True)
+
+
+def _byte_damage(rng: random.Random, data: bytes) -> list[tuple[str, bytes]]:
+    cut = rng.randrange(1, max(2, len(data)))
+    flipped = bytearray(data)
+    for _ in range(8):
+        i = rng.randrange(len(flipped))
+        flipped[i] = rng.randrange(256)
+    junk = bytes(rng.randrange(256) for _ in range(200))
+    return [("empty", b""), (f"truncated at {cut}", data[:cut]),
+            ("8 flipped bytes", bytes(flipped)),
+            ("binary junk", junk), ("utf-16", data.decode("utf-8", "replace").encode("utf-16")),
+            ("deep nesting", b"[" * 100000 + b"]" * 100000)]
+
+
+def _json_damage(rng: random.Random, data: bytes, n: int) -> list[tuple[str, bytes]]:
+    tree = json.loads(data)
+    places = _paths(tree)
+    out = []
+    for _ in range(n):
+        where = rng.choice(places)
+        if where and rng.random() < 0.15:
+            out.append((f"deleted {where}", _json_text(_put(tree, where, None, delete=True))
+                        .encode()))
+        else:
+            value = rng.choice(HOSTILE)
+            out.append((f"{where} = {str(value)[:20]}", _json_text(_put(tree, where, value))
+                        .encode()))
+    return out
+
+
+def _bvh_damage(rng: random.Random, text: str, n: int) -> list[tuple[str, bytes]]:
+    lines = text.splitlines()
+    motion_at = next(i for i, ln in enumerate(lines) if ln.strip() == "MOTION")
+    out = []
+    for _ in range(n):
+        i = rng.randrange(len(lines))
+        words = lines[i].split()
+        if not words:
+            continue
+        k = rng.randrange(len(words))
+        words[k] = str(rng.choice(["1e308", "-1e308", "nan", "inf", "1e38", "x", "-1", "0",
+                                   "999999999999999999999", "1e-12", "", "{", "}"]))
+        out.append((f"line {i + 1} word {k}", "\n".join(lines[:i] + [" ".join(words)]
+                                                         + lines[i + 1:]).encode()))
+    out.append(("frames 10**9", "\n".join(lines[:motion_at + 1] + ["Frames: 1000000000"]
+                                          + lines[motion_at + 2:]).encode()))
+    out.append(("frame time 1e-12", "\n".join(lines[:motion_at + 2] + ["Frame Time: 1e-12"]
+                                              + lines[motion_at + 3:]).encode()))
+    return out
+
+
+def _checkpoint_damage(rng: random.Random, payload: dict, n: int) -> list[tuple[str, dict]]:
+    import torch
+
+    out: list[tuple[str, object]] = [
+        ("layers 1e9", _put(payload, ("model_config", "layers"), 10 ** 9)),
+        ("width 1e9", _put(payload, ("model_config", "width"), 10 ** 9)),
+        ("max_frames 1e12", _put(payload, ("model_config", "max_frames"), 10 ** 12)),
+        ("no encoder", _put(payload, ("encoder",), None, delete=True)),
+        ("no weights", _put(payload, ("model",), None, delete=True)),
+        ("not a dict", [1, 2, 3]),
+    ]
+    weights = payload["model"]
+    names = sorted(weights)
+    for _ in range(n):
+        choice = rng.random()
+        if choice < 0.3:
+            key = rng.choice(names)
+            w = {**weights, key: torch.full_like(weights[key], float("nan"))}
+            out.append((f"NaN in {key}", {**payload, "model": w}))
+        elif choice < 0.5:
+            key = rng.choice(names)
+            w = {**weights, key: torch.zeros(3, 5)}
+            out.append((f"shape of {key}", {**payload, "model": w}))
+        elif choice < 0.6:
+            key = rng.choice(names)
+            w = {k: v for k, v in weights.items() if k != key}
+            out.append((f"missing {key}", {**payload, "model": w}))
+        else:
+            field = rng.choice(["model_config", "encoder", "feature_mean", "feature_std",
+                                "motion_scale", "actions", "joints", "version", "step", "kind"])
+            sub = rng.choice([k for k in (payload[field] if isinstance(payload[field], dict)
+                                          else [None])])
+            where = (field,) if sub is None else (field, sub)
+            value = rng.choice(HOSTILE)
+            out.append((f"{where} = {str(value)[:20]}", _put(payload, where, value)))
+    return out
+
+
+BATCH_LINES = ["a man walks", "2.5\ta woman waves", "nan\tjumps", "-1\truns", "0\tsits",
+               "1e308\tspins", "inf\tclaps", "abc\twalks", "\t", "3\t", "# note", "",
+               "a man jumps " + "9" * 400 + " times", "walks for " + "9" * 60 + " seconds",
+               "\u00e9l camina", "\U0001f600 dances", "x" * 20000, "121\twalks",
+               "1e-300\twaves", "\ufeffa man waves"]
+YAML_LINES = ["model: tiny", "steps: 5", "steps: -1", "lr: .nan", "lr: 1e308", "batch_size: 0",
+              "batch_size: 2.5", "threads: 99999999999", "lora: 3", "lora: {rank: -2}",
+              "loss_weights: {pose: .inf}", "crop_frames: 'x'", "seed: -5", "betas: [1]",
+              "unknown_key: 1", "data_dir: 5", "steps: 1e9", "warmup_steps: [1]",
+              "action_weights: {walk: -1}", "model_overrides: {layers: 1000000000}"]
+
+
+def _random_lines(rng: random.Random, pool: list[str], sep: str, n: int
+                  ) -> list[tuple[str, bytes]]:
+    """``n`` files of 1-5 lines drawn from ``pool``."""
+    out = []
+    for _ in range(n):
+        lines = rng.sample(pool, rng.randint(1, 5))
+        out.append((f"lines {lines!r}"[:80], sep.join(lines).encode()))
+    return out
+
+
+def build_corpus(folder: Path, seed: int = 0, per_kind: int = 40) -> list[Case]:
+    """Seed files plus ``per_kind`` or so damaged copies of each type under ``folder``."""
+    rng = random.Random(seed)
+    seeds = _seed_files(folder / "seed")
+    cases = [Case(kind, path, "valid seed") for kind, path in seeds.items()]
+    for kind, path in seeds.items():
+        data = path.read_bytes()
+        variants: list[tuple[str, object]] = _byte_damage(rng, data)
+        if kind in ("motion_json", "project"):
+            variants += _json_damage(rng, data, per_kind)
+        elif kind == "bvh":
+            variants += _bvh_damage(rng, data.decode(), per_kind)
+        elif kind == "checkpoint":
+            variants += _checkpoint_damage(rng, _checkpoint_payload(), per_kind // 2)
+        elif kind == "batch":
+            variants += _random_lines(rng, BATCH_LINES, "\n", per_kind // 3)
+            variants += [(f"line {v!r}", v.encode()) for v in (
+                "nan\tjumps", "-1\twalks", "0\twalks", "1e308\truns", "inf\twaves",
+                "abc\twalks", "\t", "a man jumps " + "9" * 400 + " times",
+                "a man walks for " + "9" * 50 + " seconds", "\x00\x01\x02", "ok\nnan\tx\nok2")]
+        else:
+            variants += _random_lines(rng, YAML_LINES, "\n", per_kind // 3)
+            variants += [(f"yaml {v!r}", v.encode()) for v in (
+                "steps: -5", "steps: 1e308", "lr: .nan", "batch_size: 0", "model: 7",
+                "steps: [1, 2]", "- a\n- b", "steps: 'ten'", "lr: .inf", "layers: 1000000000",
+                "model: {a: 1}", "crop_frames: -1", ": :", "threads: 10000000000000000000000")]
+        suffix = "".join(path.suffixes) if kind != "motion_json" else ".motion.json"
+        for n, (how, content) in enumerate(variants):
+            target = folder / kind / f"{n:03d}{suffix}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                _write_checkpoint(target, content)
+            cases.append(Case(kind, target, how))
+    return cases
+
+
+def _open(case: Case, out_dir: Path):
+    """Open with the reader the CLI uses; write what loaded and read it back."""
+    from engine.formats.loader import load_any, save_any
+
+    if case.kind in ("motion_json", "bvh"):
+        doc = load_any(case.path)
+    elif case.kind == "project":
+        from engine.formats.project_file import load_project
+        from engine.project import to_motion_file
+
+        project = load_project(case.path)
+        if not any(a.visible for a in project.actors):
+            return
+        doc = to_motion_file(project)
+    elif case.kind == "checkpoint":
+        from engine.model.checkpoint import load_model
+
+        load_model(case.path)
+        return
+    elif case.kind == "batch":
+        from engine.cli.batch import read_batch
+
+        read_batch(case.path, 120.0)
+        return
+    else:
+        from training.run_config import read_run_config
+
+        read_run_config(case.path)
+        return
+    for name in ("out.motion.json", "out.bvh"):
+        if name.endswith(".bvh") and len(doc.actors) != 1:
+            continue
+        try:
+            save_any(out_dir / name, doc)
+        except ValueError:
+            continue         # a clean refusal to write is fine
+        try:
+            load_any(out_dir / name)
+        except Exception as exc:  # written but unreadable
+            raise AssertionError(f"wrote {name} that its reader refuses: {exc}") from None
+
+
+def refusal_types() -> tuple[type, ...]:
+    from engine.cli import CliError
+    from engine.formats.errors import FormatError
+    from engine.model.checkpoint import CheckpointError
+
+    return (FormatError, CheckpointError, CliError, ValueError, FileNotFoundError)
+
+
+def open_case(case: Case, out_dir: Path) -> tuple[str, str]:
+    """(outcome, detail) for one case; outcome is ok, refused, unclear or crash."""
+    try:
+        _open(case, out_dir)
+    except AssertionError as exc:
+        return "crash", str(exc)
+    except refusal_types() as exc:
+        text = str(exc)
+        if "\n" in text or case.path.name not in text:
+            return "unclear", text[:300]
+        return "refused", text
+    except BaseException as exc:  # noqa: BLE001 - sorting every outcome is the point
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return "crash", f"{type(exc).__name__}: {str(exc)[:200]}"
+    return "ok", ""
