@@ -167,15 +167,21 @@ class Generator:
 
     def regenerate(self, motion: Motion, start: int, stop: int, prompt: str, seed: int = 0,
                    physics: PhysicsConfig = PhysicsConfig(), progress=None,
-                   cancel=None) -> GenerationResult:
-        """Remake frames [start, stop) of ``motion`` from ``prompt``; other frames stay."""
+                   cancel=None, plan: Plan | None = None) -> GenerationResult:
+        """Remake frames [start, stop) of ``motion`` from ``prompt`` (or from ``plan``, whose
+        segments must last stop - start frames: a segment given another style); other frames
+        stay."""
         from .model.sampler import regenerate
 
         self.load()
         T = motion.num_frames
         if not 0 <= start < stop <= T:
             raise ValueError(f"frame range [{start}, {stop}) is not inside [0, {T})")
-        plan = self.plan(prompt, (stop - start) / FPS)
+        if plan is None:
+            plan = self.plan(prompt, (stop - start) / FPS)
+        elif plan.frame_bounds(FPS)[-1][1] != stop - start:
+            raise ValueError(f"the plan lasts {plan.duration:.2f} s, not the {stop - start} "
+                             f"frames to regenerate")
         cond, bounds = self._conditioning(plan, offset=start, total=T, base=motion)
         gen = regenerate(self.model, cond, motion.positions, start, stop, seed, self.steps,
                          progress=progress, cancel=cancel,

@@ -47,10 +47,10 @@ def place_beside(motion: Motion, index: int) -> Motion:
 
 
 def apply_generation(doc, motion: Motion, request: Generation, segments: list[TimedSegment],
-                     target: int | None) -> int:
+                     target: int | None, pose_keys: list[PoseKey] | None = None) -> int:
     """One undo step: the generated ``motion`` replaces actor ``target`` (keeping its name and
-    colour, dropping its keys) or becomes a new actor (target None); the request joins the
-    history. Returns the actor's index."""
+    colour, dropping its keys but ``pose_keys``, the ones the take passes through) or becomes a
+    new actor (target None); the request joins the history. Returns the actor's index."""
     actors = doc.project.actors
     if target is None or not 0 <= target < len(actors):
         index = len(actors)
@@ -60,9 +60,11 @@ def apply_generation(doc, motion: Motion, request: Generation, segments: list[Ti
         text = f"Generate {actor.name}"
     else:
         index, old = target, actors[target]
-        # The actor keeps its place in the row, so a take made again lands exactly as before.
-        actor = Actor(old.name, place_beside(motion, index), old.color, request.prompt,
-                      request.seed, segments, visible=old.visible)
+        # The actor keeps its place in the row, so a take made again lands exactly as before;
+        # a take through pose keys already stands where they are.
+        placed = motion if pose_keys else place_beside(motion, index)
+        actor = Actor(old.name, placed, old.color, request.prompt, request.seed, segments,
+                      pose_keys=list(pose_keys or []), visible=old.visible)
         text = f"Generate {old.name}"
     with doc.macro(text):
         doc.push(ReplaceActor(doc, text, actor, None if index == len(actors) else index))
@@ -70,20 +72,21 @@ def apply_generation(doc, motion: Motion, request: Generation, segments: list[Ti
     return index
 
 
-def keys_dropped_by_replacing(doc, target: int | None) -> str:
+def keys_dropped_by_replacing(doc, target: int | None, kept: list[PoseKey] = ()) -> str:
     """What a generation replacing actor ``target`` throws away, in words ("" if nothing):
-    e.g. "2 expression keys, 1 speech range"."""
+    e.g. "2 expression keys, 1 speech range"; pose keys in ``kept`` stay with the new take."""
     if target is None or not 0 <= target < len(doc.project.actors):
         return ""
     actor = doc.project.actors[target]
     counts = ((len(actor.expression_keys), "expression key"), (len(actor.speech), "speech range"),
-              (len(actor.pose_keys), "pose key"))
+              (len([k for k in actor.pose_keys if k not in kept]), "pose key"))
     return ", ".join(f"{n} {what}{'s' if n > 1 else ''}" for n, what in counts if n)
 
 
 def regenerated(doc, index: int, motion: Motion, plan, start: int, stop: int,
-                request: Generation) -> None:
-    """Frames [start, stop) of actor ``index`` were remade from a new prompt: one undo step."""
+                request: Generation, text: str | None = None) -> None:
+    """Frames [start, stop) of actor ``index`` were remade from a new prompt (or a segment in
+    another style): one undo step, named ``text`` when given."""
     actor = doc.project.actors[index]
     kept = [s for s in actor.segments if s.stop <= start or s.start >= stop]
     for s in actor.segments:  # segments cut by the range keep their outside parts
@@ -92,7 +95,7 @@ def regenerated(doc, index: int, motion: Motion, plan, start: int, stop: int,
         if s.start < stop < s.stop:
             kept.append(replace(s, start=stop))
     segs = sorted(kept + segments_from_plan(plan, motion.fps, start), key=lambda s: s.start)
-    doc.push(EditActor(doc, f"Regenerate frames {start}–{stop - 1}", index,
+    doc.push(EditActor(doc, text or f"Regenerate frames {start}–{stop - 1}", index,
                        {"motion": motion, "segments": segs}))
 
 
@@ -266,6 +269,14 @@ def set_pose_key(doc, index: int, frame: int, pose: np.ndarray, merge_key: str) 
     keys.append(PoseKey(int(frame), np.asarray(pose, dtype=np.float64).round(6).tolist()))
     keys.sort(key=lambda k: k.frame)
     doc.push(EditActor(doc, f"Pose at frame {frame}", index, {"pose_keys": keys}, merge_key))
+
+
+def set_key_blend(doc, seconds: float, merge_key: str | None = None) -> None:
+    """How long the motion takes to ease into each pose key and out of it (a project
+    setting; spin-box steps with one ``merge_key`` are one undo step)."""
+    settings = dict(doc.project.settings, **{scene.KEY_BLEND: round(float(seconds), 3)})
+    doc.push(SetField(doc, f"Key blend {seconds:.2f} s", "settings", settings,
+                      merge_key=merge_key))
 
 
 def follow_pose_keys(doc, index: int, motion: Motion, merge_key: str | None) -> None:

@@ -6,17 +6,18 @@ call these methods and listen to the signals.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from engine.defaults import MAX_CLIP_SECONDS
-from engine.generate import Generator
+from engine.generate import FPS, Generator
 from engine.motion import Motion
+from engine.planner import Plan, PlanSegment
 from engine.project import Generation, TimedSegment
 
-from ..document import edits
+from ..document import edits, scene
 from .model_service import ModelService
 
 CACHE_SIZE = 32
@@ -49,7 +50,7 @@ class GenerationController(QObject):
         self.variations: list[Variation] = []
         self._variation_request: Generation | None = None
         self._variation_target: int | None = None
-        service.channels.busy_changed.connect(self._busy)
+        service.busy_changed.connect(self._busy)
 
     def _busy(self, channel: str, _on: bool) -> None:
         if channel in self.KINDS:
@@ -74,10 +75,10 @@ class GenerationController(QObject):
             return f"The duration must be between 0 and {MAX_CLIP_SECONDS:g} seconds."
         return None
 
-    def _start(self, channel: str, fn, *args, on_done) -> bool:
+    def _start(self, channel: str, fn, *args, on_done, **kwargs) -> bool:
         try:
             self.service.run(channel, fn, *args, on_done=on_done, on_failed=self._failed,
-                             on_progress=self.progress.emit)
+                             on_progress=self.progress.emit, **kwargs)
         except RuntimeError as exc:
             self.error.emit(str(exc))
             return False
@@ -96,6 +97,9 @@ class GenerationController(QObject):
             return False
         req = Generation(prompt, int(seed), float(seconds or 0.0), self.service.model_ref or "")
         key = (prompt, req.seed, req.seconds, req.model)
+        poses = self._pose_keys(target)
+        if poses:   # the new take still passes through the actor's pose keys
+            return self._generate_through(prompt, seconds, req, target, poses)
         if key in self._cache:  # the same request gives the same motion: no need to wait
             self.service.cancel("generate")  # ... and an older request still running loses
             motion, segs, warnings = self._cache[key]
@@ -110,6 +114,23 @@ class GenerationController(QObject):
         return self._start("generate", Generator.generate, prompt, seconds, req.seed,
                            on_done=done)
 
+    def _pose_keys(self, target: int | None) -> list:
+        actors = self.doc.project.actors
+        return list(actors[target].pose_keys) if target is not None and \
+            0 <= target < len(actors) else []
+
+    def _generate_through(self, prompt: str, seconds: float | None, req: Generation,
+                          target: int, poses: list) -> bool:
+        """A take from the prompt that passes through actor ``target``'s pose keys (those the
+        new clip is long enough for), easing in and out over the project's key blend."""
+        def done(result) -> None:
+            segs = edits.segments_from_plan(result.plan, result.motion.fps)
+            kept = [k for k in poses if k.frame < result.motion.num_frames]
+            self._apply(result.motion, segs, req, target, result.warnings, kept)
+
+        return self._start("generate", _through_pose_keys, prompt, seconds, req.seed, poses,
+                           scene.key_blend_s(self.doc.project), on_done=done)
+
     def _remember(self, key: tuple, motion: Motion, segs: list[TimedSegment],
                   warnings: list[str]) -> None:
         self._cache[key] = (motion, segs, list(warnings))
@@ -117,9 +138,9 @@ class GenerationController(QObject):
             self._cache.popitem(last=False)
 
     def _apply(self, motion: Motion, segs: list[TimedSegment], req: Generation, target: int | None,
-               warnings: list[str]) -> None:
-        dropped = edits.keys_dropped_by_replacing(self.doc, target)
-        index = edits.apply_generation(self.doc, motion, req, segs, target)
+               warnings: list[str], pose_keys: list | None = None) -> None:
+        dropped = edits.keys_dropped_by_replacing(self.doc, target, pose_keys or [])
+        index = edits.apply_generation(self.doc, motion, req, segs, target, pose_keys)
         self.doc.selection.set_actor(index)
         self.generated.emit(index)
         took = f"{motion.num_frames} frames ({motion.duration:.1f} s)"
@@ -207,6 +228,40 @@ class GenerationController(QObject):
         return self._start("regenerate", Generator.regenerate, motion, start, stop, prompt,
                            req.seed, on_done=done)
 
+    # -- a segment in another style ------------------------------------------------------------
+    def restyle(self, index: int, segment: int, style: str | None, seed: int) -> bool:
+        """Remake the frames of actor ``index``'s planned segment ``segment`` in ``style``
+        (None: neutral); the rest of the motion stays."""
+        actors = self.doc.project.actors
+        if not 0 <= index < len(actors) or not 0 <= segment < len(actors[index].segments):
+            self.error.emit("Select an action on the timeline first.")
+            return False
+        actor = actors[index]
+        seg = actor.segments[segment]
+        motion = actor.motion
+        start, stop = max(0, seg.start), min(seg.stop, motion.num_frames)
+        if stop - start < 2:
+            self.error.emit("That action is too short to restyle.")
+            return False
+        part = PlanSegment(**{f.name: getattr(seg, f.name) for f in fields(PlanSegment)})
+        part.style, part.duration = style, (stop - start) / motion.fps
+        plan = Plan(seg.text, [part])
+        req = Generation(actor.prompt or seg.text, int(seed), (stop - start) / motion.fps,
+                         self.service.model_ref or "")
+        name = f"{seg.action.replace('_', ' ')} {style or 'neutral'}"
+
+        def done(result) -> None:
+            if index >= len(self.doc.project.actors) or \
+                    self.doc.project.actors[index].motion is not motion:
+                return  # the actor changed meanwhile: this result is stale
+            edits.regenerated(self.doc, index, result.motion, result.plan, start, stop, req,
+                              text=f"Style: {name}")
+            self.generated.emit(index)
+            self.info.emit(f"Frames {start}–{stop - 1} now {name}")
+
+        return self._start("regenerate", Generator.regenerate, motion, start, stop, seg.text,
+                           req.seed, plan=plan, on_done=done)
+
     # -- in-betweening through pose keys ------------------------------------------------------
     def follow_pose_keys(self, index: int, merge_key: str | None = None) -> bool:
         """Re-generate actor ``index`` through its pose keys; the result joins ``merge_key``'s
@@ -228,4 +283,15 @@ class GenerationController(QObject):
             self.info.emit("The motion now follows the pose keys")
 
         return self._start("pose", Generator.through_keyposes, motion, keyposes, actor.seed,
-                           on_done=done)
+                           key_blend_s=scene.key_blend_s(self.doc.project), on_done=done)
+
+
+def _through_pose_keys(gen: Generator, prompt: str, seconds: float | None, seed: int, poses,
+                       key_blend_s: float, progress=None, cancel=None):
+    """Generate from ``prompt`` through the pose keys ``poses`` that fall inside the planned
+    clip (a shorter take cannot reach the others)."""
+    plan = gen.plan(prompt, seconds)
+    frames = plan.frame_bounds(FPS)[-1][1]
+    keyposes = {k.frame: np.asarray(k.positions, np.float32) for k in poses if k.frame < frames}
+    return gen.generate(prompt, seconds, seed, plan=plan, keyposes=keyposes,
+                        key_blend_s=key_blend_s, progress=progress, cancel=cancel)

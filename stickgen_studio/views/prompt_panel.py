@@ -16,6 +16,7 @@ from engine.defaults import MAX_CLIP_SECONDS
 from engine.generate import shipped_variants
 
 from .icons import icon
+from .segment_style import SegmentStyle
 from .variations import VariationsView
 
 CHOOSE_FILE = "__choose__"
@@ -99,6 +100,8 @@ class PromptPanel(QWidget):
                                      "prompt; the rest of the motion stays (Ctrl+R)")
         self.regen_button.clicked.connect(self.regenerate_selection)
         lay.addWidget(self.regen_button)
+        self.style_row = SegmentStyle(doc, controller, self.seed, self)
+        lay.addWidget(self.style_row)
 
         busy = QHBoxLayout()
         self.progress = QProgressBar(self)
@@ -234,6 +237,11 @@ class PromptPanel(QWidget):
         self.progress.setValue(int(fraction * 1000))
         if message:
             self.status.setText(message[:1].upper() + message[1:] + "…")
+
+    def set_model_note(self, note: str) -> None:
+        """Add why the model cannot be used yet to the generate buttons' tips ("" clears it)."""
+        for b in (self.generate_button, self.variations_button):
+            b.setToolTip(b.toolTip().split("\n")[0] + (f"\n{note}" if note else ""))
 
     def show_status(self, text: str) -> None:
         self.status.setText(text)

@@ -40,11 +40,12 @@ def build_items(doc, index: int | None) -> dict[str, list[Item]]:
     actors = doc.project.actors
     if index is not None and 0 <= index < len(actors):
         actor = actors[index]
-        spans = [(s.start, s.stop, s.action, s.text) for s in actor.segments] or [
-            (a, b, act, act) for a, b, act in _runs(actor.motion.actions)]
-        for i, (a, b, act, text) in enumerate(spans):
-            items["action"].append(Item("action", "span", a, b, act.replace("_", " "),
-                                        ("action", i), f"{act}: “{text}”"))
+        spans = [(s.start, s.stop, s.action, s.text, s.style) for s in actor.segments] or [
+            (a, b, act, act, None) for a, b, act in _runs(actor.motion.actions)]
+        for i, (a, b, act, text, style) in enumerate(spans):
+            label = act.replace("_", " ") + (f" · {style}" if style else "")
+            items["action"].append(Item("action", "span", a, b, label, ("action", i),
+                                        f"{act}{f' ({style})' if style else ''}: “{text}”"))
         baked = doc.motion_of(index)
         for a, b, e in _runs(baked.expressions):
             items["expression"].append(Item("expression", "band", a, b, str(e)))
