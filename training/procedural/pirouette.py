@@ -17,6 +17,7 @@ from .base import ActionParams, Clip, action
 from .draft import Draft, blend_dirs, mix_dirs, unit
 from .gestures import SIGN
 from .dance import dance_energy
+from .footwork import foot_track
 from .keyframe import ease, keys, phases, plan_cycles
 from .rig import J, rot_y
 
@@ -68,14 +69,23 @@ def spin(p: ActionParams, rng: np.random.Generator) -> Clip:
     kt = [0.0, 0.1, t0, t1, t1 + land, total]
     centre = keys(d.t, kt, [0, 0, 1, 1, 0, 0])
     coil = keys(d.t, kt, [0, 0, 1, 0, 0, 0])                # wind up against the turn
-    tuck = keys(d.t, [0.0, 0.1, t0, t0 + 0.2, t1 - 0.1, t1 + land, total],
-                [0, 0, 0.5, 1, 1, 0, 0])
+    tuck = keys(d.t, [0.0, 0.1, t0 - 0.15, t0 + 0.25, t1 - 0.1, t1 + land, total],
+                [0, 0, 0, 1, 1, 0, 0])
     _pivot(d, support, _turn_profile(d.t, t0, t1, turns, way), centre)
     d.angles[:, J["spine"], 1] -= way * 0.35 * coil
     d.root[:, 1] -= 0.06 * coil + 0.02 * tuck
     d.angles[:, J["neck"], 0] -= 0.05 * tuck
-    _free_foot(d, free, support, np.clip(tuck, 0, 1) * (d.t > 0.1) * (d.t < t1 + land),
-               0.18 * d.body.scale, 0.05)
+    # the preparation steps the free foot back into fourth, the push-off lifts it from there to
+    # the standing ankle, the landing puts it back down in fourth, and a last step closes it
+    fourth = d.home[free] + d.heading((0.0, 0.0, -0.3 * d.body.scale))[0]
+    close = min(t1 + land, total - 0.3)
+    base, planted = foot_track(d.t, d.home[free], [
+        (0.1, 0.1 + max(0.2, 0.5 * (t0 - 0.2)), fourth),
+        (close, close + min(0.45, 0.9 * (total - close)), d.home[free])], lift=0.06)
+    ankle = d.home[support] + d.heading((SIGN[free] * 0.06, 0.18 * d.body.scale, 0.05))
+    lift = np.clip(tuck, 0, 1) * (d.t > 0.1) * (d.t < t1 + land)
+    d.feet[free] = base + (ankle - base) * lift[:, None]
+    d.contacts[:, "lr".index(free)] = planted & (lift < 1e-3)
     d.settle()
     sh = d.shoulders()
     mid = 0.5 * (sh["l"] + sh["r"])
