@@ -1,6 +1,6 @@
 """Limits and defaults that every front end shares (the command line, the app, the planner and
 the generator), so that none of them states its own: the longest clip, the sampler's steps and
-guidance, and how a shipped checkpoint is named.
+guidance, how far a pose key reaches, and how a shipped checkpoint is named.
 """
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ DEFAULT_STEPS = 8          # denoising steps per generation
 # toward the text- and action-conditioned one; 1.0 turns it off. Without it, motions follow their
 # action less (a turn came out ~15 degrees where the data turns ~80).
 DEFAULT_GUIDANCE = 3.0
+# Pose keys: how long the motion takes to ease into a key and out of it again (seconds each
+# way), when the user has not said; and the most it may be.
+DEFAULT_KEY_BLEND_S = 0.4
+MAX_KEY_BLEND_S = 5.0
 
 CHECKPOINT_PREFIX, CHECKPOINT_SUFFIX = "stickgen-", ".pt"
 CHECKPOINT_GLOB = f"{CHECKPOINT_PREFIX}*{CHECKPOINT_SUFFIX}"

@@ -20,12 +20,13 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from engine.defaults import DEFAULT_KEY_BLEND_S, MAX_KEY_BLEND_S
 from engine.skeleton import BONES
 
 from .features import headings, local_slice
 
-DEFAULT_BLEND_S = 0.4   # seconds the motion takes to ease into a key (and out of it again)
-MAX_BLEND_S = 5.0
+# seconds the motion takes to ease into a key (and out of it again), and the most it may be
+DEFAULT_BLEND_S, MAX_BLEND_S = DEFAULT_KEY_BLEND_S, MAX_KEY_BLEND_S
 
 
 def blend_frames(seconds: float, fps: float) -> int:
@@ -188,10 +189,13 @@ def honour_keys(positions: np.ndarray, keyposes: dict[int, np.ndarray],
     keys = np.stack([np.asarray(keyposes[f], dtype=np.float64) for f in frames])   # (K, J, 3)
     local = _yaw(pos - floor[:, None], -theta[:, None])
     klocal = _yaw(keys - floor[frames][:, None], -theta[frames][:, None])
-    out = bend(local, frames, klocal, key_weights(frames, T, half_width))
-    out = _yaw(out, theta[:, None]) + floor[:, None]
+    w = key_weights(frames, T, half_width)
+    bent = _yaw(bend(local, frames, klocal, w), theta[:, None]) + floor[:, None]
+    out = np.array(positions, dtype=np.float32, copy=True)
+    near = w.any(axis=1)             # frames out of every key's reach stay bit for bit
+    out[near] = bent[near]
     out[frames] = keys               # exact to the last bit, not only to rounding
-    return out.astype(np.float32)
+    return out
 
 
 def pose_steps(positions: np.ndarray) -> np.ndarray:

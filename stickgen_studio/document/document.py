@@ -120,7 +120,9 @@ class Document(QObject):
         """Actor ``index``'s motion with expression, speech and pose overrides baked in."""
         m = self._baked.get(index)
         if m is None:
-            m = self._baked[index] = scene.effective_motion(self.project.actors[index])
+            actor = self.project.actors[index]
+            m = self._baked[index] = scene.effective_motion(
+                actor, scene.key_blend_frames(self.project, actor.motion.fps))
         return m
 
     def visible_actors(self) -> list[int]:

@@ -7,8 +7,8 @@ Overrides on top of a generated motion:
   until the next key (a key naming the motion's own expression hands back to it); changes
   blend over the face's usual 0.3 s;
 * speech ranges replace the motion's speech over [start, stop) ("silent" clears it);
-* pose keys replace the joint positions at their frame (the motion around them follows once the
-  model has in-betweened through them).
+* pose keys are met on their frame and eased into and out of over the project's key blend
+  (the motion around them bends toward the key at once; the model then in-betweens through them).
 """
 from __future__ import annotations
 
@@ -17,11 +17,13 @@ from dataclasses import replace
 import numpy as np
 
 from engine.camera import CameraTrack
+from engine.defaults import DEFAULT_KEY_BLEND_S, MAX_KEY_BLEND_S
 from engine.motion import Motion
 from engine.project import Actor, Project
 from engine.style import Style, get_style, parse_color
 
 SILENT = "silent"
+KEY_BLEND = "key_blend_s"   # project setting: seconds a pose key eases in and out over
 DEFAULT_SHOT = (1280, 720)
 
 
@@ -53,20 +55,37 @@ def speech_labels(motion: Motion, ranges) -> list[str | None]:
     return out
 
 
-def effective_motion(actor: Actor) -> Motion:
-    """``actor.motion`` with its expression keys, speech ranges and pose keys applied."""
+def effective_motion(actor: Actor, key_blend: int = 0) -> Motion:
+    """``actor.motion`` with its expression keys, speech ranges and pose keys applied; the
+    motion eases into and out of each pose key over ``key_blend`` frames."""
     m = actor.motion
     if not (actor.expression_keys or actor.speech or actor.pose_keys):
         return m
     positions = m.positions
-    if actor.pose_keys:
-        positions = positions.copy()
-        for k in actor.pose_keys:
-            if 0 <= k.frame < m.num_frames:
-                positions[k.frame] = np.asarray(k.positions, dtype=np.float32)
+    keys = {k.frame: np.asarray(k.positions, dtype=np.float32) for k in actor.pose_keys
+            if 0 <= k.frame < m.num_frames}
+    if keys:
+        # Imported here: the first pose key of a session pays for it, not the app's start.
+        from engine.model.keyblend import honour_keys
+
+        positions = honour_keys(positions, keys, key_blend)
     return replace(m, positions=positions,
                    expressions=expression_labels(m, actor.expression_keys),
                    speech=speech_labels(m, actor.speech))
+
+
+def key_blend_s(project: Project) -> float:
+    """Seconds the motion takes to ease into a pose key and out of it again: the project's
+    setting, or the default where a project predates it (or holds something unreadable)."""
+    try:
+        value = float(project.settings.get(KEY_BLEND, DEFAULT_KEY_BLEND_S))
+    except (TypeError, ValueError):
+        return DEFAULT_KEY_BLEND_S
+    return min(max(value, 0.0), MAX_KEY_BLEND_S) if np.isfinite(value) else DEFAULT_KEY_BLEND_S
+
+
+def key_blend_frames(project: Project, fps: float) -> int:
+    return int(round(key_blend_s(project) * fps))
 
 
 def camera_track(project: Project) -> CameraTrack:

@@ -3,8 +3,13 @@ in splitters whose sizes the window remembers."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QScrollArea, QScrollBar, QSplitter,
-                               QTabWidget, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QScrollArea,
+                               QScrollBar, QSplitter, QTabWidget, QToolButton, QVBoxLayout,
+                               QWidget)
+
+from engine.defaults import MAX_KEY_BLEND_S
+
+from ..document import edits, scene
 
 from .actors_panel import ActorsPanel
 from .camera_editor import CameraEditor
@@ -28,7 +33,7 @@ def _scrolled(widget: QWidget) -> QScrollArea:
 class EditorPage(QWidget):
     def __init__(self, doc, controller, player: Player, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.doc = doc
+        self.doc, self.controller = doc, controller
         self.viewport = Viewport(doc, self)
         self.prompt_panel = PromptPanel(doc, controller, self)
         self.camera_editor = CameraEditor(doc, self.viewport.orbit.state,
@@ -62,6 +67,8 @@ class EditorPage(QWidget):
                        "frame": "Frame all"}[name])
             blay.addWidget(b)
             self.tool_buttons[name] = b
+            if name == "pose":
+                self._pose_options(bar, blay)
         blay.addStretch(1)
         vlay.addWidget(bar)
         vlay.addWidget(self.viewport, 1)
@@ -106,6 +113,41 @@ class EditorPage(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.main_split)
+
+    # -- the Pose tool's option: how far a key reaches into the motion around it -------------
+    def _pose_options(self, bar: QWidget, lay: QHBoxLayout) -> None:
+        self.key_blend_label = QLabel("Key blend:", bar)
+        self.key_blend = QDoubleSpinBox(bar)
+        self.key_blend.setRange(0.04, MAX_KEY_BLEND_S)
+        self.key_blend.setSingleStep(0.1)
+        self.key_blend.setDecimals(2)
+        self.key_blend.setSuffix(" s")
+        self.key_blend.setKeyboardTracking(False)
+        tip = ("How long the motion takes to ease into each pose key and out of it again; "
+               "longer reaches further into the frames around a key")
+        for w in (self.key_blend_label, self.key_blend):
+            w.setToolTip(tip)
+            w.setVisible(False)
+            lay.addWidget(w)
+        self.tool_buttons["pose"].toggled.connect(self.key_blend_label.setVisible)
+        self.tool_buttons["pose"].toggled.connect(self.key_blend.setVisible)
+        self._sync_key_blend()
+        self.doc.settings_changed.connect(self._sync_key_blend)
+        self.doc.project_replaced.connect(self._sync_key_blend)
+        self.key_blend.valueChanged.connect(self._key_blend_changed)
+
+    def _sync_key_blend(self, *_) -> None:
+        self.key_blend.blockSignals(True)
+        self.key_blend.setValue(scene.key_blend_s(self.doc.project))
+        self.key_blend.blockSignals(False)
+
+    def _key_blend_changed(self, seconds: float) -> None:
+        if abs(seconds - scene.key_blend_s(self.doc.project)) < 1e-6:
+            return
+        edits.set_key_blend(self.doc, seconds, merge_key="key-blend")
+        actor = self.doc.current_actor()
+        if actor is not None and actor.pose_keys:   # the model re-follows with the new reach
+            self.controller.follow_pose_keys(self.doc.selection.actor)
 
     def _sync_scroll(self, *_) -> None:
         tl = self.timeline
