@@ -122,7 +122,7 @@ def jog(p: ActionParams, rng: np.random.Generator) -> Clip:
 def run(p: ActionParams, rng: np.random.Generator) -> Clip:
     p = pick_variant(p, rng)
     _, size = tempo(p)
-    style = gait_style(p, rng, 3.7, 2.45, 3.0, 4.8, duty=jitter(rng, 0.21, 0.04), width=0.1,
+    style = gait_style(p, rng, 3.4, 2.25, 2.8, 4.6, duty=jitter(rng, 0.21, 0.04), width=0.1,
                        lift=jitter(rng, 0.42 * size, 0.1), lift_peak=0.32, sway=0.01,
                        place=0.38, roll=0.45, rise=0.12, bounce=0.03, accel=1.3, follow=0.5)
     # real runs pump the arms hard and the trunk rocks and twists with every step: their limbs
