@@ -203,7 +203,7 @@ def test_my_clips_table_preview_captions_and_a_run_on_them(qtbot, tmp_path, clip
     data.set_source(MIX)
     data.procedural.setValue(20)
     data.open_clips(str(clip_folder))
-    qtbot.waitUntil(lambda: data.table.rowCount() == 3 and not data.channels.busy("clips"),
+    qtbot.waitUntil(lambda: data.table.rowCount() == 3 and not data.reading_clips,
                     timeout=TIMEOUT)
     status = [data.table.item(r, COL_STATUS).text() for r in range(3)]
     assert status[0] == "needs a caption" and status[1].startswith("⚠ line ")

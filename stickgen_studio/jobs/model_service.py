@@ -1,21 +1,23 @@
-"""The model service: loads a Generator and runs every model call on one background thread.
+"""The model service: loads a Generator and runs every model call on the runner's model lane.
 
 The model is not thread-safe and one CPU-bound job at a time is all a laptop wants, so all model
-work shares a one-thread pool; each kind of request (generate, variations, pose, regenerate) is
-a channel where the newest request wins. The loaded state is announced through
-``state_changed`` so the window can say "loading…", "ready" or why there is no model.
+work goes to the one-thread ``MODEL`` lane of the app's ``Runner``; each kind of request
+(generate, variations, pose, regenerate) is a channel where the newest request wins. The loaded
+state is announced through ``state_changed`` so the window can say "loading…", "ready" or why
+there is no model.
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 from engine.defaults import checkpoint_name
 from engine.generate import Generator, models_dir, resolve_model
 
-from .worker import Channels, Job
+from .runner import MODEL, Runner
+from .worker import Job
 
 MISSING, LOADING, READY, FAILED = "missing", "loading", "ready", "failed"
 
@@ -27,22 +29,24 @@ def display_name(ref: str) -> str:
 
 def _load(gen: Generator, progress=None, cancel=None) -> Generator:
     gen.load(progress)
-    # Embedding the action vocabulary loads the text encoder for real (the slow part), so the
-    # first generation after "ready" is as quick as any other.
+    # The planner's meaning match reads the shipped phrase-bank embeddings; the text encoder's
+    # own weights load on the first text that is in none of its caches.
     if progress is not None:
-        progress(0.6, "loading text encoder")
+        progress(0.6, "preparing the planner")
     gen.nearest()
     return gen
 
 
 class ModelService(QObject):
     state_changed = Signal(str, str)      # state (MISSING, LOADING, READY, FAILED), message
+    busy_changed = Signal(str, bool)      # channel, whether a job of it is live
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    CHANNELS = ("generate", "variations", "pose", "regenerate", "load")
+
+    def __init__(self, runner: Runner, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self.channels = Channels(self.pool, self)
+        self.runner = runner
+        runner.busy_changed.connect(self._relay_busy)
         self.model_ref: str | None = None
         self.state = MISSING
         self.message = "no model chosen"
@@ -74,9 +78,9 @@ class ModelService(QObject):
         gen = Generator(str(path))
         self._generator = gen
         self._set_state(LOADING, f"Loading model {display_name(ref)}…")
-        self.channels.start("load", _load, gen,
-                            on_done=lambda g: self._loaded(g, ref),
-                            on_failed=lambda m: self._failed(gen, m))
+        self.runner.submit("load", _load, gen, lane=MODEL,
+                           on_done=lambda g: self._loaded(g, ref),
+                           on_failed=lambda m: self._failed(gen, m))
 
     def _loaded(self, gen: Generator, ref: str) -> None:
         if gen is self._generator:
@@ -101,16 +105,16 @@ class ModelService(QObject):
             gen.load()
             return fn(gen, *a, progress=progress, cancel=cancel, **kw)
 
-        return self.channels.start(channel, task, *args, on_done=on_done, on_failed=on_failed,
-                                   on_progress=on_progress, on_cancelled=on_cancelled, **kwargs)
+        return self.runner.submit(channel, task, *args, lane=MODEL, on_done=on_done,
+                                  on_failed=on_failed, on_progress=on_progress,
+                                  on_cancelled=on_cancelled, **kwargs)
+
+    def _relay_busy(self, channel: str, on: bool) -> None:
+        if channel in self.CHANNELS:
+            self.busy_changed.emit(channel, on)
 
     def cancel(self, channel: str) -> None:
-        self.channels.cancel(channel)
+        self.runner.cancel(channel)
 
     def busy(self, channel: str) -> bool:
-        return self.channels.busy(channel)
-
-    def shutdown(self, msecs: int = 5000) -> None:
-        for channel in ("generate", "variations", "pose", "regenerate", "load"):
-            self.channels.cancel(channel)
-        self.pool.waitForDone(msecs)
+        return self.runner.busy(channel)

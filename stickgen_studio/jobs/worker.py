@@ -1,8 +1,6 @@
-"""Run a plain function (``fn(*args, progress=, cancel=)``) on a QThreadPool and relay what it
-reports through Qt signals. The worker never touches a widget.
-
-:class:`Channels` keeps at most one live job per named channel: starting a new one cancels the
-one before it, and results of a job that is no longer the newest are dropped, never delivered.
+"""One background job: a plain function (``fn(*args, progress=, cancel=)``) run by a
+QThreadPool, relaying what it reports through Qt signals. The worker never touches a widget;
+``jobs.runner.Runner`` queues jobs and decides which results still count.
 """
 from __future__ import annotations
 
@@ -10,7 +8,7 @@ import time
 import traceback
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Signal, Slot
 
 from engine.progress import CancelToken, Cancelled
 
@@ -28,7 +26,7 @@ class JobSignals(QObject):
 class Job(QRunnable):
     def __init__(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         super().__init__()
-        self.setAutoDelete(False)  # Python owns it; Channels drops it once finished
+        self.setAutoDelete(False)  # Python owns it; the Runner drops it once finished
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.token = CancelToken()
         self.signals = JobSignals()
@@ -74,7 +72,7 @@ class Job(QRunnable):
             pass
 
 
-class _Relay(QObject):
+class Relay(QObject):
     """Lives on the GUI thread, so the job's signals reach it queued and its callbacks run
     there (a bare function as a slot would run on the worker's thread)."""
 
@@ -107,68 +105,3 @@ class _Relay(QObject):
     def on_finished(self) -> None:
         self.handlers["finished"]()
         self.deleteLater()
-
-
-class Channels(QObject):
-    """Named channels on one pool; in each, the newest job wins."""
-
-    busy_changed = Signal(str, bool)   # channel, whether a job of it is live
-
-    def __init__(self, pool: QThreadPool, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.pool = pool
-        self._current: dict[str, Job] = {}
-        self._alive: set[Job] = set()
-
-    def current(self, channel: str) -> Job | None:
-        return self._current.get(channel)
-
-    def busy(self, channel: str) -> bool:
-        return channel in self._current
-
-    def cancel(self, channel: str) -> None:
-        job = self._current.pop(channel, None)
-        if job is not None:
-            job.cancel()
-            self.busy_changed.emit(channel, False)
-
-    def start(self, channel: str, fn: Callable[..., Any], *args: Any,
-              on_done: Callable[[Any], None] | None = None,
-              on_failed: Callable[[str], None] | None = None,
-              on_progress: Callable[[float, str], None] | None = None,
-              on_cancelled: Callable[[], None] | None = None, **kwargs: Any) -> Job:
-        """Cancel the channel's live job and queue ``fn``; callbacks run on the GUI thread and
-        only while this job is still the channel's newest."""
-        old = self._current.get(channel)
-        if old is not None:
-            old.cancel()
-        job = Job(fn, *args, **kwargs)
-        self._current[channel] = job
-        self._alive.add(job)
-
-        def live() -> bool:
-            return self._current.get(channel) is job
-
-        def progress(f: float, m: str) -> None:
-            if on_progress is not None and live():
-                on_progress(f, m)
-
-        def finish(callback, *value) -> None:
-            if not live():
-                return
-            del self._current[channel]
-            self.busy_changed.emit(channel, False)
-            if callback is not None:
-                callback(*value)
-
-        _Relay(self, job, {"progress": progress, "done": lambda r: finish(on_done, r),
-                           "failed": lambda m: finish(on_failed, m),
-                           "cancelled": lambda: finish(on_cancelled),
-                           "finished": lambda: self._alive.discard(job)})
-        self.busy_changed.emit(channel, True)
-        self.pool.start(job)
-        return job
-
-    def wait(self, msecs: int = -1) -> bool:
-        """Block until the pool is idle (for shutdown)."""
-        return self.pool.waitForDone(msecs)

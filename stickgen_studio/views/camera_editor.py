@@ -244,6 +244,12 @@ class CameraEditor(QWidget):
             pos, tgt = pos - anchor, tgt - anchor
         edits.set_camera_follow(self.doc, i, follow, pos, tgt)
 
+    def set_looking_through(self, on: bool) -> None:
+        """Show whether the viewport looks through the shot camera (says nothing back)."""
+        blocked = self.through.blockSignals(True)
+        self.through.setChecked(on)
+        self.through.blockSignals(blocked)
+
     def add_key(self) -> None:
         if not self.doc.project.actors:
             return

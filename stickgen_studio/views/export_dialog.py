@@ -1,10 +1,10 @@
 """The export dialog: format, file, picture size, frame rate, range and look; the export runs
-in the background with a progress bar and can be cancelled."""
+on the app's runner with a progress bar and can be cancelled."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QSpinBox, QVBoxLayout, QWidget)
@@ -14,7 +14,7 @@ from engine.style import STYLES
 
 from ..document.scene import shot_size
 from ..jobs.export import run_export, snapshot
-from ..jobs.worker import Channels
+from ..jobs.runner import Runner
 
 FORMATS = (("MP4 video", "mp4", ".mp4"), ("Animated GIF", "gif", ".gif"),
            ("PNG frames (folder)", "png", ""), ("Motion JSON", "motion.json", ".motion.json"),
@@ -25,12 +25,11 @@ SIZES = ((1280, 720), (1920, 1080), (854, 480), (640, 360), (1080, 1080))
 class ExportDialog(QDialog):
     exported = Signal(str)
 
-    def __init__(self, doc, parent: QWidget | None = None) -> None:
+    def __init__(self, doc, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.doc = doc
+        self.doc, self.runner = doc, runner
         self.setWindowTitle("Export")
         self.setMinimumWidth(460)
-        self.channels = Channels(QThreadPool.globalInstance(), self)
         lay = QVBoxLayout(self)
         title = QLabel("Export the animation", self)
         title.setObjectName("title")
@@ -201,10 +200,10 @@ class ExportDialog(QDialog):
         self.cancel_button.setText("Cancel")
         self.status.setText("Exporting…")
         self.progress.setValue(0)
-        self.channels.start("export", run_export, source, path, self.options(),
-                            self.format.currentData(), on_done=self._done,
-                            on_failed=self._failed, on_cancelled=self._cancelled,
-                            on_progress=lambda f, m: self.progress.setValue(int(f * 1000)))
+        self.runner.submit("export", run_export, source, path, self.options(),
+                           self.format.currentData(), on_done=self._done,
+                           on_failed=self._failed, on_cancelled=self._cancelled,
+                           on_progress=lambda f, m: self.progress.setValue(int(f * 1000)))
         return True
 
     def _finish(self, text: str) -> None:
@@ -226,11 +225,10 @@ class ExportDialog(QDialog):
 
     @property
     def running(self) -> bool:
-        return self.channels.busy("export")
+        return self.runner.busy("export")
 
     def _cancel_or_close(self) -> None:
         if self.running:
-            job = self.channels.current("export")
-            job.cancel()  # the job stops at its next frame and reports "cancelled"
+            self.runner.stop("export")  # it stops at its next frame and reports "cancelled"
         else:
             self.close()

@@ -2,6 +2,7 @@
 frames of the current actor. The face in the viewport shows it at once."""
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QDoubleSpinBox, QGridLayout, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout, QWidget)
 
@@ -16,10 +17,11 @@ SPEECH_TIPS = {"talk": "Talking mouth", "shout": "Wide, slower shouting",
 
 
 class ExpressionPanel(QWidget):
+    error = Signal(str)   # an edit that could not be made, in words for the user
+
     def __init__(self, doc, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
-        self.error = None   # set by the window: a callable showing a message
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 12, 12, 12)
         lay.setSpacing(8)
@@ -98,8 +100,7 @@ class ExpressionPanel(QWidget):
         try:
             edits.set_speech(self.doc, self.doc.selection.actor, start, stop, style)
         except ValueError as exc:
-            if self.error:
-                self.error(str(exc))
+            self.error.emit(str(exc))
 
     def refresh(self, *_) -> None:
         actor = self.doc.current_actor()

@@ -1,14 +1,15 @@
 """The main window: menus and shortcuts, the Animate and Training tabs, the message bar and the
 model status, window layout remembered between runs.
 
-It is usable at once: the model loads on the model thread (the status bar says how far along
-it is, or that there is none) and generation requests simply queue behind the load.
+It is usable at once: the model loads on the runner's model lane (the status bar says how far
+along it is, or that there is none) and generation requests simply queue behind the load. The
+window owns the one ``Runner`` that every view submits its background jobs to.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths, Qt
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout,
                                QWidget)
@@ -18,24 +19,15 @@ from engine.style import STYLES
 from ..document import Document, edits
 from ..jobs.generation import GenerationController
 from ..jobs.model_service import FAILED, LOADING, MISSING, READY, ModelService
+from ..jobs.runner import Runner
 from .editor_page import EditorPage
 from .export_dialog import ExportDialog
 from .message_bar import MessageBar
 from .project_files import ProjectFiles
+from .training_panel import TrainingPanel
 from .transport import Player
 
 STATE_COLORS = {READY: "#2f9e44", LOADING: "#e8890c", MISSING: "#c92a2a", FAILED: "#c92a2a"}
-
-
-def _training_page(settings: QSettings, runs_root: Path | None) -> QWidget:
-    try:  # the training tab's own module (issue 6)
-        from .training_panel import TrainingPanel
-    except ImportError:
-        page = QLabel("Fine-tune the model on your own motion clips here.")
-        page.setAlignment(Qt.AlignCenter)
-        page.setObjectName("muted")
-        return page
-    return TrainingPanel(runs_root=runs_root, settings=settings)
 
 
 class MainWindow(QMainWindow):
@@ -45,7 +37,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or QSettings()
         self.doc = Document(self)
-        self.service = ModelService(self)
+        self.runner = Runner(self)
+        self.service = ModelService(self.runner, self)
         self.generation = GenerationController(self.doc, self.service, self)
         self.player = Player(self.doc, self)
         if autosave_dir is None:
@@ -61,7 +54,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.page, "Animate")
-        self.training = _training_page(self.settings, Path(runs_root) if runs_root else None)
+        self.training = TrainingPanel(runs_root=Path(runs_root) if runs_root else None,
+                                      settings=self.settings, runner=self.runner)
         self.tabs.addTab(self.training, "Training")
         central = QWidget(self)
         lay = QVBoxLayout(central)
@@ -72,7 +66,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.model_status = QLabel(self)
         self.statusBar().addPermanentWidget(self.model_status)
-        self.page.expression_panel.error = lambda text: self.show_message(text, "error")
 
         self._build_actions()
         self._wire()
@@ -203,9 +196,9 @@ class MainWindow(QMainWindow):
         self.viewport.pose_dragged.connect(
             lambda actor, frame, key: g.follow_pose_keys(actor, key))
         self.camera_editor.look_through.connect(self.act_shot.setChecked)
-        if hasattr(self.training, "use_model"):
-            self.training.use_model.connect(self.use_trained_model)
-            self.training.message.connect(lambda text, level: self.show_message(text, level))
+        self.page.expression_panel.error.connect(lambda text: self.show_message(text, "error"))
+        self.training.use_model.connect(self.use_trained_model)
+        self.training.message.connect(lambda text, level: self.show_message(text, level))
         self._sync_style()
 
     def use_trained_model(self, path: str) -> None:
@@ -216,9 +209,7 @@ class MainWindow(QMainWindow):
 
     def _set_shot(self, on: bool) -> None:
         self.viewport.set_through_shot(on)
-        self.camera_editor.through.blockSignals(True)
-        self.camera_editor.through.setChecked(on)
-        self.camera_editor.through.blockSignals(False)
+        self.camera_editor.set_looking_through(on)
 
     def _update_title(self, *_) -> None:
         self.setWindowTitle(self.doc.title)
@@ -227,14 +218,11 @@ class MainWindow(QMainWindow):
         color = STATE_COLORS.get(state, "#6b7280")
         self.model_status.setText(f"<span style='color:{color}'>●</span> {message}")
         self.model_status.setToolTip(message)
-        ready = state in (LOADING, READY)
-        for b in (self.prompt_panel.generate_button, self.prompt_panel.variations_button):
-            b.setToolTip(b.toolTip().split("\n")[0] + ("" if ready else f"\n{message}"))
+        self.prompt_panel.set_model_note("" if state in (LOADING, READY) else message)
         if state in (MISSING, FAILED):
             self.show_message(message, "warning")
-        elif state == READY and self.message_bar.level == "warning" and \
-                "model" in self.message_bar.text.text().lower():
-            self.message_bar.hide()
+        elif state == READY:
+            self.message_bar.dismiss("warning", "model")
 
     def _choose_model(self, ref: str) -> None:
         self.settings.setValue("model", ref)
@@ -276,7 +264,7 @@ class MainWindow(QMainWindow):
             self.show_message("Nothing to export yet: generate a motion first.", "info")
             return None
         if self.export_dialog is None:
-            self.export_dialog = ExportDialog(self.doc, self)
+            self.export_dialog = ExportDialog(self.doc, self.runner, self)
             self.export_dialog.exported.connect(
                 lambda p: self.statusBar().showMessage(f"Exported {p}", 8000))
         self.export_dialog.reset()
@@ -319,9 +307,6 @@ class MainWindow(QMainWindow):
         self.player.pause()
         self.save_layout()
         self.files.remove_autosave()
-        if self.export_dialog is not None and self.export_dialog.running:
-            self.export_dialog.channels.current("export").cancel()
-        self.service.shutdown()
-        if hasattr(self.training, "shutdown"):
-            self.training.shutdown()
+        self.training.shutdown()
+        self.runner.shutdown()   # cancels a running export and model work, waits for them
         event.accept()

@@ -56,5 +56,11 @@ class MessageBar(QFrame):
             self._timer.start(timeout_ms)
         self.show()
 
+    def dismiss(self, level: str, mentioning: str) -> None:
+        """Hide the bar if it shows a ``level`` message that mentions ``mentioning``."""
+        if self.isVisible() and self.level == level and \
+                mentioning.lower() in self.text.text().lower():
+            self.hide()
+
     def button(self, label: str) -> QPushButton | None:
         return next((b for b in self._buttons if b.text() == label), None)

@@ -13,15 +13,16 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QStandardPaths, Qt, QThreadPool, Signal
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import (QFileDialog, QFrame, QHBoxLayout, QLabel, QProgressBar,
                                QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
 from training import runs as tr
+from training.data.user_clips import build_user_dataset
 
 from ..jobs.training_estimates import estimate_preparation, measured_speeds
 from ..jobs.training_process import RunBusy, TrainingJob
-from ..jobs.worker import Channels
+from ..jobs.runner import Runner
 from .training.data_panel import DataPanel
 from .training.run_view import RunView
 from .training.runs_list import RunsList
@@ -44,8 +45,11 @@ class TrainingPanel(QWidget):
     message = Signal(str, str)      # text, level (info, warning, error)
 
     def __init__(self, runs_root: str | Path | None = None, settings: QSettings | None = None,
-                 parent: QWidget | None = None, poll_ms: int = 250) -> None:
+                 parent: QWidget | None = None, poll_ms: int = 250,
+                 runner: Runner | None = None) -> None:
         super().__init__(parent)
+        self._own_runner = runner is None   # standing alone (a test): its own runner
+        self.runner = runner or Runner(self)
         self.settings = settings or QSettings()
         self.root = Path(runs_root or self.settings.value("training/runs_folder", "")
                          or default_runs_root())
@@ -53,9 +57,6 @@ class TrainingPanel(QWidget):
         self.jobs: dict[str, TrainingJob] = {}
         self.found: list[tr.RunInfo] = []   # the runs folder's runs, newest first
         self.building: dict[str, str] = {}   # run path -> what is being built
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self.channels = Channels(self.pool, self)
 
         split = QSplitter(Qt.Horizontal, self)
         lay = QHBoxLayout(self)
@@ -73,7 +74,7 @@ class TrainingPanel(QWidget):
         il = QVBoxLayout(inner)
         il.setContentsMargins(0, 0, 4, 0)
         il.addWidget(_section("Data", inner))
-        self.data = DataPanel(inner)
+        self.data = DataPanel(self.runner, inner)
         il.addWidget(self.data)
         il.addWidget(_section("Method and settings", inner))
         self.settings_panel = SettingsPanel(inner)
@@ -239,10 +240,11 @@ class TrainingPanel(QWidget):
             if self.view.job is not None and str(self.view.job.run) == key:
                 self.view.reason.setText(self.building[key])
 
-        self.channels.start("build", self.data.build_function(data_dir), on_progress=progress,
-                            on_done=lambda _: self._build_finished(run),
-                            on_failed=lambda m: self._build_finished(run, m or "unknown error"),
-                            on_cancelled=lambda: self._build_finished(run, "cancelled"))
+        clips, procedural = self.data.build_request()
+        self.runner.submit("build", build_user_dataset, clips, data_dir, procedural=procedural,
+                           on_progress=progress, on_done=lambda _: self._build_finished(run),
+                           on_failed=lambda m: self._build_finished(run, m or "unknown error"),
+                           on_cancelled=lambda: self._build_finished(run, "cancelled"))
         self._refresh_start()
 
     def _build_finished(self, run: Path, error: str = "") -> None:
@@ -285,7 +287,7 @@ class TrainingPanel(QWidget):
 
     def _cancel_build(self, path: str) -> None:
         if path in self.building:
-            self.channels.cancel("build")
+            self.runner.cancel("build")
             self._build_finished(Path(path), "cancelled")
 
     def resume(self, path: str) -> bool:
@@ -304,5 +306,6 @@ class TrainingPanel(QWidget):
         """Stop following (trainers keep running; the next start re-attaches)."""
         for job in self.jobs.values():
             job.close()
-        self.channels.cancel("build")
-        self.pool.waitForDone(5000)
+        self.runner.cancel("build")
+        if self._own_runner:
+            self.runner.shutdown()

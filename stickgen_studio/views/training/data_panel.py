@@ -2,25 +2,25 @@
 user's own clips (imported and previewed here, with captions edited in a table and bad takes
 removed), or the user's clips mixed with procedural motions.
 
-Clips are imported on a worker thread; captions are saved beside the clips (captions.json) as
-they are edited, so the next visit finds them.
+Clips are imported on the app's runner; captions are saved beside the clips (captions.json) as
+they are edited, so the next visit finds them. The data of a run is built by the training panel
+from ``build_request()``.
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QFileDialog, QGridLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QRadioButton, QSpinBox, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from training.data.user_clips import (CAPTIONS_NAME, UserClip, action_of, build_user_dataset,
-                                      open_folder, write_captions)
+from training.data.user_clips import CAPTIONS_NAME, UserClip, action_of, open_folder, write_captions
 
-from ...jobs.worker import Channels
+from ...jobs.runner import Runner
 from .clip_preview import ClipPreview
 
 DATASET, PROCEDURAL, CLIPS, MIX = "dataset", "procedural", "clips", "mix"
@@ -51,13 +51,11 @@ def dataset_summary(folder: str) -> tuple[bool, str]:
 class DataPanel(QWidget):
     changed = Signal()
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, runner: Runner, parent=None) -> None:
         super().__init__(parent)
         self.clips: list[UserClip] = []
         self.folder: Path | None = None
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
-        self.channels = Channels(self.pool, self)
+        self.runner = runner
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.group = QButtonGroup(self)
@@ -180,7 +178,7 @@ class DataPanel(QWidget):
             ok, text = dataset_summary(self.dataset.text().strip())
             return "" if ok else text
         if src in (CLIPS, MIX):
-            if self.channels.busy("clips"):
+            if self.reading_clips:
                 return "The clips are still being read."
             if not self.usable_clips():
                 return "Open a folder with at least one readable clip."
@@ -206,16 +204,16 @@ class DataPanel(QWidget):
             d["clips"] = [{"file": c.name, "caption": c.caption} for c in self.usable_clips()]
         return d
 
-    def build_function(self, out: Path):
-        """A plain function (progress=, cancel=) that writes this data to ``out``."""
+    def build_request(self) -> tuple[list[UserClip], int]:
+        """The clips and the number of procedural motions a run built from this data gets
+        (``training.data.user_clips.build_user_dataset``)."""
         # every clip goes in: the builder leaves out removed and broken ones and lists why
         clips = list(self.clips) if self.source in (CLIPS, MIX) else []
-        procedural = self.procedural.value() if self.source in (PROCEDURAL, MIX) else 0
+        return clips, self.procedural.value() if self.source in (PROCEDURAL, MIX) else 0
 
-        def build(progress=None, cancel=None) -> dict:
-            return build_user_dataset(clips, out, procedural=procedural, progress=progress,
-                                      cancel=cancel)
-        return build
+    @property
+    def reading_clips(self) -> bool:
+        return self.runner.busy("clips")
 
     # -- clips ------------------------------------------------------------------------------------
     def open_clips(self, folder: str) -> None:
@@ -225,9 +223,9 @@ class DataPanel(QWidget):
         self.folder = Path(folder).expanduser()
         self.clips_folder.setText(str(self.folder))
         self.clips_status.setText("Reading clips…")
-        self.channels.start("clips", open_folder, self.folder, on_done=self._clips_read,
-                            on_failed=lambda m: self._clips_read([], m),
-                            on_progress=lambda f, m: self.clips_status.setText(m))
+        self.runner.submit("clips", open_folder, self.folder, on_done=self._clips_read,
+                           on_failed=lambda m: self._clips_read([], m),
+                           on_progress=lambda f, m: self.clips_status.setText(m))
         self._refresh()
 
     def _clips_read(self, clips: list[UserClip], error: str = "") -> None:
