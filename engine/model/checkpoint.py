@@ -71,7 +71,14 @@ def save_checkpoint(path: str | os.PathLike, payload: dict) -> None:
     """Write ``payload`` atomically (temp file beside the target, then rename)."""
     with atomic_path(path, suffix=".pt") as tmp:
         with open(tmp, "wb") as fh:
-            torch.save(payload, fh)
+            try:
+                torch.save(payload, fh)
+            except RuntimeError as exc:
+                # A full disk surfaces from torch's zip writer as a RuntimeError about file
+                # positions; the OSError underneath says what happened ("No space left").
+                if isinstance(exc.__context__, OSError):
+                    raise exc.__context__ from None
+                raise
             fh.flush()
             os.fsync(fh.fileno())
 
