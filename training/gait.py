@@ -4,7 +4,9 @@
 - arm-leg opposition: correlation between each hand's and the same-side foot's forward offset
   from the pelvis (a natural walk swings the left arm forward with the right leg: negative);
 - flight: share of frames with both feet off the floor (a run has flight phases);
-- peak clearance: the highest both-feet-off-the-floor height (a jump leaves the ground).
+- peak clearance: the highest both-feet-off-the-floor height (a jump leaves the ground);
+- swing clearance: how high the higher foot gets in a typical stride (95th percentile);
+- limb energy: mean speed of the joints relative to the pelvis (dances, runs: how lively).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import numpy as np
 from engine.model.features import headings
 from engine.physics import detect_contacts
 from engine.skeleton import JOINT_INDEX as J
+from engine.skeleton import REQUIRED_JOINTS
 
 AIR = 0.03  # metres: a sole point higher than this is off the floor
 
@@ -56,6 +59,24 @@ def flight_fraction(positions: np.ndarray) -> float:
 def peak_clearance(positions: np.ndarray) -> float:
     """Highest height (metres) of the lower foot: > 0 means the body left the floor."""
     return float(positions[:, [J["l_foot"], J["r_foot"]], 1].min(axis=1).max())
+
+
+def swing_clearance(positions: np.ndarray) -> float:
+    """95th percentile height (metres) of the higher foot above the floor (the 5th percentile
+    of the lower foot): how high feet are lifted in a typical stride."""
+    feet = positions[:, [J["l_foot"], J["r_foot"]], 1]
+    floor = np.percentile(feet.min(axis=1), 5)
+    return float(np.percentile(feet.max(axis=1) - floor, 95))
+
+
+def limb_energy(positions: np.ndarray, fps: float = 25.0) -> float:
+    """Mean speed (m/s) of the 15 required joints relative to the pelvis: about 0.3-1.3 in the
+    real CMU dance clips, 0.4-0.9 in walks and runs, under 0.2 for a figure standing still."""
+    P = positions[:, [J[n] for n in REQUIRED_JOINTS]].astype(np.float64)
+    if len(P) < 2:
+        return 0.0
+    rel = P - P[:, :1]
+    return float(np.linalg.norm(np.diff(rel, axis=0), axis=-1).mean() * fps)
 
 
 def speed(positions: np.ndarray, fps: float = 25.0) -> float:

@@ -8,7 +8,7 @@ the next the way a dancer does (the first figure is always the style's plainest)
 - hip-hop: a wide step-touch low in the knees, a hard bounce on every beat, the chest popping
   and turning toward the step; the fists pump, the palms push up ("raise the roof"), or the
   arms cross in front of the chest and fling open.
-- salsa: steps on 1-2-3 and 5-6-7 (holding 4 and 8), forward and back or out to the sides,
+- salsa: steps on 1-2-3 and 5-6-7 (tapping on 4 and 8), forward and back or out to the sides,
   with Cuban hip action over the weighted leg and bent arms swinging against the steps; now
   and then a right turn on 5-6-7 under a raised hand.
 A dance eases in from and out to the idle stance. Its countable unit (``p.repeats``) is one arm
@@ -252,13 +252,14 @@ def dance_hiphop(p: ActionParams, rng: np.random.Generator) -> Clip:
 def dance_salsa(p: ActionParams, rng: np.random.Generator) -> Clip:
     d = Draft(p, rng, posture=0.3)
     tempo, size = dance_energy(p, rng)
-    beat = _beat((165, 200), tempo, rng)
+    beat = _beat((170, 205), tempo, rng)
     ramp = max(0.4, 1.5 * beat)
     cyc = plan_cycles(p, 8 * beat, ramp, ramp, min_period=8 * 0.22)
     bt = cyc.period / 8
     end = (d.T - 1) / p.fps
     w = window(d.t, 0.0, cyc.stop + ramp, ramp, ramp)
-    stride = float(np.clip(rng.uniform(0.2, 0.28) * size, 0.12, 0.34)) * d.body.scale
+    quick = min(1.0, bt / 0.3)   # very fast music takes smaller steps and arm swings
+    stride = float(np.clip(rng.uniform(0.25, 0.33) * size, 0.16, 0.38)) * d.body.scale * quick
     bars = _figures(p, rng, cyc.count, ("basic", "side", "turn"), (0.45, 0.3, 0.25))
     swing = 0.7 * bt
     spans = [(cyc.start + (8 * c + 4) * bt, cyc.start + (8 * c + 6) * bt + swing, -1.0)
@@ -274,19 +275,23 @@ def dance_salsa(p: ActionParams, rng: np.random.Generator) -> Clip:
         plan.step("l", at[0], at[0] + swing, *out_l)
         plan.shift(at[1] + swing, 0.0)
         plan.step("l", at[2], at[2] + swing, hx, 0.0)
+        plan.step("r", at[3], at[3] + swing, -hx, 0.0, weight=0.0)   # 4: a tap, no weight
         if fig == "turn":   # 5-6-7: a right turn stepping right, left, right round the spot
             for k, s in ((4, "r"), (5, "l"), (6, "r")):
                 plan.step(s, at[k], at[k] + swing, SIGN[s] * hx)
-            continue
-        # 5: right out (back or to the side); 6: rock onto the left; 7: right home
-        out_r = (-hx - stride, 0.0) if fig == "side" else (-hx, -stride)
-        plan.step("r", at[4], at[4] + swing, *out_r)
-        plan.shift(at[5] + swing, 1.0)
-        plan.step("r", at[6], at[6] + swing, -hx, 0.0)
+        else:
+            # 5: right out (back or to the side); 6: rock onto the left; 7: right home
+            out_r = (-hx - stride, 0.0) if fig == "side" else (-hx, -stride)
+            plan.step("r", at[4], at[4] + swing, *out_r)
+            plan.shift(at[5] + swing, 1.0)
+            plan.step("r", at[6], at[6] + swing, -hx, 0.0)
+        plan.step("l", at[7], at[7] + swing, hx, 0.0, weight=0.0)    # 8: a tap
     _close(plan, cyc.stop, cyc.stop + 0.9 * (end - cyc.stop), "r")
-    feet, contacts, wl = plan.tracks(lift=0.05)
-    side = _groove(d, feet, contacts, wl, w, 0.6, np.clip(0.13 * size, 0.06, 0.2))
-    d.angles[:, J["pelvis"], 1] -= 0.5 * np.clip(0.13 * size, 0.06, 0.2) * side
+    feet, contacts, wl = plan.tracks(lift=0.07)
+    hip = float(np.clip(0.17 * size, 0.1, 0.24))
+    side = _groove(d, feet, contacts, wl, w, 0.6, hip)
+    d.angles[:, J["pelvis"], 1] -= 0.5 * hip * side
+    d.angles[:, J["spine"], 1] += 0.3 * min(size, 1.3) * side   # shoulders turn against hips
     d.root[:, 0] += d.heading((0.03 * size, 0, 0))[:, 0] * side
     b = (d.t - cyc.start) / bt
     d.root[:, 1] -= (0.03 + 0.015 * (0.5 + 0.5 * np.cos(2 * np.pi * (b - 0.7)))) * w
@@ -301,10 +306,13 @@ def dance_salsa(p: ActionParams, rng: np.random.Generator) -> Clip:
     spots = {}
     for s in "lr":
         g = SIGN[s]
-        sw = -g * 0.5 * fwd * min(size, 1.3)       # the hand goes back as its foot goes forward
-        frame = np.stack([-g * 0.02 - 0.1 * side * g, -0.3 + 0.04 * side * g, 0.3 + sw], -1)
+        sw = -g * 0.9 * fwd * min(size, 1.3) * quick  # the hand goes back as its foot goes forward
         if s == raised and p.hand in ("left", "both"):
-            frame[:, 1] += 0.2  # a raised hand, as if leading a partner
+            sw = 0.3 * sw   # a hand held up to lead a partner keeps its place
+        lilt = 0.08 * np.cos(2 * np.pi * (b - 0.7)) * w          # hands rise and fall on the steps
+        frame = np.stack([-g * 0.02 - 0.12 * side * g, -0.3 + 0.05 * side * g + lilt, 0.3 + sw], -1)
+        if s == raised and p.hand in ("left", "both"):
+            frame[:, 1:] += (0.2, 0.06)  # a raised hand, as if leading a partner
         turn = (np.array([g * 0.06, 0.5, 0.12]) if s == raised
                 else np.array([g * 0.42, -0.1, 0.2]))
         spots[s] = [frame, np.broadcast_to(turn, (d.T, 3))]
