@@ -110,6 +110,10 @@ def test_styles_show_while_standing_and_gesturing():
                   [("head_pitch", ">=d", 20.0)]) == []
     assert _check(style_means("wave", "robotic", seeds=range(3)), wave,
                   [("jerk", ">=r", 1.3)]) == []
+    assert _check(style_means("wave", "childlike", seeds=range(3)), wave,
+                  [("bob", ">=d", 0.02)]) == []
+    assert _check(style_means("wave", "relaxed", seeds=range(3)), wave,
+                  [("sway", ">=d", 0.015)]) == []
     assert set(GESTURE_STYLES) <= set(STYLES)
 
 

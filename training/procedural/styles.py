@@ -92,8 +92,8 @@ MANNERS: dict[str, Manner] = {
     "stiff": Manner(speed=0.85, cadence=0.95, lift=0.55, height=0.02, sway=0.7, arm_swing=0.3,
                     elbow=-0.22, elbow_swing=0.0, twist=0.2, roll=0.2, lean=-0.02, tempo=0.9,
                     size=0.7),
-    "relaxed": Manner(speed=0.9, cadence=0.92, lift=0.95, sway=1.6, arm_swing=1.35, elbow=-0.05,
-                      twist=1.5, roll=1.5, neck=0.04, tempo=0.9),
+    "relaxed": Manner(speed=0.85, cadence=0.88, lift=0.95, sway=1.8, arm_swing=1.4, elbow=-0.1,
+                      twist=1.6, roll=1.6, lean=-0.04, neck=0.08, tempo=0.85),
     "childlike": Manner(cadence=1.3, lift=1.3, arm_swing=1.6, elbow=0.2, bob=0.015, tempo=1.2,
                         size=1.2),
     "cautious": Manner(speed=0.6, cadence=0.8, lift=0.8, width=1.15, arm_swing=0.3,
@@ -115,7 +115,7 @@ assert set(MANNERS) == set(STYLES), "every named style needs a manner"
 GESTURES = ("wave", "clap", "point", "cheer", "shrug", "stretch", "talk", "nod", "shake_head",
             "look_around")
 GESTURE_STYLES = ("elderly", "tired", "sad", "happy", "angry", "proud", "robotic", "drunk",
-                  "relaxed", "childlike", "graceful", "stiff", "hurried", "cautious")
+                  "relaxed", "childlike", "graceful", "hurried", "cautious")
 LOCOMOTION = ("walk", "jog", "run", "sprint", "walk_backward", "sidestep", "tiptoe", "march",
               "limp", "turn_left", "turn_right", "turn_around", "idle")
 
