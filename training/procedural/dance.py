@@ -104,6 +104,30 @@ def _close(plan: StepPlan, t0: float, t1: float, last: str) -> None:
     plan.home_step(last, mid, t1)
 
 
+def _step_touch(plan: StepPlan, beats: list[float], bars: list[str], width: float, hx: float,
+                lead: str, swing: float) -> str:
+    """Disco footwork, one step per beat time in ``beats``: out to the travelling side with the
+    foot on that side and a touch of the other beside it (no weight), first toward ``lead``;
+    in the second half of a "turn" 8-count, four steps in place round the turn. Returns the
+    foot that has the weight at the end."""
+    cx, last = 0.0, "r"
+    for k, t0 in enumerate(beats):
+        bar, pos = divmod(k, 8)
+        if bars[bar] == "turn" and pos >= 4:
+            last = lead if pos % 2 == 0 else OTHER[lead]
+            plan.step(last, t0, t0 + swing, cx + SIGN[last] * hx)
+            continue
+        go = SIGN[lead] * (1 if (k // 2) % 2 == 0 else -1)
+        cx = go * width / 2
+        foot = "l" if go > 0 else "r"
+        if k % 2 == 0:
+            plan.step(foot, t0, t0 + swing, cx + go * hx)
+            last = foot
+        else:
+            plan.step(OTHER[foot], t0, t0 + swing, cx - go * 0.05, weight=0.0)
+    return last
+
+
 @action("dance_disco")
 def dance_disco(p: ActionParams, rng: np.random.Generator) -> Clip:
     d = Draft(p, rng, posture=0.5)
@@ -124,27 +148,13 @@ def dance_disco(p: ActionParams, rng: np.random.Generator) -> Clip:
         elif f == "turn":
             spans.append((cyc.start + (8 * i + 4) * bt, cyc.start + (8 * i + 7) * bt + swing, way))
     d.yaw = _turns(d.t, spans)
-    # side step-touch: step out with the foot on the travelling side, close the other beside it
+    # side step-touch on every beat, and the turns
     width = float(np.clip(rng.uniform(0.26, 0.36) * size, 0.18, 0.44)) * d.body.scale
     hx = abs(float(d.home["l"][0]))
     lead = str(rng.choice(["l", "r"]))
     plan = StepPlan(d.t, d.yaw, d.home)
-    cx, last = 0.0, "r"
-    for k in range(nb):
-        t0 = cyc.start + k * bt
-        bar, pos = divmod(k, 8)
-        if bars[bar] == "turn" and pos >= 4:   # four steps in place round the turn
-            last = lead if pos % 2 == 0 else OTHER[lead]
-            plan.step(last, t0, t0 + swing, cx + SIGN[last] * hx)
-            continue
-        go = SIGN[lead] * (1 if (k // 2) % 2 == 0 else -1)
-        cx = go * width / 2
-        foot = "l" if go > 0 else "r"
-        if k % 2 == 0:
-            plan.step(foot, t0, t0 + swing, cx + go * hx)
-            last = foot
-        else:                                    # the touch: beside, the weight stays
-            plan.step(OTHER[foot], t0, t0 + swing, cx - go * 0.05, weight=0.0)
+    last = _step_touch(plan, [cyc.start + k * bt for k in range(nb)], bars, width, hx, lead,
+                       swing)
     _close(plan, cyc.stop, cyc.stop + 0.9 * (end - cyc.stop), last)
     feet, contacts, wl = plan.tracks(lift=0.08 * min(size, 1.3))
     _groove(d, feet, contacts, wl, w, 0.5, np.clip(0.1 * size, 0.05, 0.15))
