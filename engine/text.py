@@ -24,6 +24,7 @@ _KNOWN_DIMS = {DEFAULT_ENCODER: 384}
 # name -> encode(texts) -> (N, dim) float32 unit rows
 _models: dict[str, Callable[[list[str]], np.ndarray]] = {}
 _load_lock = threading.Lock()
+_warm: set[str] = set()      # names whose model has run once
 
 
 def canonical_encoder_name(name_or_path: str | None) -> str:
@@ -108,8 +109,11 @@ class TextEncoder:
         return self.name in _models
 
     def load(self) -> "TextEncoder":
-        """Load the model now (``encode`` otherwise loads it on the first uncached text)."""
-        _load(self.name)
+        """Load the model now and run it once (``encode`` otherwise loads it on the first text
+        that is not cached), so that the next new text costs only its own encoding."""
+        if self.name not in _warm:
+            _load(self.name)(["a person walks"])     # first-call work of torch and the tokenizer
+            _warm.add(self.name)
         return self
 
     @property

@@ -25,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from ..cpu import prepare_process
+
+    prepare_process()   # thread count and OpenMP waiting, before any subcommand loads torch
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

@@ -10,15 +10,16 @@ import argparse
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..actions import EXPRESSIONS
 from ..camera import MOVES
-from ..export import ExportError, ExportOptions, export, format_for_path, with_camera_move
-from ..face import with_expression
-from ..formats.motion_json import Actor, MotionFile
-from ..progress import ProgressFn
 from ..style import STYLES, parse_color
 from . import CliError
+
+if TYPE_CHECKING:  # the exporter pulls in imaging and video code; --help needs none of it
+    from ..formats.motion_json import MotionFile
+    from ..progress import ProgressFn
 
 
 def _color(text: str) -> str:
@@ -73,6 +74,10 @@ def write_output(doc: MotionFile, out_path: str | Path, args: argparse.Namespace
 
     Raises CliError with a one-line message when the export fails.
     """
+    from ..export import ExportError, ExportOptions, export, format_for_path, with_camera_move
+    from ..face import with_expression
+    from ..formats.motion_json import Actor
+
     try:
         fmt = format_for_path(out_path)
     except ValueError as exc:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
+from engine.cpu import background_command, background_env
 from training import runs as tr
 
 POLL_MS = 250
@@ -117,13 +118,16 @@ class TrainingJob(QObject):
         config = tr.ensure_config(self.run)
         tr.clear_stop(self.run)
         offset = tr.record_launch(self.run, resume)
-        argv = tr.trainer_command(self.run, resume)
+        # The trainer yields the cores to the app's generation: lower priority, sleeping
+        # threads (engine.cpu). Unlike fewer threads or a core kept for the app, this costs
+        # training nothing while no generation runs, and the job outlives the app.
+        argv = background_command(tr.trainer_command(self.run, resume))
         proc = QProcess(self)
         proc.setProgram(argv[0])
         proc.setArguments(argv[1:])
         proc.setWorkingDirectory(str(self.run))
         env = proc.processEnvironment()
-        for key, value in tr.trainer_env().items():
+        for key, value in background_env(tr.trainer_env()).items():
             env.insert(key, value)
         proc.setProcessEnvironment(env)
         proc.setStandardOutputFile(QProcess.nullDevice())  # the same events are in the file
