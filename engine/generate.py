@@ -194,18 +194,26 @@ class Generator:
                          physics: PhysicsConfig = PhysicsConfig(), progress=None,
                          cancel=None, key_blend_s: float | None = None) -> GenerationResult:
         """Re-generate ``motion`` so that it passes through the given poses ({frame: (J, 3)}),
-        easing into and out of each over ``key_blend_s`` seconds."""
+        easing into and out of each over ``key_blend_s`` seconds. Only the keys' reach (and a
+        few frames more, where the remade motion joins the old) is remade: a key shapes the
+        motion around it and leaves the rest of the take as it was."""
+        from .model.keyblend import join_seams, regenerated_frames
         from .model.sampler import sample
 
         self.load()
         plan = _plan_from_motion(motion)
         cond, bounds = self._conditioning(plan, total=motion.num_frames, base=motion)
         width = _key_blend_frames(key_blend_s)
-        gen = sample(self.model, cond, seed, self.steps, keyposes=keyposes,
-                     **self.guide(self.steps), key_blend=width,
+        margin = max(3, width // 2)
+        remade = regenerated_frames(list(keyposes), motion.num_frames, width, margin)
+        gen = sample(self.model, cond, seed, self.steps, known=motion.positions, mask=~remade,
+                     keyposes=keyposes, **self.guide(self.steps), key_blend=width,
                      progress=progress, cancel=cancel)
-        return self._finish(plan, gen.positions, bounds, seed, physics, base=motion,
-                            keys=(keyposes, width))
+        result = self._finish(plan, gen.positions, bounds, seed, physics, base=motion,
+                              keep=~remade, keys=(keyposes, width))
+        result.motion.positions = join_seams(result.motion.positions, motion.positions, remade,
+                                             margin)
+        return result
 
     # -- internals ------------------------------------------------------------------------
     def _conditioning(self, plan: Plan, offset: int = 0, total: int | None = None,

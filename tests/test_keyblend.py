@@ -6,7 +6,8 @@ import torch
 
 from conftest import synthetic_motion
 from engine.ik import two_bone_ik
-from engine.model.keyblend import blend_frames, honour_keys, key_pop, key_weights
+from engine.model.keyblend import (blend_frames, honour_keys, join_seams, key_pop, key_weights,
+                                   pose_steps, regenerated_frames)
 from engine.model.features import headings
 from engine.motion import Motion
 from engine.skeleton import JOINT_INDEX, max_bone_length_drift
@@ -91,6 +92,20 @@ def test_honouring_keys_meets_them_keeps_bones_and_reaches_as_far_as_set():
         honour_keys(pos, {120: pos[0]}, 10)
 
 
+def test_a_remade_stretch_is_eased_onto_the_kept_motion_at_both_ends():
+    base = synthetic_motion("walk", 80, 2)
+    remade = np.zeros(80, bool)
+    remade[30:50] = True
+    other = synthetic_motion("walk", 80, 9)                          # another gait, elsewhere
+    other = other - other[:1, :1] * [1, 0, 1] + base[30:31, :1] * [1, 0, 1]
+    moved = np.where(remade[:, None, None], other, base).astype(np.float32)
+    joined = join_seams(moved, base, remade, 5)
+    np.testing.assert_array_equal(joined[~remade], base[~remade])
+    np.testing.assert_array_equal(joined[36:44], moved[36:44])       # the middle is the new one
+    assert pose_steps(joined)[[29, 49]].max() < 0.5 * pose_steps(moved)[[29, 49]].max()
+    assert max_bone_length_drift(joined) < 1e-4
+
+
 def test_a_key_is_eased_into_and_out_of_without_a_pop(gen, walk):
     key = raised_hand(walk.positions[50], [0.05, 0.45, 0.15])
     popped = gen.through_keyposes(walk, {50: key}, seed=4, key_blend_s=0.0).motion.positions
@@ -104,6 +119,12 @@ def test_a_key_is_eased_into_and_out_of_without_a_pop(gen, walk):
     near, ordinary = key_pop(eased, [50], near=3, away=13)
     assert near <= 1.5 * ordinary, (near, ordinary)
     assert max_bone_length_drift(eased) < 1e-4
+    # The rest of the take stays as it was; where the remade stretch hands over, no jump.
+    remade = regenerated_frames([50], 100, 10, 5)
+    assert np.flatnonzero(remade).tolist() == list(range(35, 66))
+    np.testing.assert_array_equal(eased[~remade], walk.positions[~remade])
+    steps = pose_steps(eased)
+    assert max(steps[32:38].max(), steps[63:69].max()) <= 1.5 * ordinary
     # Frames around the key lean into it: the hand is already most of the way up.
     body, k = body_frame(eased), body_frame(key[None])[0]
     before = body_frame(popped)

@@ -177,24 +177,70 @@ def honour_keys(positions: np.ndarray, keyposes: dict[int, np.ndarray],
     motion's lengths wherever the keys have them too.
     Returns a new (T, J, 3) float32 array.
     """
-    pos = np.asarray(positions, dtype=np.float64)
-    T = len(pos)
+    T = len(positions)
     if not keyposes:
-        return pos.astype(np.float32)
+        return np.array(positions, dtype=np.float32, copy=True)
     frames = sorted(int(f) for f in keyposes)
     if frames[0] < 0 or frames[-1] >= T:
         raise ValueError(f"key pose frames must lie in [0, {T}), got {frames}")
+    keys = np.stack([np.asarray(keyposes[f], dtype=np.float32) for f in frames])   # (K, J, 3)
+    out = _bend_world(positions, frames, keys, key_weights(frames, T, half_width))
+    out[frames] = keys               # exact to the last bit, not only to rounding
+    return out
+
+
+def _bend_world(positions: np.ndarray, frames, targets: np.ndarray,
+                weights: np.ndarray) -> np.ndarray:
+    """``bend`` on world positions (T, J, 3), each frame seen in its own body frame (pelvis
+    floor point, facing +Z) and each target (K, J, 3) in the body frame of its frame.
+    Frames no target reaches stay bit for bit. Returns (T, J, 3) float32."""
+    pos = np.asarray(positions, dtype=np.float64)
+    f = np.asarray(frames, dtype=np.int64)
     theta = headings(pos)                                             # (T,)
     floor = pos[:, 0] * np.array([1.0, 0.0, 1.0])                     # (T, 3)
-    keys = np.stack([np.asarray(keyposes[f], dtype=np.float64) for f in frames])   # (K, J, 3)
     local = _yaw(pos - floor[:, None], -theta[:, None])
-    klocal = _yaw(keys - floor[frames][:, None], -theta[frames][:, None])
-    w = key_weights(frames, T, half_width)
-    bent = _yaw(bend(local, frames, klocal, w), theta[:, None]) + floor[:, None]
+    klocal = _yaw(np.asarray(targets, np.float64) - floor[f][:, None], -theta[f][:, None])
+    bent = _yaw(bend(local, f, klocal, weights), theta[:, None]) + floor[:, None]
     out = np.array(positions, dtype=np.float32, copy=True)
-    near = w.any(axis=1)             # frames out of every key's reach stay bit for bit
+    near = weights.any(axis=1)
     out[near] = bent[near]
-    out[frames] = keys               # exact to the last bit, not only to rounding
+    return out
+
+
+def regenerated_frames(frames, n_frames: int, half_width: int, margin: int) -> np.ndarray:
+    """(n_frames,) bool: the frames a model remakes to pass through keys at ``frames``: each
+    key's reach and ``margin`` frames more on either side, where the remade motion is eased
+    back onto the old one (``join_seams``). The other frames are kept as they were."""
+    t = np.arange(n_frames)[:, None]
+    f = np.asarray(sorted(int(k) for k in frames), dtype=np.int64)[None]
+    return (np.abs(t - f) <= max(0, half_width) + max(0, margin)).any(axis=1)
+
+
+def join_seams(positions: np.ndarray, base: np.ndarray, remade: np.ndarray,
+               margin: int) -> np.ndarray:
+    """Ease remade frames onto ``base`` (T, J, 3) next to every kept frame, so a remade stretch
+    starts and ends where the kept motion hands over instead of jumping there.
+
+    A remade frame d frames from the nearest kept one turns its bones (and moves its root) a
+    share 0.5 + 0.5 cos(pi d / (margin + 1)) of the way to the base's; from ``margin + 1``
+    frames in, the remade motion is left alone. Kept frames are the base's, bit for bit.
+    """
+    remade = np.asarray(remade, bool)
+    T = len(remade)
+    kept = np.flatnonzero(~remade)
+    out = np.array(positions, dtype=np.float32, copy=True)
+    out[kept] = np.asarray(base, np.float32)[kept]
+    if len(kept) == 0 or margin <= 0:
+        return out
+    idx = np.flatnonzero(remade)
+    d = np.abs(idx[:, None] - kept[None]).min(axis=1)                 # (R,) >= 1
+    seam = idx[d <= margin]
+    if len(seam) == 0:
+        return out
+    share = 0.5 + 0.5 * np.cos(np.pi * d[d <= margin] / (margin + 1))
+    w = np.zeros((T, len(seam)))
+    w[seam, np.arange(len(seam))] = share          # each frame eases toward its own base pose
+    out[seam] = _bend_world(out, seam, np.asarray(base)[seam], w)[seam]
     return out
 
 
@@ -222,5 +268,5 @@ def key_pop(positions: np.ndarray, frames, near: int = 3,
     return float(near_steps.max(initial=0.0)), ordinary
 
 
-__all__ = ["DEFAULT_BLEND_S", "FeatureKeyBlend", "blend_frames", "honour_keys", "key_pop",
-           "key_weights", "pose_steps"]
+__all__ = ["DEFAULT_BLEND_S", "FeatureKeyBlend", "blend_frames", "honour_keys", "join_seams",
+           "key_pop", "key_weights", "pose_steps", "regenerated_frames"]
