@@ -17,6 +17,15 @@ class FormatError(ValueError):
         self.reason = message
 
 
+def _json_problem(exc: json.JSONDecodeError, kind: str) -> str:
+    """What a JSON syntax error means for the user: a file that stops part-way (an interrupted
+    save or copy) or text damaged at a place."""
+    if exc.pos >= len(exc.doc.rstrip()) - 1 or exc.msg.startswith("Unterminated"):
+        return (f"the {kind} is cut off: it ends part-way through (an interrupted save or "
+                "copy?)")
+    return f"not a valid {kind}: the text is damaged at line {exc.lineno}, column {exc.colno}"
+
+
 def read_json(path: str | os.PathLike, kind: str) -> Any:
     """Parse a JSON file; a syntax error or binary data is a FormatError naming the line and
     what the file should have been (``kind``, e.g. "project file")."""
@@ -24,7 +33,7 @@ def read_json(path: str | os.PathLike, kind: str) -> Any:
         with open(path, encoding="utf-8") as fh:
             return json.load(fh)
     except json.JSONDecodeError as exc:
-        raise FormatError(path, f"not a valid {kind} (JSON error: {exc.msg})", exc.lineno) from None
+        raise FormatError(path, _json_problem(exc, kind), exc.lineno) from None
     except UnicodeDecodeError:
         raise FormatError(path, f"not a {kind} (binary data)") from None
     except RecursionError:

@@ -6,12 +6,38 @@ style, so :class:`DrawListPainter` keeps them as a cached pixmap between frames.
 """
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap, QPolygonF
 
 from engine.drawlist import Circle, DrawList, Line, Polygon, Polyline
 
 _NO_PEN = QPen(Qt.NoPen)
+_log = logging.getLogger(__name__)
+
+
+def paint_guarded(widget, paint) -> None:
+    """Run ``paint(painter)`` for ``widget``'s paintEvent. Should the data it draws turn out
+    bad, the widget says so in words instead: an exception escaping a paintEvent leaves the
+    painter open, which Qt does not survive (the app crashed on every repaint)."""
+    p = QPainter(widget)
+    problem = None
+    try:
+        paint(p)
+    except Exception as exc:   # noqa: BLE001 -- anything here would end the app
+        problem = str(exc) or type(exc).__name__
+        _log.exception("cannot paint %s", type(widget).__name__)
+    finally:
+        p.end()
+    if problem is None:
+        return
+    p = QPainter(widget)
+    p.fillRect(widget.rect(), QColor(246, 247, 249))
+    p.setPen(QColor(201, 42, 42))
+    p.drawText(QRectF(widget.rect()).adjusted(8, 4, -8, -4),
+               Qt.AlignCenter | Qt.TextWordWrap, f"This cannot be drawn: {problem[:200]}")
+    p.end()
 
 
 def _color(c) -> QColor:

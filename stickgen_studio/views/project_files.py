@@ -17,6 +17,8 @@ from engine.formats import project_file
 from engine.formats.errors import FormatError
 from engine.project import Project
 
+from ..document.showable import check_showable
+
 FILTER = "Stick-Gen projects (*.stickgen)"
 MAX_RECENT = 8
 UNTITLED = "untitled.stickgen"
@@ -89,17 +91,33 @@ class ProjectFiles(QObject):
         if not confirmed and not self.confirm_discard():
             return False
         path = Path(path)
-        try:
-            self.doc.open(path)
-        except (FormatError, OSError, ValueError) as exc:
-            reason = exc.reason if isinstance(exc, FormatError) else (
-                exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
-            self.message.emit(f"Could not open {path.name}: {reason}. "
-                              "The open project is unchanged.", "error", [])
+        project = self._read(path, f"Could not open {path.name}")
+        if project is None:
             return False
+        self.doc.replace_project(project, path)
         self._add_recent(path)
         self._offer_recovery(path)
         return True
+
+    def _read(self, path: Path, failed: str) -> Project | None:
+        """The project in ``path`` if it can be read and shown; else None, having said why
+        (starting with ``failed``). The open project is never touched here."""
+        try:
+            project = project_file.load_project(path)
+            check_showable(project)
+        except FormatError as exc:
+            reason = exc.reason
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+        except ValueError as exc:
+            reason = str(exc)
+        except Exception as exc:  # a reader's oversight must not cost the user the open work
+            reason = f"the file is damaged ({type(exc).__name__}: {exc})"
+        else:
+            return project
+        self.message.emit(f"{failed}: {reason.rstrip('.')}. The open project is unchanged.",
+                          "error", [])
+        return None
 
     def save(self) -> bool:
         if self.doc.path is None:
@@ -174,10 +192,8 @@ class ProjectFiles(QObject):
              ("Discard", lambda: auto.unlink(missing_ok=True))])
 
     def _recover(self, auto: Path, path: Path | None) -> None:
-        try:
-            project = project_file.load_project(auto)
-        except (FormatError, OSError) as exc:
-            self.message.emit(f"The recovery copy cannot be read: {exc}", "error", [])
+        project = self._read(auto, "The recovery copy cannot be read")
+        if project is None:
             return
         self.doc.replace_project(project, path)
         self.doc.undo_stack.resetClean()   # recovered work is unsaved work

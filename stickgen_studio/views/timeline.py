@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ..document import edits
+from .painter import paint_guarded
 from .throttle import Throttle
 from .timeline_items import TRACK_TITLES, TRACKS, Item, build_items
 
@@ -116,7 +117,9 @@ class Timeline(QWidget):
 
     # -- painting -----------------------------------------------------------------------------
     def paintEvent(self, e) -> None:
-        p = QPainter(self)
+        paint_guarded(self, self._paint)
+
+    def _paint(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.Antialiasing)
         p.fillRect(self.rect(), BG)
         font = QFont(self.font())
@@ -162,7 +165,6 @@ class Timeline(QWidget):
         p.setPen(MUTED)
         p.drawText(QRectF(8, 0, HEADER_W - 10, RULER_H), Qt.AlignVCenter | Qt.AlignLeft,
                    f"{f / fps:5.2f}s")
-        p.end()
 
     def _paint_ruler(self, p: QPainter) -> None:
         fps = self.doc.fps

@@ -26,7 +26,7 @@ from ..document import edits
 from ..document.posing import drag_joint
 from ..document.scene import shot_size
 from .orbit import OrbitCamera
-from .painter import DrawListPainter, paint_items
+from .painter import DrawListPainter, paint_guarded, paint_items
 
 HANDLE_RADIUS = 5.0
 PICK_RADIUS = 12.0
@@ -125,7 +125,9 @@ class Viewport(QWidget):
 
     # -- painting ---------------------------------------------------------------------------
     def paintEvent(self, event) -> None:
-        p = QPainter(self)
+        paint_guarded(self, self._paint)
+
+    def _paint(self, p: QPainter) -> None:
         p.setRenderHint(QPainter.Antialiasing)
         doc = self.doc
         cam, rect = self.view()
@@ -155,7 +157,6 @@ class Viewport(QWidget):
         elif doc.project.actors:
             self._paint_frustum(p, cam)
         self._paint_caption(p, rect, bool(doc.project.actors))
-        p.end()
 
     def _paint_onion(self, p, motions, cam, frame, w, h, style) -> None:
         ghost = replace(style, floor=None, ground="none", shadow=False)
