@@ -17,6 +17,7 @@ from engine.camera import CameraTrack
 from engine.formats import project_file
 from engine.motion import Motion
 from engine.project import Actor, Project
+from engine.settle import settled
 from engine.style import Style
 
 from . import scene
@@ -46,6 +47,7 @@ class Document(QObject):
         self.playhead = Playhead(self)
         self.selection = Selection(self)
         self._baked: dict[int, Motion] = {}
+        self._drawn: dict[int, Motion] = {}    # as drawn: lengthened to the scene
         self._track: CameraTrack | None = None
 
     def _on_clean_changed(self, clean: bool) -> None:
@@ -95,6 +97,7 @@ class Document(QObject):
 
     # -- what is drawn (cached until the next change) ------------------------------------
     def _forget(self, field: str, actor: int | None) -> None:
+        self._drawn.clear()   # the scene's length, and so every drawn motion, may change
         if field == "camera":
             self._track = None
         elif actor is None or field in ("actors", "visible"):
@@ -128,12 +131,22 @@ class Document(QObject):
     def visible_actors(self) -> list[int]:
         return [i for i, a in enumerate(self.project.actors) if a.visible]
 
+    def drawn_motion(self, index: int) -> Motion:
+        """Actor ``index`` as the scene shows and exports it: its baked motion, then, if the
+        scene runs longer, settling into a stand and holding it (engine.settle)."""
+        m = self._drawn.get(index)
+        if m is None:
+            m = self._drawn[index] = settled(self.motion_of(index), self.project.num_frames)
+        return m
+
     def motions(self, indices: list[int] | None = None) -> list[Motion]:
-        return [self.motion_of(i) for i in (self.visible_actors() if indices is None else indices)]
+        """The drawn motions of ``indices`` (default: the visible actors)."""
+        return [self.drawn_motion(i)
+                for i in (self.visible_actors() if indices is None else indices)]
 
     def all_motions(self) -> list[Motion]:
-        """Every actor's baked motion, in actor order (camera keys follow by actor index)."""
-        return [self.motion_of(i) for i in range(len(self.project.actors))]
+        """Every actor's drawn motion, in actor order (camera keys follow by actor index)."""
+        return [self.drawn_motion(i) for i in range(len(self.project.actors))]
 
     def camera_track(self) -> CameraTrack:
         if self._track is None:
@@ -165,6 +178,7 @@ class Document(QObject):
         self.undo_stack.clear()
         self.undo_stack.setClean()
         self._baked.clear()
+        self._drawn.clear()
         self._track = None
         self.selection.set_actor(0)
         self.selection.clear_keys()

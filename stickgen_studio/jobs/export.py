@@ -18,7 +18,9 @@ def snapshot(doc) -> MotionFile:
     visible = doc.visible_actors()
     if not visible:
         raise ValueError("nothing to export: there are no visible actors")
-    actors = [FileActor(doc.project.actors[i].name, doc.motion_of(i).copy()) for i in visible]
+    # as drawn, so an actor whose clip ends early settles and stands as in the viewport
+    actors = [FileActor(doc.project.actors[i].name, doc.drawn_motion(i).copy())
+              for i in visible]
     camera = []
     for key in doc.project.camera:
         if key.follow is not None:
