@@ -31,7 +31,7 @@ def find_config(name_or_path: str | Path) -> Path:
     p = Path(name_or_path)
     if p.is_file():
         return p
-    if not p.suffix:
+    if not p.suffix and len(p.parts) == 1:   # a bare name, not a path to something else
         from engine.model.config import configs_dir
 
         for name in (f"train_{p.name}.yaml", f"{p.name}.yaml"):
