@@ -192,11 +192,14 @@ class Generator:
 
     def through_keyposes(self, motion: Motion, keyposes: dict[int, np.ndarray], seed: int = 0,
                          physics: PhysicsConfig = PhysicsConfig(), progress=None,
-                         cancel=None, key_blend_s: float | None = None) -> GenerationResult:
+                         cancel=None, key_blend_s: float | None = None,
+                         remake_s: float = 0.0) -> GenerationResult:
         """Re-generate ``motion`` so that it passes through the given poses ({frame: (J, 3)}),
         easing into and out of each over ``key_blend_s`` seconds. Only the keys' reach (and a
         few frames more, where the remade motion joins the old) is remade: a key shapes the
-        motion around it and leaves the rest of the take as it was."""
+        motion around it and leaves the rest of the take as it was. ``remake_s`` remakes at
+        least that far around each key, e.g. the reach of an earlier, longer blend whose bend
+        should go."""
         from .model.keyblend import join_seams, regenerated_frames
         from .model.sampler import sample
 
@@ -205,7 +208,8 @@ class Generator:
         cond, bounds = self._conditioning(plan, total=motion.num_frames, base=motion)
         width = _key_blend_frames(key_blend_s)
         margin = max(3, width // 2)
-        remade = regenerated_frames(list(keyposes), motion.num_frames, width, margin)
+        reach = max(width, _key_blend_frames(max(0.0, remake_s)))
+        remade = regenerated_frames(list(keyposes), motion.num_frames, reach, margin)
         gen = sample(self.model, cond, seed, self.steps, known=motion.positions, mask=~remade,
                      keyposes=keyposes, **self.guide(self.steps), key_blend=width,
                      progress=progress, cancel=cancel)

@@ -156,6 +156,16 @@ def test_the_neighbourhood_sets_how_far_a_key_reaches(gen, walk):
     # 8 frames (0.32 s) out, a 0.2 s neighbourhood has let go and a 1 s one still holds on.
     assert gap(1.0, 42) < 0.5 * gap(0.2, 42)
     assert gap(1.0, 58) < 0.5 * gap(0.2, 58)
+    # Made shorter again, the blend takes the longer one's bend away when told how far it
+    # reached; otherwise the frames beyond its own reach keep that bend.
+    wide = gen.through_keyposes(walk, {50: key}, seed=4, key_blend_s=1.0).motion
+    kept = gen.through_keyposes(wide, {50: key}, seed=4, key_blend_s=0.2).motion.positions
+    gone = gen.through_keyposes(wide, {50: key}, seed=4, key_blend_s=0.2,
+                                remake_s=1.0).motion.positions
+    np.testing.assert_array_equal(kept[:35], wide.positions[:35])
+    for f in (40, 60):
+        assert np.linalg.norm(body_frame(gone)[f, HAND] - k) > \
+            1.5 * np.linalg.norm(body_frame(kept)[f, HAND] - k)
 
 
 def test_a_prompt_generation_honours_keys(gen, walk):

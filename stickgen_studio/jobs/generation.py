@@ -47,6 +47,7 @@ class GenerationController(QObject):
         self.doc, self.service = doc, service
         # request -> (motion, segments, plan warnings)
         self._cache: OrderedDict[tuple, tuple[Motion, list[TimedSegment], list[str]]] = OrderedDict()
+        self._followed_with: dict[int, float] = {}   # id(actor motion) -> key blend, seconds
         self.variations: list[Variation] = []
         self._variation_request: Generation | None = None
         self._variation_target: int | None = None
@@ -274,16 +275,23 @@ class GenerationController(QObject):
             return False
         motion, keys = actor.motion, list(actor.pose_keys)
         keyposes = {k.frame: np.asarray(k.positions, np.float32) for k in keys}
+        blend = scene.key_blend_s(self.doc.project)
+        # A motion followed with a longer blend is remade as far as that one reached, so a
+        # shorter blend takes the old bend away instead of leaving it beyond its own reach.
+        remake = self._followed_with.get(id(motion), 0.0)
 
         def done(result) -> None:
             a = self.doc.project.actors[index] if index < len(self.doc.project.actors) else None
             if a is None or a.motion is not motion or a.pose_keys != keys:
                 return  # edited again meanwhile; the newer request will answer
             edits.follow_pose_keys(self.doc, index, result.motion, merge_key)
+            self._followed_with[id(self.doc.project.actors[index].motion)] = blend
+            while len(self._followed_with) > CACHE_SIZE:
+                self._followed_with.pop(next(iter(self._followed_with)))
             self.info.emit("The motion now follows the pose keys")
 
         return self._start("pose", Generator.through_keyposes, motion, keyposes, actor.seed,
-                           key_blend_s=scene.key_blend_s(self.doc.project), on_done=done)
+                           key_blend_s=blend, remake_s=remake, on_done=done)
 
 
 def _through_pose_keys(gen: Generator, prompt: str, seconds: float | None, seed: int, poses,

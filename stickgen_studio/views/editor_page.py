@@ -118,7 +118,7 @@ class EditorPage(QWidget):
     def _pose_options(self, bar: QWidget, lay: QHBoxLayout) -> None:
         self.key_blend_label = QLabel("Key blend:", bar)
         self.key_blend = QDoubleSpinBox(bar)
-        self.key_blend.setRange(0.04, MAX_KEY_BLEND_S)
+        self.key_blend.setRange(0.1, MAX_KEY_BLEND_S)   # shorter is the one-frame pop again
         self.key_blend.setSingleStep(0.1)
         self.key_blend.setDecimals(2)
         self.key_blend.setSuffix(" s")
