@@ -86,35 +86,7 @@ class CameraEditor(QWidget):
             row.addWidget(b)
         lay.addLayout(row)
 
-        self.form = QWidget(self)
-        f = QGridLayout(self.form)
-        f.setContentsMargins(0, 4, 0, 0)
-        f.setHorizontalSpacing(6)
-        f.setVerticalSpacing(4)
-        self.frame = QSpinBox(self.form)
-        self.frame.setRange(0, 100000)
-        self.easing = QComboBox(self.form)
-        for e in EASINGS:
-            self.easing.addItem(e.replace("_", " "), e)
-        self.follow = QComboBox(self.form)
-        self.pos = [self._num(-1000, 1000, 2) for _ in range(3)]
-        self.tgt = [self._num(-1000, 1000, 2) for _ in range(3)]
-        self.fov = self._num(1, 170, 1)
-        self.roll = self._num(-180, 180, 1)
-        f.addWidget(QLabel("Frame", self.form), 0, 0)
-        f.addWidget(self.frame, 0, 1)
-        f.addWidget(QLabel("Easing", self.form), 0, 2)
-        f.addWidget(self.easing, 0, 3)
-        for r, (name, boxes) in enumerate((("Position", self.pos), ("Target", self.tgt)), 1):
-            f.addWidget(QLabel(name, self.form), r, 0)
-            for c, b in enumerate(boxes):
-                f.addWidget(b, r, 1 + c)
-        f.addWidget(QLabel("Field of view", self.form), 3, 0)
-        f.addWidget(self.fov, 3, 1)
-        f.addWidget(QLabel("Roll", self.form), 3, 2)
-        f.addWidget(self.roll, 3, 3)
-        f.addWidget(QLabel("Follow", self.form), 4, 0)
-        f.addWidget(self.follow, 4, 1, 1, 3)
+        self.form = self._key_form()
         lay.addWidget(self.form)
         self.form_hint = _label("Select a key to set its easing and exact numbers.", self,
                                 "muted")
@@ -122,6 +94,45 @@ class CameraEditor(QWidget):
         lay.addWidget(self.form_hint)
         lay.addStretch(1)
 
+        doc.camera_changed.connect(self.refresh)
+        doc.project_replaced.connect(self.refresh)
+        doc.actors_changed.connect(self.refresh)
+        doc.selection.keys_changed.connect(self._selection_changed)
+        doc.selection.range_changed.connect(self._refresh_applies)
+        self.refresh()
+
+    def _key_form(self) -> QWidget:
+        """The selected key's exact numbers: frame, easing, position, target, field of view,
+        roll and the actor it follows; every change is an edit of the key."""
+        form = QWidget(self)
+        f = QGridLayout(form)
+        f.setContentsMargins(0, 4, 0, 0)
+        f.setHorizontalSpacing(6)
+        f.setVerticalSpacing(4)
+        self.frame = QSpinBox(form)
+        self.frame.setRange(0, 100000)
+        self.easing = QComboBox(form)
+        for e in EASINGS:
+            self.easing.addItem(e.replace("_", " "), e)
+        self.follow = QComboBox(form)
+        self.pos = [self._num(form, -1000, 1000, 2) for _ in range(3)]
+        self.tgt = [self._num(form, -1000, 1000, 2) for _ in range(3)]
+        self.fov = self._num(form, 1, 170, 1)
+        self.roll = self._num(form, -180, 180, 1)
+        f.addWidget(QLabel("Frame", form), 0, 0)
+        f.addWidget(self.frame, 0, 1)
+        f.addWidget(QLabel("Easing", form), 0, 2)
+        f.addWidget(self.easing, 0, 3)
+        for r, (name, boxes) in enumerate((("Position", self.pos), ("Target", self.tgt)), 1):
+            f.addWidget(QLabel(name, form), r, 0)
+            for c, b in enumerate(boxes):
+                f.addWidget(b, r, 1 + c)
+        f.addWidget(QLabel("Field of view", form), 3, 0)
+        f.addWidget(self.fov, 3, 1)
+        f.addWidget(QLabel("Roll", form), 3, 2)
+        f.addWidget(self.roll, 3, 3)
+        f.addWidget(QLabel("Follow", form), 4, 0)
+        f.addWidget(self.follow, 4, 1, 1, 3)
         self.frame.valueChanged.connect(lambda v: self._edit("frame", float(v)))
         self.easing.activated.connect(lambda _: self._edit("easing", self.easing.currentData()))
         self.follow.activated.connect(lambda _: self._edit_follow())
@@ -133,16 +144,11 @@ class CameraEditor(QWidget):
         self.roll.valueChanged.connect(lambda v: self._edit("roll", v))
         for w in [self.frame, self.fov, self.roll] + self.pos + self.tgt:
             w.editingFinished.connect(self._new_session)
+        return form
 
-        doc.camera_changed.connect(self.refresh)
-        doc.project_replaced.connect(self.refresh)
-        doc.actors_changed.connect(self.refresh)
-        doc.selection.keys_changed.connect(self._selection_changed)
-        doc.selection.range_changed.connect(self._refresh_applies)
-        self.refresh()
-
-    def _num(self, lo: float, hi: float, decimals: int) -> QDoubleSpinBox:
-        b = QDoubleSpinBox(self.form)
+    @staticmethod
+    def _num(parent: QWidget, lo: float, hi: float, decimals: int) -> QDoubleSpinBox:
+        b = QDoubleSpinBox(parent)
         b.setRange(lo, hi)
         b.setDecimals(decimals)
         b.setSingleStep(0.1 if decimals > 1 else 1.0)

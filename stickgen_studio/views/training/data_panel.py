@@ -91,8 +91,23 @@ class DataPanel(QWidget):
         row.addStretch(1)
         lay.addWidget(self.procedural_row)
 
-        self.clips_box = QWidget(self)
-        cl = QVBoxLayout(self.clips_box)
+        self.clips_box = self._clips_box()
+        lay.addWidget(self.clips_box, 1)
+
+        self.summary = QLabel(self)
+        self.summary.setObjectName("muted")
+        self.summary.setWordWrap(True)
+        lay.addWidget(self.summary)
+
+        self.group.idToggled.connect(lambda *_: self._refresh())
+        self.dataset.textChanged.connect(lambda *_: self._refresh())
+        self.procedural.valueChanged.connect(lambda *_: self._refresh())
+        self.source_buttons[DATASET].setChecked(True)
+
+    def _clips_box(self) -> QWidget:
+        """The user's clips: their folder, the table of captions, a preview and the buttons."""
+        box = QWidget(self)
+        cl = QVBoxLayout(box)
         cl.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         self.clips_folder = QLineEdit(self)
@@ -148,17 +163,7 @@ class DataPanel(QWidget):
         side.addStretch(1)
         body.addLayout(side, 1)
         cl.addLayout(body)
-        lay.addWidget(self.clips_box, 1)
-
-        self.summary = QLabel(self)
-        self.summary.setObjectName("muted")
-        self.summary.setWordWrap(True)
-        lay.addWidget(self.summary)
-
-        self.group.idToggled.connect(lambda *_: self._refresh())
-        self.dataset.textChanged.connect(lambda *_: self._refresh())
-        self.procedural.valueChanged.connect(lambda *_: self._refresh())
-        self.source_buttons[DATASET].setChecked(True)
+        return box
 
     # -- state ------------------------------------------------------------------------------------
     @property
