@@ -85,8 +85,10 @@ def predict_style(model: StyleClassifier, positions: np.ndarray,
     return CLASSES[int(probs.argmax())], probs
 
 
-def style_windows(per_class: int, seed: int, duration: tuple[float, float] = (3.4, 4.6)):
-    """Fresh procedural clips, ``per_class`` for neutral and for every style: a list of
+def style_windows(per_class: int, seed: int, duration: tuple[float, float] = (3.4, 4.6),
+                  neutral_factor: int = 3):
+    """Fresh procedural clips, ``per_class`` for every style and ``neutral_factor`` times as
+    many for neutral (the broadest class: every action at every tempo): a list of
     (features (T, C), class index, action). The clips come from the same generators and the
     same style assignment as the dataset build."""
     from dataclasses import replace
@@ -98,7 +100,7 @@ def style_windows(per_class: int, seed: int, duration: tuple[float, float] = (3.
     out = []
     for k, name in enumerate(CLASSES):
         pool = [a for a in (*LOCOMOTION, *GESTURES) if k == 0 or name in styles_for(a)]
-        for i in range(per_class):
+        for i in range(per_class * (neutral_factor if k == 0 else 1)):
             rng = np.random.default_rng([seed, k, i])
             action = str(rng.choice(pool))
             p = sample_params(rng, duration=float(rng.uniform(*duration)), mood="neutral")
@@ -168,6 +170,21 @@ def evaluate_style_classifier(model: StyleClassifier, windows) -> dict:
     confused = {c: max(w, key=w.get) for c, w in wrong.items() if w}
     return {"accuracy": float(np.mean(flat)) if flat else 0.0, "per_style": per,
             "confused_with": confused, "windows": len(flat)}
+
+
+def segment_windows(samples, min_frames: int = 40):
+    """Windows of dataset segments (training.data.shards.Sample) for ``evaluate_style_classifier``:
+    each segment of an action that can take a style, at least ``min_frames`` long, labelled
+    with its stored style (None: neutral, whatever its mood)."""
+    from training.procedural.styles import GESTURES, LOCOMOTION
+
+    out = []
+    for s in samples:
+        feats = style_features(s.positions, s.fps)
+        for g in s.segments:
+            if g.action in LOCOMOTION + GESTURES and g.stop - g.start >= min_frames:
+                out.append((feats[g.start:g.stop], CLASSES.index(g.style or NEUTRAL), g.action))
+    return out
 
 
 def save_style_classifier(path, model: StyleClassifier, report: dict) -> None:
