@@ -119,6 +119,7 @@ def test_a_key_is_eased_into_and_out_of_without_a_pop(gen, walk):
     near, ordinary = key_pop(eased, [50], near=3, away=13)
     assert near <= 1.5 * ordinary, (near, ordinary)
     assert max_bone_length_drift(eased) < 1e-4
+    assert eased[..., 1].min() > -1e-4                               # nothing under the floor
     # The rest of the take stays as it was; where the remade stretch hands over, no jump.
     remade = regenerated_frames([50], 100, 10, 5)
     assert np.flatnonzero(remade).tolist() == list(range(35, 66))

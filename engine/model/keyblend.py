@@ -174,7 +174,7 @@ def honour_keys(positions: np.ndarray, keyposes: dict[int, np.ndarray],
     Each frame is seen in its own body frame (pelvis floor point, facing +Z); a key is seen in
     the body frame of its frame, so its root offset, bone turns and length changes carry to
     the neighbours relative to the body even while the figure walks and turns. Bones keep the
-    motion's lengths wherever the keys have them too.
+    motion's lengths wherever the keys have them too, and no bent frame goes under the floor.
     Returns a new (T, J, 3) float32 array.
     """
     T = len(positions)
@@ -184,7 +184,13 @@ def honour_keys(positions: np.ndarray, keyposes: dict[int, np.ndarray],
     if frames[0] < 0 or frames[-1] >= T:
         raise ValueError(f"key pose frames must lie in [0, {T}), got {frames}")
     keys = np.stack([np.asarray(keyposes[f], dtype=np.float32) for f in frames])   # (K, J, 3)
-    out = _bend_world(positions, frames, keys, key_weights(frames, T, half_width))
+    w = key_weights(frames, T, half_width)
+    out = _bend_world(positions, frames, keys, w)
+    # Turning a leg toward a key can dip a foot under the floor on the way: lift those frames
+    # (a key itself stays where the user put it).
+    lift = np.maximum(0.0, -out[..., 1].min(axis=1))                  # (T,)
+    lift[~w.any(axis=1)] = 0.0
+    out[..., 1] += lift[:, None]
     out[frames] = keys               # exact to the last bit, not only to rounding
     return out
 
