@@ -22,7 +22,9 @@ PROMPT = "a man walks forward, then jumps and waves happily"
 
 def demo_model(folder: Path, steps: int = 600) -> Path:
     """A tiny model trained briefly on procedural motions (cached in ``folder``)."""
-    model = folder / "stickgen-demo.pt"
+    from engine.defaults import checkpoint_name
+
+    model = folder / checkpoint_name("demo")
     if model.exists():
         return model
     from training.config import TrainConfig

@@ -95,7 +95,7 @@ class TrainingPanel(QWidget):
         self.view.message.connect(self._say)
         self.data.changed.connect(self._refresh_start)
         self.settings_panel.changed.connect(self._refresh_start)
-        self.data.dataset.setText(str(self.settings.value("training/dataset", "")))
+        self.data.set_dataset_folder(str(self.settings.value("training/dataset", "")))
         self.set_root(self.root)
 
     def _start_side(self, split: QSplitter) -> QFrame:
@@ -181,7 +181,7 @@ class TrainingPanel(QWidget):
         self.view.bind(job)
         self.view.set_building(path in self.building)
         if path in self.building:
-            self.view.reason.setText(self.building[path])
+            self.view.show_reason(self.building[path])
 
     # -- starting ---------------------------------------------------------------------------------
     def _refresh_start(self) -> None:
@@ -207,7 +207,7 @@ class TrainingPanel(QWidget):
         if problem:
             self._say(problem, "warning")
             return None
-        dataset = self.data.dataset.text().strip()
+        dataset = self.data.dataset_folder
         try:
             self.settings_panel.config(dataset or "data")
             method, variant = self.settings_panel.method_key, self.settings_panel.variant_name()
@@ -236,14 +236,14 @@ class TrainingPanel(QWidget):
         self.building[key] = "building the run's dataset…"
         self.build_progress.setValue(0)
         self.build_progress.show()
-        if self.view.job is not None and str(self.view.job.run) == key:
+        if self.view.shows(key):
             self.view.set_building(True)
 
         def progress(fraction: float, text: str) -> None:
             self.build_progress.setValue(int(100 * fraction))
             self.building[key] = f"building the run's dataset: {text}"
-            if self.view.job is not None and str(self.view.job.run) == key:
-                self.view.reason.setText(self.building[key])
+            if self.view.shows(key):
+                self.view.show_reason(self.building[key])
 
         clips, procedural = self.data.build_request()
         self.runner.submit("build", build_user_dataset, clips, data_dir, procedural=procedural,
@@ -258,7 +258,7 @@ class TrainingPanel(QWidget):
             return   # already ended (a Stop ends it before the worker notices)
         self.building.pop(key)
         self.build_progress.hide()
-        if self.view.job is not None and str(self.view.job.run) == key:
+        if self.view.shows(key):
             self.view.set_building(False)
         if error:
             stopped = error == "cancelled"

@@ -170,6 +170,14 @@ class DataPanel(QWidget):
     def source(self) -> str:
         return SOURCES[max(0, self.group.checkedId())][0]
 
+    @property
+    def dataset_folder(self) -> str:
+        """The prepared dataset folder as typed or chosen ("" when none)."""
+        return self.dataset.text().strip()
+
+    def set_dataset_folder(self, folder: str) -> None:
+        self.dataset.setText(folder)
+
     def set_source(self, source: str) -> None:
         self.source_buttons[source].setChecked(True)
 

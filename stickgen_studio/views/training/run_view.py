@@ -197,6 +197,14 @@ class RunView(QWidget):
         report = tr.read_json(job.run / "eval" / "report.json")
         self.summary.setText(summary_html(job.info, job.all_events, report, self._eval_note))
 
+    def shows(self, run: str | Path) -> bool:
+        """Whether this view is showing run folder ``run``."""
+        return self.job is not None and str(self.job.run) == str(run)
+
+    def show_reason(self, text: str) -> None:
+        """Say what the run is doing (e.g. how far the making of its data is)."""
+        self.reason.setText(text)
+
     def set_building(self, on: bool) -> None:
         """The bound run's data is (no longer) being made before its trainer starts."""
         self.building = on
