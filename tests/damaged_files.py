@@ -14,10 +14,14 @@ nesting. ``open_case`` opens one file with the project's own reader and sorts th
 from __future__ import annotations
 
 import copy
+import io
 import json
 import random
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 HOSTILE = [float("nan"), float("inf"), -float("inf"), 1e308, -1e308, 1e38, 10 ** 30, -10 ** 30,
            -1, 0, 99, 1e-12, 1e12, "a", "", None, True, [], {}, [[[]]], ["x"], "x" * 5000]
@@ -29,7 +33,7 @@ CAMERA = {"frame": 0, "move": "static", "position": [0.0, 1.2, 4.0], "target": [
 
 @dataclass
 class Case:
-    kind: str       # motion_json, project, bvh, checkpoint, batch, run_config
+    kind: str       # motion_json, project, bvh, npz, checkpoint, batch, run_config
     path: Path
     how: str        # what was done to the seed file
 
@@ -73,7 +77,41 @@ def _seed_files(folder: Path) -> dict[str, Path]:
     seeds["run_config"].write_text("model: tiny\nsteps: 10\nbatch_size: 2\nlr: 0.001\n",
                                    encoding="utf-8")
     _write_checkpoint(seeds["checkpoint"], _checkpoint_payload())
+    shutil.copy(_shipped_npz(), seeds.setdefault("npz", folder / "seed_positions.npz"))
     return seeds
+
+
+def _shipped_npz() -> Path:
+    from engine.formats.loader import default_mocap_root
+
+    return default_mocap_root() / "cmu_isaacgymenvs_amp" / "amp_humanoid_walk_positions.npz"
+
+
+def _npz_damage(rng: random.Random, n: int) -> list[tuple[str, bytes]]:
+    """Joint-position archives with one array replaced by something hostile."""
+    with np.load(_shipped_npz(), allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    hostile = {"positions": [np.full((3, 15, 3), np.nan, np.float32), arrays["positions"] * 1e38,
+                             np.zeros((0, 15, 3), np.float32), np.zeros((5, 4), np.float32),
+                             arrays["positions"][:, :3]],
+               "parents": [np.full(15, 99), np.full(15, -5), np.arange(15), np.zeros(2)],
+               "fps": [np.float32(-1), np.float32(np.inf), np.float32(1e12), np.float32(0),
+                       np.array(["x"])],
+               "joint_names": [np.array(["a"] * 15), np.array(["pelvis"])],
+               "local_rotation_xyzw": [np.zeros((154, 15, 4), np.float32),
+                                       np.full((154, 15, 4), np.nan, np.float32)],
+               "units": [np.array("parsecs")], "up_axis": [np.array("w")]}
+    out = []
+    for _ in range(n):
+        key = rng.choice(sorted(hostile))
+        value = rng.choice(hostile[key])
+        changed = {**arrays, key: value}
+        if rng.random() < 0.15:
+            changed.pop(key)
+        buf = io.BytesIO()
+        np.savez(buf, **changed)
+        out.append((f"{key} = {str(value)[:30]}", buf.getvalue()))
+    return out
 
 
 def _checkpoint_payload() -> dict:
@@ -249,6 +287,8 @@ def build_corpus(folder: Path, seed: int = 0, per_kind: int = 40) -> list[Case]:
             variants += _json_damage(rng, data, per_kind)
         elif kind == "bvh":
             variants += _bvh_damage(rng, data.decode(), per_kind)
+        elif kind == "npz":
+            variants += _npz_damage(rng, per_kind // 2)
         elif kind == "checkpoint":
             variants += _checkpoint_damage(rng, _checkpoint_payload(), per_kind // 2)
         elif kind == "batch":
@@ -263,7 +303,8 @@ def build_corpus(folder: Path, seed: int = 0, per_kind: int = 40) -> list[Case]:
                 "steps: -5", "steps: 1e308", "lr: .nan", "batch_size: 0", "model: 7",
                 "steps: [1, 2]", "- a\n- b", "steps: 'ten'", "lr: .inf", "layers: 1000000000",
                 "model: {a: 1}", "crop_frames: -1", ": :", "threads: 10000000000000000000000")]
-        suffix = "".join(path.suffixes) if kind != "motion_json" else ".motion.json"
+        suffix = {"motion_json": ".motion.json", "npz": "_positions.npz"}.get(
+            kind, "".join(path.suffixes))
         for n, (how, content) in enumerate(variants):
             target = folder / kind / f"{n:03d}{suffix}"
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -279,7 +320,7 @@ def _open(case: Case, out_dir: Path):
     """Open with the reader the CLI uses; write what loaded and read it back."""
     from engine.formats.loader import load_any, save_any
 
-    if case.kind in ("motion_json", "bvh"):
+    if case.kind in ("motion_json", "bvh", "npz"):
         doc = load_any(case.path)
     elif case.kind == "project":
         from engine.formats.project_file import load_project
