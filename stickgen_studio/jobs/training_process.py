@@ -14,7 +14,6 @@ ordinary child QProcess.
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections import deque
@@ -194,14 +193,10 @@ class EvaluationJob(QObject):
     def _read(self) -> None:
         self._buf += bytes(self.proc.readAllStandardError())
         *lines, self._buf = self._buf.split(b"\n")
-        for raw in lines:
-            line = raw.decode("utf-8", errors="replace").strip()
-            self._stderr.append(line)
-            try:
-                e = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(e, dict) and e.get("event") == "evaluate":
+        text = [raw.decode("utf-8", errors="replace").strip() for raw in lines]
+        self._stderr.extend(text)
+        for e in tr.parse_events(text):
+            if e["event"] == "evaluate":
                 self.progress.emit(int(e.get("done", 0)), int(e.get("of", 0)))
 
     def _done(self, code: int, status) -> None:
