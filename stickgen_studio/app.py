@@ -24,6 +24,11 @@ def _install_excepthook(window) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from engine.cpu import available_cores, prepare_process
+
+    # Before torch loads: generation may use every core, since a training job started from the
+    # app runs at a lower priority (engine.cpu), and idle threads sleep instead of spinning.
+    prepare_process(available_cores())
     from PySide6.QtWidgets import QApplication
 
     parser = argparse.ArgumentParser(prog="stickgen-studio",

@@ -15,11 +15,14 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.defaults import checkpoint_name
 from engine.generate import Generator, models_dir, resolve_model
+from engine.progress import report, sub_progress
 
 from .runner import MODEL, Runner
 from .worker import Job
 
 MISSING, LOADING, READY, FAILED = "missing", "loading", "ready", "failed"
+WARM_UP_PROMPT = "a person walks forward, then waves"   # two clauses: the planner's whole path
+WARM_UP_SECONDS = 2.0
 
 
 def display_name(ref: str) -> str:
@@ -28,12 +31,18 @@ def display_name(ref: str) -> str:
 
 
 def _load(gen: Generator, progress=None, cancel=None) -> Generator:
-    gen.load(progress)
-    # The planner's meaning match reads the shipped phrase-bank embeddings; the text encoder's
-    # own weights load on the first text that is in none of its caches.
-    if progress is not None:
-        progress(0.6, "preparing the planner")
+    """Load everything the first generation needs, so that "ready" is true: the model, the
+    text encoder's weights (Generator.load only checks its name and width, and the planner's
+    meaning match reads shipped embeddings, so nothing else would load them before the first
+    new text), the meaning match, and one short generation for the first-call work of the
+    planner, torch and physics."""
+    gen.load(sub_progress(progress, 0.0, 0.5))
+    report(progress, 0.5, "loading the text encoder")
+    gen.encoder.load()
+    report(progress, 0.7, "preparing the planner")
     gen.nearest()
+    report(progress, 0.85, "warming up")
+    gen.generate(WARM_UP_PROMPT, WARM_UP_SECONDS, 0)
     return gen
 
 
