@@ -85,6 +85,7 @@ def test_commands_refuse_damaged_files_in_one_line(corpus, tmp_path):
             assert errors, (what, proc.stderr)
             if refused == "refused":   # else the file was fine and something later failed
                 assert case.path.name in errors[0], (what, proc.stderr)
+                assert len(proc.stderr.strip().splitlines()) == 1, (what, proc.stderr)
             written = [p for p in out_dir.rglob("*") if p.is_file()]
             assert not [p for p in written if p.name.startswith(".")], (what, written)
 
