@@ -186,13 +186,17 @@ def honour_keys(positions: np.ndarray, keyposes: dict[int, np.ndarray],
     keys = np.stack([np.asarray(keyposes[f], dtype=np.float32) for f in frames])   # (K, J, 3)
     w = key_weights(frames, T, half_width)
     out = _bend_world(positions, frames, keys, w)
-    # Turning a leg toward a key can dip a foot under the floor on the way: lift those frames
-    # (a key itself stays where the user put it).
-    lift = np.maximum(0.0, -out[..., 1].min(axis=1))                  # (T,)
-    lift[~w.any(axis=1)] = 0.0
-    out[..., 1] += lift[:, None]
+    _off_the_floor(out, w.any(axis=1))
     out[frames] = keys               # exact to the last bit, not only to rounding
     return out
+
+
+def _off_the_floor(positions: np.ndarray, rows: np.ndarray) -> None:
+    """Turning a leg toward another pose can dip a foot under the floor on the way: lift the
+    frames ``rows`` (T,) bool out of it, in place."""
+    lift = np.maximum(0.0, -positions[..., 1].min(axis=1))           # (T,)
+    lift[~rows] = 0.0
+    positions[..., 1] += lift[:, None]
 
 
 def _bend_world(positions: np.ndarray, frames, targets: np.ndarray,
@@ -247,6 +251,9 @@ def join_seams(positions: np.ndarray, base: np.ndarray, remade: np.ndarray,
     w = np.zeros((T, len(seam)))
     w[seam, np.arange(len(seam))] = share          # each frame eases toward its own base pose
     out[seam] = _bend_world(out, seam, np.asarray(base)[seam], w)[seam]
+    rows = np.zeros(T, bool)
+    rows[seam] = True
+    _off_the_floor(out, rows)
     return out
 
 
