@@ -61,13 +61,14 @@ def _jobs(args) -> tuple[list[Job], list[str]]:
         if not args.out_dir:
             raise CliError("--batch needs --out-dir")
         jobs, errors = [], []
-        for line in read_batch(args.batch, MAX_CLIP_SECONDS):
+        # Files are numbered by prompt (bad ones too), so a name always points at its line.
+        for i, line in enumerate(read_batch(args.batch, MAX_CLIP_SECONDS)):
             where = f"{args.batch}, line {line.number}"
             if line.error:
                 errors.append(f"{where}: {line.error}")
                 continue
             slug = re.sub(r"[^a-z0-9]+", "_", line.prompt.lower()).strip("_")[:40] or "prompt"
-            jobs.append((line.prompt, line.seconds, args.out_dir / f"{line.number:03d}_{slug}."
+            jobs.append((line.prompt, line.seconds, args.out_dir / f"{i:03d}_{slug}."
                          f"{args.format.lstrip('.')}", where))
         return jobs, errors
     if not args.prompt:
