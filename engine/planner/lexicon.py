@@ -11,14 +11,14 @@ _ACTION_RULES: tuple[tuple[str, str], ...] = (
     (r"\bdribbl|\bbasketball|\bcrossover|\bbounc\w* (?:a|the|his|her|their) (?:\w+ )?ball\b", "dribble"),
     (r"\bclimb|\bclamber|\bscrambl\w* up(?! (from|off))|\bshinn?(y|ies|s) up|\bscal(e|es|ing) (a|the)\b|\bascend|\b(haul|pull)\w* (them|him|her)sel(f|ves) up (a|the)\b", "climb"),
     (r"\b(walk|step|mov|go|went|goe)\w*\s+(backward|backwards|back)\b|\bback(s|ing)? (up|away)\b|\bretreat|\bbackpedal|\bin reverse\b", "walk_backward"),
-    (r"\bside[- ]?step|\bsideways|\bshuffl|\bstrafe|\bsteps? (to the )?(left|right|aside|side)\b|\bscoot|\blateral|\bcrabwise|\bto the side\b|\bsideways", "sidestep"),
+    (r"\bside[- ]?step|\bsideways|\bshuffl\w*\s+(?:to (?:the |his |her |their |its )?)?(?:left|right|side|aside)\b|\bstrafe|\bsteps? (to the )?(left|right|aside|side)\b|\bscoot|\blateral|\bcrabwise|\bto the side\b|\bsideways", "sidestep"),
     (r"\btip[- ]?toe|\bsneak|\bcreep(s|ing)? (along|forward|quietly)|\bon (his |her |its |their )?toes\b|\bstealth|\bballs of (the|his|her|its|their) feet|\bpads? (softly|quietly)|\bwithout (making )?a sound|\bnot to make a sound", "tiptoe"),
     (r"\bmarch|\bgoose[- ]?step|\bparad|\blike a soldier|\bsoldier'?s? (stride|step|walk)|\bin (lock)?step\b|\blockstep|\bleft,? right,? left", "march"),
     (r"\blimp|\bhobbl|\binjured|\bdrag\w* (a |one |his |her |its |the |an )?(injured |bad |hurt |sore )?(left |right )?(leg|foot)\b|\bfavou?r\w* (the |one |a |his |her |its |their )?(left |right )?(leg|foot|ankle|knee)|\b(sore|bad|hurt|twisted|sprained) (leg|ankle|foot|knee)|\blame(ly)?\b|\b(walks?|moves?|steps?) unevenly|\buneven (gait|stride|steps?)", "limp"),
     (r"\bskip|\bhop[- ]?(step|skip)|\bstep[- ]?hop|\bspring in (the|his|her|its|their) step|\bprance|\bfrolic|\bgambol", "skip"),
     (r"\bturn\w*\s+(all the way |completely )?(a)?round\b(?! (to|in) )|\babout[- ]face|\bturns? back\b|\bface the other way|\bu[- ]turn|\b180\b|\blook\w* back\b|\bhundred and eighty|\bwheels? (a)?round|\bwheels? about|\bto face the way|\bface (the )?(opposite|other) (way|direction)|\blook\w* behind", "turn_around"),
-    (r"\b(turn|pivot|rotat|swing|spin|swivel|veer|wheel)\w*( round| around)?( \w+ degrees)?( to| toward| towards)?( face)?( the)? left\b(?! (hand|arm|leg|foot))|\bleft (turn|face)\b|\b(anti|counter)-?clockwise", "turn_left"),
-    (r"\b(turn|pivot|rotat|swing|spin|swivel|veer|wheel)\w*( round| around)?( \w+ degrees)?( to| toward| towards)?( face)?( the)? right\b(?! (hand|arm|leg|foot))|\bright (turn|face)\b|(?<!anti)(?<!counter)(?<!counter-)(?<!anti-)\bclockwise", "turn_right"),
+    (r"\b(turn|pivot|rotat|swing|spin|swivel|veer|wheel)\w*( round| around)?( \w+ degrees)?( to| toward| towards)?( face)?( the| his| her| their| its)? left\b(?! (hand|arm|leg|foot))|\bleft (turn|face)\b|\b(anti|counter)-?clockwise", "turn_left"),
+    (r"\b(turn|pivot|rotat|swing|spin|swivel|veer|wheel)\w*( round| around)?( \w+ degrees)?( to| toward| towards)?( face)?( the| his| her| their| its)? right\b(?! (hand|arm|leg|foot))|\bright (turn|face)\b|(?<!anti)(?<!counter)(?<!counter-)(?<!anti-)\bclockwise", "turn_right"),
     (r"\bstumbl|\btrip(s|ped|ping)?\b|\bstagger|\blose?s? (his |her |its |their )?balance|\bteeter|\btotter|\bwobbl|\blurch|\blose?s? (his |her |its |their )?footing|\bcatch\w* (a|his|her|its|their|the) (toe|foot)|\b(nearly|almost) fall", "stumble"),
     (r"\bsprint|\bfull (speed|tilt|pelt)|\btop speed|\bmaximum speed|\bflat[- ]out|\bas fast as|\ball out\b|\blike the wind|\bbreakneck", "sprint"),
     (r"\bjog|\btrot|\blope|\b(run|running|runs) (lightly|gently|easily|slowly|leisurely|at an? (easy|relaxed|gentle|comfortable|steady|leisurely) (pace|speed))|\b(light|gentle|easy|leisurely|relaxed|steady) (run|running)\b", "jog"),
@@ -40,7 +40,7 @@ _ACTION_RULES: tuple[tuple[str, str], ...] = (
     (r"\bsalsa|\blatin|\bmambo|\btango|\bcha[- ]cha|\bcuban|\bmerengue|\bbachata|\brumba", "dance_salsa"),
     (r"\bdanc|\bboogie|\bgroov|\bbust\w* (a )?move", "dance"),
     (r"\bspin|\btwirl|\bwhirl|\bin (a )?circles?|\bturns? round (and round|in place)|\bround and round|\bturns? circles", "spin"),
-    (r"\bwav(e|es|ing|ed)\b|\bsays? (hi|hello|goodbye|bye)\b|\bgreet|\bflaps? (a|the|his|her|its|their|one) hand|\bhails?\b|\bflags? down", "wave"),
+    (r"\bwav(e|es|ing|ed)\b|\bsalut(e|es|ing|ed)\b|\bsays? (hi|hello|goodbye|bye)\b|\bgreet|\bflaps? (a|the|his|her|its|their|one) hand|\bhails?\b|\bflags? down", "wave"),
     (r"\bclap|\bapplau|\b(palms|hands) together", "clap"),
     (r"\bpoint|\bgestur\w* (at|to|toward)|\bindicat(?!\w* (yes|no)\b)|\bfinger (at|toward|towards)|\b(outstretched|extended|index) finger|\bextend\w* an arm to (show|indicate)|\bdirect\w* attention", "point"),
     (r"\bbow|\bcurts(e)?y|\bbend\w* (forward |low )?at the (waist|hips)|\bwaist[- ]bend|\bbend\w* (forward|low) (respectfully|politely|in greeting)|\bincline\w* (the|his|her|its|their) (upper body|torso)|\bdips? the head and (torso|body)|\bfold\w* forward at the (hips|waist)", "bow"),
@@ -55,12 +55,14 @@ _ACTION_RULES: tuple[tuple[str, str], ...] = (
     (r"\bblock|\bguard|\bdefend|\bparr|\bshield|\bfends? off", "block"),
     (r"\bthrow|\bthrew|\btoss|\bhurl|\bpitch|\blob|\bfling|\bchuck|\bjavelin|\bcasts? (a|the|an|something)", "throw"),
     (r"\bcatch|\bcaught|\b(from|out of) the air\b|\bmid-?air|\breceiv\w* (a|the) (pass|ball|throw)|\bto receive\b|\bfield\w* (a|the)\b|\bintercept|\bcradl", "catch"),
-    (r"\b(lift|rais|tak)\w* (\w+ )?(off|from|up from) the (floor|ground)|\bpick\w* (\w+ )?up|\bscoop|\bgrab\w* \w+ off|\bretriev", "pick_up"),
+    (r"\b(lift|rais|tak)\w* (\w+ )?(off|from|up from) the (floor|ground)|\bpick\w* (\w+ )?up|\bscoop|\bgrab\w* (\w+ ){1,2}(off|from) (the )?(floor|ground)|\bgrab\w* \w+ off|\bretriev", "pick_up"),
     (r"\bpush|\bshov|\bpropel|\bnudg|\bheav\w* against|\bleans? into|\brams?\b|\bpress\w* (a|the) (heavy )?door", "push"),
     (r"\bpull|\btug|\bhaul|\byank|\bdrag|\breel\w* in|\bdraws? .{0,20}\b(toward|towards|up from)", "pull"),
     (r"\blift|\bhoist|\bweights|\bbarbell|\bdeadlift|\bdumbbell|\bclean and jerk|\bbench press|\bheav\w* (a|the) (sack|bag|box|crate)", "lift"),
     (r"\b(talk|chat|speak|explain|convers|speech|says?|said|tell|shout|yell|whisper|sing|scream|natter|gab|rabbits? on)", "talk"),
-    (r"\bwalk|\bstroll|\bamble|\bpac(es|ing)\b|\bstep|\bwander|\bgo(es)? (forward|ahead|for a walk)|\bsaunter|\bon foot\b", "walk"),
+    (r"\bwalk|\bstroll|\bamble|\bpac(es|ing)\b|\bstep|\bwander|\bgo(es)? (forward|ahead|for a walk)|\bsaunter|\bon foot\b|"
+     r"\bstrut|\bswagger|\btrudg|\bplod|\blumber|\bwaddl|\bshambl|\bsashay|\bmosey|\btoddl|\bstomp|\bshuffl|"
+     r"\bdrag\w* (his|her|their|its|one's) feet\b|\bglid(e|es|ing)\b|\bcom(e|es|ing) (toward|towards|over|closer|nearer|up to|forward)\b|\bapproach(es|ing|ed)?\b|\b(do|does|doing|did|make|makes|made) (a |\w+ )?(lap|circuit)s?\b", "walk"),
     (r"\b(stand|wait|idle|paus|rest|stay|still|loiter)", "idle"),
 )
 _STYLES = ("dance_disco", "dance_hiphop", "dance_ballet", "dance_salsa")
@@ -79,7 +81,7 @@ GENERIC_VERBS = {
     # everyday verbs that also describe other actions ("lifts the shoulders", "throws the arms
     # in the air", "pushes up off the floor", "jabs a finger at")
     "push": ("get_up", "stand_up", "jump", "kick"),
-    "pull": ("get_up", "stand_up", "climb", "limp", "shrug"),
+    "pull": ("get_up", "stand_up", "climb", "limp", "shrug", "walk"),
     "lift": ("shrug", "wave", "cheer", "hop", "jump", "pick_up"),
     "throw": ("cheer", "punch", "backflip", "cartwheel", "kick", "catch"),
     "punch": ("point", "cheer"),
@@ -91,6 +93,12 @@ GENERIC_VERBS = {
     "kneel": ("crawl",),
     "fall_down": ("roll", "cartwheel", "stumble"),
 }
+# Motions the figure can only approximate with a near action: the plan says so
+# (pattern, the action the rules read it as, note).
+APPROXIMATIONS = (
+    (re.compile(r"\bsalut(e|es|ing|ed)\b", re.I), "wave",
+     "there is no salute motion; the figure waves"),
+)
 # A generic "dance" takes the style named anywhere in its clause, else this default.
 DANCE_STYLES = _STYLES
 DEFAULT_DANCE = "dance_hiphop"

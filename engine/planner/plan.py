@@ -29,7 +29,7 @@ class PlanSegment:
     speech: str | None = None      # talk / shout / whisper / sing, None = silent
     speed: float = 1.0             # tempo multiplier from words like "slowly"
     repeats: int | None = None     # "three times"
-    explicit_duration: bool = False  # True when the prompt said how long
+    explicit_duration: bool = False  # True when the prompt said how long (or how far, how many steps)
     matched_by: str = "rule"       # "rule", "embedding" or "default"
     style: str | None = None       # an engine.motion_styles name, None = neutral
     intensity: float = 1.0         # "as hard as she can" > 1, "gently" < 1

@@ -1,20 +1,29 @@
 """The offline rule planner: prompt -> timed segments (action, text, duration, cues).
 
-It splits the prompt into clauses, finds each clause's action by keyword rules (the earliest
-match in the clause wins), reads durations, repetitions, speed, expression and speech cues, and
-hands clauses with no rule to an embedding-nearest matcher when one is given. It never raises on
-odd input except for a prompt with nothing in it (PlanError).
+It splits the prompt into clauses, finds each clause's action by keyword rules read from the
+verb on (the earliest match after the subject wins: "a dancer walks" is a walk; paths and
+manner phrases are not read as actions), reads durations, repetitions, speed, expression and
+speech cues, the path (engine.planner.paths), the style and intensity (engine.planner.styles),
+and hands clauses with no rule to an embedding-nearest matcher when one is given. What it cannot
+read it says in ``Plan.warnings`` and the figure idles (engine.planner.understood): gibberish
+and other languages are never guessed. It never raises on odd input except for a prompt with
+nothing in it (PlanError).
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Callable
 
 from ..actions import ACTION_INDEX, ACTION_INFO, ACTIONS
 from ..defaults import MAX_CLIP_SECONDS
-from .lexicon import (ACTION_RULES, DANCE_STYLES, DEFAULT_DANCE, EMOJI_ACTIONS, EXPRESSION_CUES, GENERIC_VERBS,
+from .lexicon import (ACTION_RULES, APPROXIMATIONS, DANCE_STYLES, DEFAULT_DANCE, EMOJI_ACTIONS, EXPRESSION_CUES, GENERIC_VERBS,
                       NUMBER_WORDS, SPEECH_CUES, SPEED_CUES)
-from .plan import Plan, PlanSegment
+from .paths import TRAVEL, hide_paths, is_return_only, is_stop_only, number, path_default_seconds, path_seconds, read_path
+from .plan import PathCue, Plan, PlanSegment
+from .styles import hide_manner, read_intensity, read_style
+from .understood import blank_unknown, content_words, language_problem, mostly_unknown, unknown_words
+from .verbs import split_subject
 from .wording import model_text
 
 MAX_PROMPT_CHARS = 2000
@@ -39,21 +48,19 @@ class PlanError(ValueError):
 
 _STRONG_SPLIT = re.compile(
     r"\s*(?:[.;!?\n]+|,?\s*\b(?:and then|then|after that|afterwards|after this|next|finally|"
-    r"and finally|later|followed by|before)\b,?)\s*", re.I)
+    r"and finally|later|followed by|before(?!\s+(?:the|a|an|his|her|their|its|my|our|your)\s+\w+"
+    r"\s*(?:$|[.,;!?])))\b,?)\s*", re.I)   # "kneels before the king" is one clause
 _SOFT_SPLIT = re.compile(r"\s*(?:,\s*and\b|,|\band\b)\s*", re.I)
-_LEADING_SUBJECT = re.compile(
-    r"^(?:(?:a|an|the|this|that|my|our|some|one)\s+(?:\w+\s+)?(?:man|woman|person|guy|girl|boy|"
-    r"kid|child|figure|character|dancer|athlete|player|runner|someone|soldier|lady|gentleman|"
-    r"stick figure|robot|actor)\b|he|she|they|it|someone|somebody|i|we|you)\s*", re.I)
 _NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True)) + ")"
 _DURATION = re.compile(r"\bfor\s+(?:about\s+|around\s+)?" + _NUM +
                        r"\s*(seconds?|secs?|s|minutes?|mins?)\b", re.I)
 _REPEATS = re.compile(r"\b(once|twice|thrice|" + _NUM + r"\s+times)\b", re.I)
 
 
-def _number(word: str) -> float:
-    word = word.lower()
-    return float(word) if word[0].isdigit() else float(NUMBER_WORDS.get(word, 1))
+MAX_REPEATS = 50
+# A meaning match may name an action for a clause of mostly unknown words only when this sure
+# (gibberish scores 0.3-0.55 with the default encoder; it idles instead).
+GUESS_FLOOR = 0.7
 
 
 def split_clauses(prompt: str) -> list[str]:
@@ -81,12 +88,14 @@ def split_clauses(prompt: str) -> list[str]:
     return out
 
 
-def match_candidates(clause: str) -> list[str]:
-    """Every action some rule finds in ``clause``, earliest match first (ties: the more
-    specific rule). A match inside a longer match of another rule is dropped ("long jump" is not
-    also "jump"), and a generic verb gives way to a specific action in the same clause ("runs at
-    full speed" is a sprint, "walks on tiptoe" a tiptoe)."""
-    text = strip_subject(clause)
+def _rank(text: str) -> list[str]:
+    """Every action some rule finds in ``text``, earliest match first (ties: the more specific
+    rule), a match inside a longer match of another rule dropped, generic verbs last."""
+    return list(_ranked(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _ranked(text: str) -> tuple[str, ...]:
     spans: dict[str, tuple[int, int, int]] = {}
     for order, (pattern, action) in enumerate(ACTION_RULES):
         m = pattern.search(text)
@@ -104,8 +113,40 @@ def match_candidates(clause: str) -> list[str]:
                                      for a in ranked if a != generic):
             ranked.remove(generic)
             ranked.append(generic)
+    return tuple(ranked)
+
+
+def _specialises(action: str, generic: str) -> bool:
+    """Whether ``action`` is a kind of ``generic`` in the same family ("runs lightly" is a jog,
+    "walks sneakily" a tiptoe), not another action a manner word happens to name."""
+    if action not in ACTION_INFO or generic not in ACTION_INFO:
+        return action in DANCE_STYLES and generic == "dance"
+    specifics = GENERIC_VERBS.get(generic, ())
+    return (ACTION_INFO[action].family == ACTION_INFO[generic].family
+            and (specifics == "*" or action in specifics))
+
+
+def match_candidates(clause: str) -> list[str]:
+    """Every action some rule finds in ``clause`` after its subject, earliest match first (ties:
+    the more specific rule). A match inside a longer match of another rule is dropped ("long
+    jump" is not also "jump"), and a generic verb gives way to a specific action in the same
+    clause ("runs at full speed" is a sprint, "walks on tiptoe" a tiptoe). Nouns naming the actor
+    ("a dancer walks") are not read, and neither are path phrases ("walks in a circle
+    clockwise") nor manner phrases ("walks gracefully", "like a penguin") unless the clause
+    has no other action or they make the verb more specific ("runs lightly" is a jog)."""
+    text = blank_unknown(strip_subject(clause))
+    full = _rank(text)
+    ranked = _rank(hide_paths(text))
+    if ranked and ranked[0] in TRAVEL:   # a path phrase can only be a travelling one's
+        text = hide_paths(text)
+    else:
+        ranked = full
+    plain = _rank(hide_manner(text))
+    if plain and ranked and plain[0] != ranked[0] and not _specialises(ranked[0], plain[0]):
+        ranked = plain
     if "dance" in ranked:
-        styles = [a for a in ranked if a in DANCE_STYLES]
+        # the kind of dance may come from anywhere, the actor too ("a ballerina dancing")
+        styles = [a for a in ranked + full + _rank(clause) if a in DANCE_STYLES]
         ranked = [a for a in ranked if a != "dance" and a not in styles]
         ranked.insert(0, styles[0] if styles else DEFAULT_DANCE)
     if not ranked:
@@ -113,9 +154,21 @@ def match_candidates(clause: str) -> list[str]:
     return ranked
 
 
+def verb_action(clause: str) -> str | None:
+    """The action a rule reads in the clause's verb itself (the first word after the subject
+    and any adverbs), else None: "a dancer walks to the door" -> walk."""
+    text = hide_paths(strip_subject(clause)).lstrip()
+    word = re.match(r"(?:(?:\w+ly|then|and|also|now|just|suddenly)\s+)*(\S+)", text, re.I)
+    if not word:
+        return None
+    ranked = _rank(text[word.start(1):])
+    first = _rank(word.group(1))
+    return ranked[0] if ranked and first and first[0] == ranked[0] else None
+
+
 def strip_subject(clause: str) -> str:
     """``clause`` without a leading subject ("a tall man walks" -> "walks")."""
-    return _LEADING_SUBJECT.sub("", clause.strip())
+    return split_subject(clause)[1]
 
 
 def match_action(clause: str) -> str | None:
@@ -131,20 +184,20 @@ def _cue(clause: str, cues) -> object | None:
     return None
 
 
-def _repeats(clause: str) -> int | None:
+def _repeats(clause: str, warnings: list[str]) -> int | None:
     m = _REPEATS.search(clause)
     if not m:
         return None
     word = m.group(1).lower()
     n = {"once": 1, "twice": 2, "thrice": 3}.get(word)
-    return int(n if n is not None else _number(m.group(2)))
+    return int(n if n is not None else max(1, number(m.group(2), warnings, MAX_REPEATS)))
 
 
-def _duration(clause: str) -> float | None:
+def _duration(clause: str, warnings: list[str]) -> float | None:
     m = _DURATION.search(clause)
     if not m:
         return None
-    value = _number(m.group(1))
+    value = number(m.group(1), warnings, MAX_TOTAL_S)
     return value * (60.0 if m.group(2).lower().startswith("m") else 1.0)
 
 
@@ -161,60 +214,111 @@ def plan_prompt(prompt: str, seconds: float | None = None, nearest: Nearest | No
         warnings.append(f"the prompt is {len(text)} characters; only the first "
                         f"{MAX_PROMPT_CHARS} were used")
         text = text[:MAX_PROMPT_CHARS]
+    problem = language_problem(text)
     clauses = split_clauses(text)
     if len(clauses) > MAX_SEGMENTS:
         warnings.append(f"the prompt describes {len(clauses)} actions; only the first "
                         f"{MAX_SEGMENTS} were used")
         clauses = clauses[:MAX_SEGMENTS]
-    if hasattr(nearest, "prepare"):
+    actor = split_subject(clauses[0])[0] if clauses else ""
+    if hasattr(nearest, "prepare") and problem is None:
         # the generator's caption and, where the rules' choice stands, its segment texts too
         guesses = [(match_action(c), c) for c in clauses]
-        nearest.prepare(clauses, [prompt] + [model_text(a, c) for a, c in guesses if a])
-    segments = [_segment(c, nearest, warnings) for c in clauses]
-    segments = [s for s in segments if s is not None]
+        nearest.prepare(clauses, [prompt] + [
+            model_text(a, c, read_style(c, split_subject(c)[0] or actor)) for a, c in guesses if a])
+    segments: list[PlanSegment] = []
+    for clause in clauses:
+        if is_stop_only(clause):
+            # "then stops": the travel before comes to rest (any other action simply ends);
+            # not an action of its own. Said first, it is standing still.
+            if not segments:
+                segments.append(PlanSegment("idle", clause, DEFAULT_SECONDS["locomotion"] / 2))
+            elif segments[-1].action in TRAVEL:
+                segments[-1].path = segments[-1].path or PathCue()
+                segments[-1].path.stops = True
+            continue
+        if is_return_only(clause) and segments and segments[-1].action in TRAVEL:
+            # "..., then comes back": the travel before goes there and back
+            segments[-1].path = segments[-1].path or PathCue()
+            segments[-1].path.shape = "there_and_back"
+            segments[-1].text += " and " + clause
+            continue
+        seg = _segment(clause, nearest, warnings, actor, problem is not None)
+        if seg is not None:
+            segments.append(seg)
+    understood = any(s.matched_by != "default" for s in segments)
+    if problem and not (understood and problem.endswith("emoji or symbols)")):
+        warnings.insert(0, f"{problem}; the planner reads English only, so "
+                        + ("only its English words were used" if understood else "the figure idles"))
     if not segments:
-        warnings.append(f"could not find an action in {prompt[:60]!r}; showing the figure idle")
+        if not problem:
+            warnings.append(f"did not understand {text[:60]!r}; the figure idles")
         segments = [PlanSegment("idle", text[:200] or "stands still", 3.0, matched_by="default")]
     _fit_durations(segments, seconds, warnings)
     return Plan(prompt, segments, warnings)
 
 
-def _segment(clause: str, nearest: Nearest | None, warnings: list[str]) -> PlanSegment | None:
+def _segment(clause: str, nearest: Nearest | None, warnings: list[str], actor: str = "",
+             foreign: bool = False) -> PlanSegment | None:
     candidates = match_candidates(clause)
     action, how = (candidates[0] if candidates else None), "rule"
-    if (action is not None and hasattr(nearest, "similarities")
-            and getattr(nearest, "known_action", lambda c: None)(clause) != action):
-        action, how = _check_rules(candidates, nearest.similarities(clause))
-    elif action is None:
-        if not re.search(r"\w", clause):
+    if action is not None:
+        if (hasattr(nearest, "similarities")
+                and getattr(nearest, "known_action", lambda c: None)(clause) != action):
+            # the verb itself names the action, and no simile ("like a crab") redefines it
+            anchored = (verb_action(clause) == action
+                        and not re.search(r"\blike an? \w+", hide_manner(clause), re.I))
+            action, how = _check_rules(candidates, nearest.similarities(clause), anchored)
+        warnings.extend(note for p, near, note in APPROXIMATIONS
+                        if action == near and p.search(clause))
+        unknown = unknown_words(strip_subject(clause))   # who acts need not be understood
+        if unknown and not foreign:
+            warnings.append(f"did not understand {' '.join(unknown)[:60]!r} in {clause[:60]!r}")
+    else:
+        if foreign or not re.search(r"[^\W_]", clause) or not content_words(clause):
             return None
+        unknown = mostly_unknown(clause)
         found = nearest(clause) if nearest is not None else None
-        if found is None:
-            warnings.append(f"no action understood in {clause[:60]!r}; skipped")
-            return None
-        action, score = found
-        how = "embedding"
-        if score < 0.3:
-            warnings.append(f"{clause[:60]!r} is unclear; guessed '{action}' "
-                            f"(similarity {score:.2f})")
+        said = (" ".join(unknown) if unknown else strip_subject(clause) or clause)[:60]
+        if unknown and found is not None and found[1] >= GUESS_FLOOR:
+            action, how = found[0], "embedding"
+            warnings.append(f"did not understand {said!r}; guessed '{action}'")
+        elif unknown or found is None:
+            warnings.append(f"did not understand {said!r}; the figure idles")
+            action, how = "idle", "default"
+        else:
+            action, score = found
+            how = "embedding"
+            if score < 0.3:
+                warnings.append(f"{clause[:60]!r} is unclear; guessed '{action}' "
+                                f"(similarity {score:.2f})")
+    style = read_style(clause, split_subject(clause)[0] or actor)
+    if style == "zombie" and action == "stumble":
+        action = "walk"       # a zombie's lurch is its walk
     info = ACTION_INFO[action]
     speed = _cue(clause, SPEED_CUES) or 1.0
-    repeats = _repeats(clause)
-    duration = _duration(clause)
+    repeats = _repeats(clause, warnings)
+    path = read_path(clause, action, warnings)
+    duration = _duration(clause, warnings)
+    if duration is None:
+        duration = path_seconds(path, action, speed)
     explicit = duration is not None
     if duration is None:
-        duration = DEFAULT_SECONDS[info.family]
+        duration = path_default_seconds(path) or DEFAULT_SECONDS[info.family]
         if repeats:
             duration = max(duration * 0.6, repeats * REPEAT_SECONDS.get(info.family, 1.0))
         duration /= max(0.5, min(float(speed), 1.5)) ** 0.5
     return PlanSegment(action, clause, float(duration), _cue(clause, EXPRESSION_CUES),
-                       _cue(clause, SPEECH_CUES), float(speed), repeats, explicit, how)
+                       _cue(clause, SPEECH_CUES), float(speed), repeats, explicit, how,
+                       style=style, intensity=read_intensity(clause), path=path)
 
 
-def _check_rules(candidates: list[str], sims) -> tuple[str, str]:
+def _check_rules(candidates: list[str], sims, anchored: bool = False) -> tuple[str, str]:
     """(action, how) from the rules' candidates and the meaning match's (A,) scores: the rules'
     first choice, unless the meaning match clearly prefers another action; then the rules'
-    candidate it scores best if that is close, else its own best."""
+    candidate it scores best if that is close, else its own best. When the clause's verb itself
+    names the rules' choice (``anchored``), the meaning match may not replace it with an action
+    no rule found: "a dancer walks to the door" is a walk, however door-like the sentence."""
     def score(action: str) -> float:
         # Sentence embeddings barely tell left from right: an action and its mirror share a score.
         mirror = ACTION_INFO[action].mirror
@@ -226,6 +330,8 @@ def _check_rules(candidates: list[str], sims) -> tuple[str, str]:
     alt = max(candidates, key=score)
     if sims[best] - score(alt) <= OVERRULE_MARGIN:
         return alt, "rule"
+    if anchored:
+        return candidates[0], "rule"
     return ACTIONS[best], "embedding"
 
 

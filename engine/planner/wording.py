@@ -14,10 +14,22 @@ from ..phrases import PHRASE_SPLITS, SIDED, side_words
 from .lexicon import MODIFIERS
 
 
-def model_text(action: str, clause: str) -> str:
+def model_text(action: str, clause: str, style: str | None = None) -> str:
     """Segment text for the model: "a person" + the action's plainest phrasing + the side the
     clause names + the clause's manner words ("hurls himself sideways over his hands happily
-    with the left hand" -> "a person does a cartwheel happily with the left hand")."""
+    with the left hand" -> "a person does a cartwheel happily with the left hand"), then the
+    style's own word when a style is given ("a person walks forward like a zombie"; the same
+    text as engine.generate.styled_text makes of the unstyled one)."""
+    text = _plain_text(action, clause)
+    if style is None:
+        return text
+    from ..motion_styles import STYLE_INFO
+
+    word = STYLE_INFO[style].word
+    return text if word in text else f"{text} {word}"
+
+
+def _plain_text(action: str, clause: str) -> str:
     side = "left" if re.search(r"\bleft\b", clause, re.I) else "right"
     phrase = PHRASE_SPLITS[action]["train"][0]
     phrase = phrase.replace("{hand}", f"with the {side} hand").replace("{side}", side)
