@@ -142,7 +142,7 @@ def test_failing_trainer_shows_why(qtbot, tmp_path, tiny_data):
     click(qtbot, panel.view.resume_button)
     qtbot.waitUntil(lambda: job.info.status == tr.FAILED and "steps" in job.info.reason,
                     timeout=TIMEOUT)
-    assert "batch_size must be >= 1 and steps >= 0" in job.info.reason
+    assert "config.yaml: steps = -5 is out of range" in job.info.reason
     assert "│ error:" in panel.view.log.toPlainText()
 
     # A dataset folder without shards is refused before any process starts.
