@@ -10,7 +10,7 @@ import json
 import os
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 
@@ -22,7 +22,9 @@ from ..project import (Actor, ExpressionKey, Generation, PoseKey, Project, Speec
 from .errors import FormatError, read_json
 from .limits import (camera_problem, check_writable, joints_problem, parents_problem,
                      positions_problem)
-from .project_schema import ActorData, check_project
+
+if TYPE_CHECKING:  # the schema pulls in pydantic (~0.2 s): loaded with the first project read
+    from .project_schema import ActorData
 
 FORMAT_TAG = "stickgen.project"
 SCHEMA_VERSION = 2
@@ -128,6 +130,8 @@ def from_dict(data: Any, path: object = "<project>") -> Project:
             raise FormatError(path, f"malformed schema {version} project: its actors must be "
                                     "objects") from None
         version = data["schema_version"]
+    from .project_schema import check_project
+
     checked = check_project(data, path)
     actors = [_actor(a, i, path) for i, a in enumerate(checked.actors)]
     camera = list(data.get("camera", []))
