@@ -142,7 +142,8 @@ def run(args: argparse.Namespace) -> int:
     for prompt, seconds, out, where in jobs:
         try:
             _generate_one(gen, args, prompt, seconds, out, physics)
-        except (CliError, PlanError, ValueError, OSError) as exc:
+        except (CliError, PlanError, ValueError, ArithmeticError, OSError) as exc:
+            # one bad prompt (even a planner overflow) must not cost the lines after it
             if not where:
                 raise CliError(str(exc)) from None
             failed += 1
