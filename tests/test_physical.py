@@ -110,3 +110,17 @@ def test_pose_key_suite_reads_and_a_key_swings_the_arm_about_the_shoulder():
     spread = key_pose(pose, KeyEdit(10, "spread", "l", 90.0))
     l_hand = JOINT_INDEX["l_hand"]
     assert spread[l_hand, 0] > pose[l_hand, 0] + 0.4           # out to its left (+X)
+
+
+def test_edits_on_neighbouring_frames_build_on_each_other():
+    from training.key_suite import KeyEdit, build_keys
+
+    free = _clip("idle")[:60]
+    keys = build_keys(free, [KeyEdit(40, "raise", "r", 90.0), KeyEdit(41, "raise", "l", 30.0),
+                             KeyEdit(10, "spread", "l", 60.0)])
+    hand_r, hand_l = JOINT_INDEX["r_hand"], JOINT_INDEX["l_hand"]
+    assert keys[41][hand_r, 1] > free[41][hand_r, 1] + 0.4     # frame 41 keeps the right arm up
+    assert keys[40][hand_l, 1] > free[40][hand_l, 1] + 0.02    # ... and frame 40 the left raise
+    assert np.allclose(keys[10][hand_r], free[10][hand_r])     # a far key is its own
+    with pytest.raises(ValueError, match="outside"):
+        build_keys(free, [KeyEdit(99, "raise", "r", 10.0)])
