@@ -94,6 +94,12 @@ def camera_problem(keys, num_actors: int) -> str:
     if not isinstance(keys, list):
         return f"must be a list of key objects, got {type(keys).__name__}"
     for i, raw in enumerate(keys):
+        if not isinstance(raw, dict):
+            return f"key {i} must be an object, got {str(raw)[:40]!r}"
+        for name in ("frame", "fov", "roll", "zoom"):
+            v = raw.get(name, 0.0)
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                return f"key {i}: '{name}' must be a number, got {str(v)[:40]!r}"
         try:
             key = CameraKey.from_dict(raw)
         except (TypeError, ValueError, OverflowError) as exc:
