@@ -2,7 +2,7 @@
 in splitters whose sizes the window remembers."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import (QDoubleSpinBox, QFrame, QHBoxLayout, QLabel, QScrollArea,
                                QScrollBar, QSplitter, QTabWidget, QToolButton, QVBoxLayout,
                                QWidget)
@@ -31,6 +31,8 @@ def _scrolled(widget: QWidget) -> QScrollArea:
 
 
 class EditorPage(QWidget):
+    tool_toggled = Signal(str, bool)   # a viewport tool (shot, onion, pose) turned on or off
+
     def __init__(self, doc, controller, player: Player, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc, self.controller = doc, controller
@@ -67,6 +69,7 @@ class EditorPage(QWidget):
                        "frame": "Frame all"}[name])
             blay.addWidget(b)
             self.tool_buttons[name] = b
+            b.toggled.connect(lambda on, n=name: self.tool_toggled.emit(n, on))
             if name == "pose":
                 self._pose_options(bar, blay)
         blay.addStretch(1)
@@ -113,6 +116,26 @@ class EditorPage(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.main_split)
+
+    def set_tool(self, name: str, on: bool) -> None:
+        """Show viewport tool ``name`` as on or off (a shortcut or menu changed it)."""
+        self.tool_buttons[name].setChecked(on)
+
+    # -- layout memory ------------------------------------------------------------------------
+    def save_layout(self, settings: QSettings) -> None:
+        settings.setValue("window/top_split", self.top_split.saveState())
+        settings.setValue("window/main_split", self.main_split.saveState())
+        settings.setValue("window/side_tab", self.side_tabs.currentIndex())
+
+    def restore_layout(self, settings: QSettings) -> None:
+        for key, split in (("window/top_split", self.top_split),
+                           ("window/main_split", self.main_split)):
+            state = settings.value(key)
+            if isinstance(state, QByteArray):
+                split.restoreState(state)
+        tab = settings.value("window/side_tab")
+        if tab is not None:
+            self.side_tabs.setCurrentIndex(int(tab))
 
     # -- the Pose tool's option: how far a key reaches into the motion around it -------------
     def _pose_options(self, bar: QWidget, lay: QHBoxLayout) -> None:

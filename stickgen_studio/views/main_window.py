@@ -162,11 +162,10 @@ class MainWindow(QMainWindow):
         h = mb.addMenu("&Help")
         self._action(h, "&About Stick-Gen Studio", self._about)
 
-        for name, act in (("shot", self.act_shot), ("onion", self.act_onion),
-                          ("pose", self.act_pose)):
-            button = self.page.tool_buttons[name]
-            button.toggled.connect(act.setChecked)
-            act.toggled.connect(button.setChecked)
+        tools = {"shot": self.act_shot, "onion": self.act_onion, "pose": self.act_pose}
+        self.page.tool_toggled.connect(lambda name, on: tools[name].setChecked(on))
+        for name, act in tools.items():
+            act.toggled.connect(lambda on, n=name: self.page.set_tool(n, on))
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -283,21 +282,12 @@ class MainWindow(QMainWindow):
         geometry = s.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        for key, split in (("window/top_split", self.page.top_split),
-                           ("window/main_split", self.page.main_split)):
-            state = s.value(key)
-            if isinstance(state, QByteArray):
-                split.restoreState(state)
-        tab = s.value("window/side_tab")
-        if tab is not None:
-            self.page.side_tabs.setCurrentIndex(int(tab))
+        self.page.restore_layout(s)
 
     def save_layout(self) -> None:
         s = self.settings
         s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/top_split", self.page.top_split.saveState())
-        s.setValue("window/main_split", self.page.main_split.saveState())
-        s.setValue("window/side_tab", self.page.side_tabs.currentIndex())
+        self.page.save_layout(s)
         s.sync()
 
     def closeEvent(self, event) -> None:
