@@ -33,7 +33,7 @@ CAMERA = {"frame": 0, "move": "static", "position": [0.0, 1.2, 4.0], "target": [
 
 @dataclass
 class Case:
-    kind: str       # motion_json, project, bvh, npz, checkpoint, batch, run_config
+    kind: str       # motion_json, project, bvh, npz, deepmimic, checkpoint, batch, run_config
     path: Path
     how: str        # what was done to the seed file
 
@@ -78,7 +78,24 @@ def _seed_files(folder: Path) -> dict[str, Path]:
                                    encoding="utf-8")
     _write_checkpoint(seeds["checkpoint"], _checkpoint_payload())
     shutil.copy(_shipped_npz(), seeds.setdefault("npz", folder / "seed_positions.npz"))
+    seeds["deepmimic"] = folder / "seed_clip.txt"
+    seeds["deepmimic"].write_text(json.dumps(_deepmimic_clip()), encoding="utf-8")
     return seeds
+
+
+def _deepmimic_clip(frames: int = 12) -> dict:
+    """A DeepMimic humanoid3d clip: the root bobbing forward, every joint at rest."""
+    from engine.formats.mocap_clips import HUMANOID3D
+
+    rows = []
+    for t in range(frames):
+        row = [1 / 30]
+        for _, _, kind, _ in HUMANOID3D:
+            row += {"none": [0.03 * t, 0.9 + 0.01 * (t % 2), 0.0, 1.0, 0.0, 0.0, 0.0],
+                    "spherical": [1.0, 0.0, 0.0, 0.0], "revolute": [-0.1],
+                    "fixed": []}[kind]
+        rows.append(row)
+    return {"Loop": "none", "Frames": rows}
 
 
 def _shipped_npz() -> Path:
@@ -287,6 +304,13 @@ def build_corpus(folder: Path, seed: int = 0, per_kind: int = 40) -> list[Case]:
             variants += _json_damage(rng, data, per_kind)
         elif kind == "bvh":
             variants += _bvh_damage(rng, data.decode(), per_kind)
+        elif kind == "deepmimic":
+            variants += _json_damage(rng, data, per_kind // 2)
+            evil = _deepmimic_clip(6)
+            for row in evil["Frames"]:
+                row[0] = 1e-9
+            evil["Frames"][0][0] = 1000.0     # resampling this would need 10**12 frames
+            variants.append(("durations 1e-9 s and 1000 s", json.dumps(evil).encode()))
         elif kind == "npz":
             variants += _npz_damage(rng, per_kind // 2)
         elif kind == "checkpoint":
@@ -320,7 +344,7 @@ def _open(case: Case, out_dir: Path):
     """Open with the reader the CLI uses; write what loaded and read it back."""
     from engine.formats.loader import load_any, save_any
 
-    if case.kind in ("motion_json", "bvh", "npz"):
+    if case.kind in ("motion_json", "bvh", "npz", "deepmimic"):
         doc = load_any(case.path)
     elif case.kind == "project":
         from engine.formats.project_file import load_project

@@ -27,12 +27,12 @@ def corpus(tmp_path_factory):
 def test_no_damaged_file_crashes_a_reader(corpus):
     folder, cases = corpus
     assert len(cases) >= 250
-    assert {c.kind for c in cases} == {"motion_json", "project", "bvh", "npz", "checkpoint",
-                                       "batch", "run_config"}
+    assert {c.kind for c in cases} == {"motion_json", "project", "bvh", "npz", "deepmimic",
+                                       "checkpoint", "batch", "run_config"}
     outcomes = collections.Counter()
     bad = []
-    for case in cases:
-        out = folder / "out" / case.path.name.replace(".", "_")
+    for n, case in enumerate(cases):
+        out = folder / "out" / f"{n:03d}"
         out.mkdir(parents=True)
         outcome, detail = open_case(case, out)
         outcomes[outcome] += 1
@@ -44,7 +44,7 @@ def test_no_damaged_file_crashes_a_reader(corpus):
 
 
 def _command(case, out_dir):
-    if case.kind in ("motion_json", "bvh", "npz"):
+    if case.kind in ("motion_json", "bvh", "npz", "deepmimic"):
         return ["-m", "engine.cli", "convert", str(case.path), str(out_dir / "out.motion.json")]
     if case.kind == "project":
         return ["-m", "engine.cli", "render", str(case.path), str(out_dir / "out.motion.json")]
@@ -61,7 +61,8 @@ def _sample(cases):
     """Damaged files the commands refuse before any model or data loads (a batch file with
     one good line would load the model, so only wholly unreadable batch files are sampled)."""
     picked = []
-    for kind in ("motion_json", "bvh", "npz", "project", "checkpoint", "run_config", "batch"):
+    for kind in ("motion_json", "bvh", "npz", "deepmimic", "project", "checkpoint",
+                 "run_config", "batch"):
         damaged = [c for c in cases if c.kind == kind and c.how != "valid seed"]
         if kind == "batch":
             damaged = [c for c in damaged if c.how in ("empty", "binary junk", "utf-16")]

@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from ..rotations import quat_matrices
-from .errors import FormatError
+from .errors import FormatError, read_json
+from .limits import MAX_COORD, fps_problem
 
 # DeepMimic humanoid3d: (name, parent, type, attach offset in the parent's frame, metres).
 # Y up; the figure faces +X with its right side at +Z.
@@ -42,6 +43,7 @@ HUMANOID3D: tuple[tuple[str, int, str, tuple[float, float, float]], ...] = (
 _HEAD_CENTRE_Y = (0.0, 0.175, 0.0)
 _HEAD_CENTRE_Z = (0.0, 0.0, 0.175)
 _DOFS = {"none": 7, "spherical": 4, "revolute": 1, "fixed": 0}
+MAX_RESAMPLED_FRAMES = 360_000   # an hour at 100 fps
 
 
 @dataclass
@@ -126,7 +128,11 @@ def parse_deepmimic(data: object, path: object = "<deepmimic>", skeleton=HUMANOI
     dt = rows[:, 0]
     if (dt[:-1] <= 0).any():
         raise FormatError(path, f"frame {int(np.argmax(dt[:-1] <= 0))} has a duration <= 0")
-    positions = deepmimic_positions(rows[:, 1:], skeleton)
+    with np.errstate(all="ignore"):    # damaged rotations are refused just below
+        positions = deepmimic_positions(rows[:, 1:], skeleton)
+    if not (np.abs(positions) <= MAX_COORD).all():
+        raise FormatError(path, "'Frames' put a joint out of range (NaN, infinite or farther "
+                                "than 10 km): positions or rotations are damaged")
     names = [s[0] for s in skeleton] + ["head_centre"]
     parents = np.array([s[1] for s in skeleton] + [[s[0] for s in skeleton].index("neck")])
     if len(rows) == 1:
@@ -137,6 +143,11 @@ def parse_deepmimic(data: object, path: object = "<deepmimic>", skeleton=HUMANOI
     rate = 1.0 / float(np.median(dt[:-1][inverse == np.argmax(counts)]))
     rate = fps or (float(round(rate)) if abs(rate - round(rate)) < 0.01 * rate else rate)
     times = np.concatenate([[0.0], np.cumsum(dt[:-1])])
+    # Checked before resampling: a hostile mix of durations could ask for 10**12 frames.
+    if fps_problem(rate) or times[-1] * rate > MAX_RESAMPLED_FRAMES:
+        raise FormatError(path, f"frame durations give {rate:g} frames per second over "
+                                f"{times[-1]:g} s; expected [0.1, 1000] fps and at most "
+                                f"{MAX_RESAMPLED_FRAMES} frames")
     if np.allclose(dt[:-1], 1.0 / rate, rtol=0.01, atol=1e-6):
         uniform = positions
     else:
@@ -146,14 +157,7 @@ def parse_deepmimic(data: object, path: object = "<deepmimic>", skeleton=HUMANOI
 
 def read_deepmimic(path: str | os.PathLike) -> PositionClip:
     """Read a DeepMimic humanoid3d motion clip (.txt holding JSON)."""
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except json.JSONDecodeError as exc:
-        raise FormatError(path, f"not valid JSON ({exc.msg})", exc.lineno) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FormatError(path, f"cannot read: {exc}") from None
-    return parse_deepmimic(data, path)
+    return parse_deepmimic(read_json(path, "DeepMimic clip"), path)
 
 
 def read_positions_npz(path: str | os.PathLike) -> PositionClip:
