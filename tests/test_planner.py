@@ -163,6 +163,12 @@ class _Scores:
         sims = self.similarities(clause)
         return ACTIONS[int(sims.argmax())], float(sims.max())
 
+    def known_action(self, clause):
+        return None   # no bank: every clause is checked
+
+    def prepare(self, clauses, extra=()):
+        pass          # nothing to encode ahead
+
 
 def test_the_meaning_match_overrules_the_rules_only_when_clearly_better():
     def planned(**scores):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Callable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ..actions import ACTION_INDEX, ACTION_INFO, ACTIONS
 from ..defaults import MAX_CLIP_SECONDS
@@ -26,6 +26,9 @@ from .understood import blank_unknown, content_words, language_problem, mostly_u
 from .verbs import split_subject
 from .wording import model_text
 
+if TYPE_CHECKING:
+    import numpy as np
+
 MAX_PROMPT_CHARS = 2000
 MAX_SEGMENTS = 16
 MIN_SEGMENT_S, MAX_TOTAL_S = 0.5, MAX_CLIP_SECONDS
@@ -33,9 +36,27 @@ DEFAULT_SECONDS = {"locomotion": 4.0, "jump": 2.0, "level": 2.5, "gesture": 2.5,
                    "dance": 5.0, "acrobatics": 2.5}
 REPEAT_SECONDS = {"gesture": 0.8, "combat": 1.0, "jump": 1.1, "dance": 1.5}
 
-# Matcher for clauses no rule understands: text -> (action, similarity) or None. One that also
-# has ``similarities(clause) -> (A,) scores`` (NearestAction) checks the rules' choice too.
-Nearest = Callable[[str], "tuple[str, float] | None"]
+
+
+class Nearest(Protocol):
+    """A matcher for clauses no rule understands: clause -> (action, similarity) or None."""
+
+    def __call__(self, clause: str) -> "tuple[str, float] | None": ...
+
+
+@runtime_checkable
+class MeaningMatch(Nearest, Protocol):
+    """A matcher that also checks the rules' choice (``NearestAction``): it scores a clause
+    against every action, knows the actions of its bank's own phrasings (those need no check)
+    and encodes a prompt's texts in one batch before they are asked for."""
+
+    def similarities(self, clause: str) -> "np.ndarray": ...   # (A,) scores, ACTIONS order
+
+    def known_action(self, clause: str) -> str | None: ...
+
+    def prepare(self, clauses: list[str], extra: list[str] = ()) -> None: ...
+
+
 # The meaning match overrules the rules when its best action scores this much higher than the
 # rules' choice (measured on descriptions written apart from the rules: 0.05-0.15 all help,
 # never overruling is 1-2 points worse, always trusting the meaning match 3-5 points worse).
@@ -221,7 +242,7 @@ def plan_prompt(prompt: str, seconds: float | None = None, nearest: Nearest | No
                         f"{MAX_SEGMENTS} were used")
         clauses = clauses[:MAX_SEGMENTS]
     actor = split_subject(clauses[0])[0] if clauses else ""
-    if hasattr(nearest, "prepare") and problem is None:
+    if isinstance(nearest, MeaningMatch) and problem is None:
         # the generator's caption and, where the rules' choice stands, its segment texts too
         guesses = [(match_action(c), c) for c in clauses]
         nearest.prepare(clauses, [prompt] + [
@@ -263,8 +284,7 @@ def _segment(clause: str, nearest: Nearest | None, warnings: list[str], actor: s
     candidates = match_candidates(clause)
     action, how = (candidates[0] if candidates else None), "rule"
     if action is not None:
-        if (hasattr(nearest, "similarities")
-                and getattr(nearest, "known_action", lambda c: None)(clause) != action):
+        if isinstance(nearest, MeaningMatch) and nearest.known_action(clause) != action:
             # the verb itself names the action, and no simile ("like a crab") redefines it
             anchored = (verb_action(clause) == action
                         and not re.search(r"\blike an? \w+", hide_manner(clause), re.I))
