@@ -137,3 +137,16 @@ def test_checkpoint_of_random_bytes_is_refused_without_torch_jargon(tmp_path):
     torch.save({"format": "stickgen.checkpoint", "version": 1}, tmp_path / "bare.pt")
     with pytest.raises(CheckpointError, match="bare.pt"):
         load_model(tmp_path / "bare.pt")
+
+
+def test_a_diverged_model_is_not_written(tmp_path):
+    from engine.model.checkpoint import CheckpointError, save_model
+    from engine.model.config import load_model_config
+    from engine.model.transformer import MotionTransformer
+
+    model = MotionTransformer(load_model_config("tiny", text_dim=8))
+    with torch.no_grad():
+        next(model.parameters())[0] = float("nan")
+    with pytest.raises(CheckpointError, match="not written: weight .* NaN or infinity"):
+        save_model(tmp_path / "m.pt", model, "enc", 8)
+    assert list(tmp_path.iterdir()) == []

@@ -68,7 +68,13 @@ def describe(model: MotionTransformer, encoder_name: str, encoder_dim: int,
 
 
 def save_checkpoint(path: str | os.PathLike, payload: dict) -> None:
-    """Write ``payload`` atomically (temp file beside the target, then rename)."""
+    """Write ``payload`` atomically (temp file beside the target, then rename). Weights holding
+    NaN or infinity (a diverged model) are refused: ``read_checkpoint`` would refuse them."""
+    for name, tensor in (payload.get("model") or {}).items():
+        if isinstance(tensor, torch.Tensor) and tensor.is_floating_point() \
+                and not bool(torch.isfinite(tensor).all()):
+            raise CheckpointError(f"{path}: not written: weight {name} holds NaN or infinity "
+                                  "(the model diverged)")
     with atomic_path(path, suffix=".pt") as tmp:
         with open(tmp, "wb") as fh:
             try:
