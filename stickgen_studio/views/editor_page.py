@@ -50,29 +50,7 @@ class EditorPage(QWidget):
         vlay = QVBoxLayout(view_box)
         vlay.setContentsMargins(0, 0, 0, 0)
         vlay.setSpacing(0)
-        bar = QFrame(view_box)
-        bar.setObjectName("toolbar")
-        blay = QHBoxLayout(bar)
-        blay.setContentsMargins(8, 3, 8, 3)
-        blay.setSpacing(4)
-        self.tool_buttons: dict[str, QToolButton] = {}
-        for name, ic, tip in (("shot", "camera", "Look through the shot camera (C)"),
-                              ("onion", "onion", "Onion skin: frames before and after (O)"),
-                              ("pose", "pose", "Pose tool: drag a joint to pose the figure (P)"),
-                              ("frame", "frame", "Frame everything (F)")):
-            b = QToolButton(bar)
-            b.setIcon(icon(ic))
-            b.setToolTip(tip)
-            b.setCheckable(name != "frame")
-            b.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
-            b.setText({"shot": "Shot camera", "onion": "Onion skin", "pose": "Pose",
-                       "frame": "Frame all"}[name])
-            blay.addWidget(b)
-            self.tool_buttons[name] = b
-            b.toggled.connect(lambda on, n=name: self.tool_toggled.emit(n, on))
-            if name == "pose":
-                self._pose_options(bar, blay)
-        blay.addStretch(1)
+        bar = self._toolbar(view_box)
         vlay.addWidget(bar)
         vlay.addWidget(self.viewport, 1)
         self.tool_buttons["frame"].clicked.connect(self.viewport.frame_all)
@@ -116,6 +94,33 @@ class EditorPage(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.main_split)
+
+    def _toolbar(self, parent: QWidget) -> QFrame:
+        """The viewport's tools: shot camera, onion skin, pose (with its option), frame all."""
+        bar = QFrame(parent)
+        bar.setObjectName("toolbar")
+        blay = QHBoxLayout(bar)
+        blay.setContentsMargins(8, 3, 8, 3)
+        blay.setSpacing(4)
+        self.tool_buttons: dict[str, QToolButton] = {}
+        for name, ic, tip in (("shot", "camera", "Look through the shot camera (C)"),
+                              ("onion", "onion", "Onion skin: frames before and after (O)"),
+                              ("pose", "pose", "Pose tool: drag a joint to pose the figure (P)"),
+                              ("frame", "frame", "Frame everything (F)")):
+            b = QToolButton(bar)
+            b.setIcon(icon(ic))
+            b.setToolTip(tip)
+            b.setCheckable(name != "frame")
+            b.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+            b.setText({"shot": "Shot camera", "onion": "Onion skin", "pose": "Pose",
+                       "frame": "Frame all"}[name])
+            blay.addWidget(b)
+            self.tool_buttons[name] = b
+            b.toggled.connect(lambda on, n=name: self.tool_toggled.emit(n, on))
+            if name == "pose":
+                self._pose_options(bar, blay)
+        blay.addStretch(1)
+        return bar
 
     def set_tool(self, name: str, on: bool) -> None:
         """Show viewport tool ``name`` as on or off (a shortcut or menu changed it)."""
