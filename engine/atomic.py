@@ -53,7 +53,8 @@ def _alive(pid: int) -> bool:
 def remove_stale_temps(target: Path) -> list[Path]:
     """Delete temporaries beside ``target`` whose writer process no longer exists (a render
     killed with ``kill -9``); returns what was removed."""
-    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(?:old\.)?(\d+)\.")
+    # what temp_prefix and mkstemp/mkdtemp make: ".NAME.[old.]PID.xxxxxxxx"
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(?:old\.)?(\d+)\.[a-z0-9_]{{8}}")
     removed = []
     with contextlib.suppress(OSError):
         for entry in target.parent.iterdir():

@@ -87,17 +87,19 @@ def test_the_next_write_removes_what_a_killed_writer_left(tmp_path):
     dead.wait()
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
     try:
-        stale_file = tmp_path / f".clip.motion.json.{dead.pid}.abcd.json"
-        stale_dir = tmp_path / f".frames.{dead.pid}.wxyz"
-        busy = tmp_path / f".clip.motion.json.{live.pid}.efgh.json"
+        stale_file = tmp_path / f".clip.motion.json.{dead.pid}.abcd1234.json"
+        stale_dir = tmp_path / f".frames.{dead.pid}.wxyz_678"
+        busy = tmp_path / f".clip.motion.json.{live.pid}.efgh5678.json"
         for p in (stale_file, busy):
             p.write_text("partial")
         stale_dir.mkdir()
         (stale_dir / "frame_00000.png").write_bytes(b"partial")
+        mine = tmp_path / f".clip.motion.json.{dead.pid}.notes"     # not a temporary of ours
+        mine.write_text("keep")
         write_motion_json(tmp_path / "clip.motion.json", _doc())
         export(_doc(3), tmp_path / "frames", ExportOptions(width=32, height=32), fmt="png")
         assert not stale_file.exists() and not stale_dir.exists()
-        assert busy.exists()           # a live writer's temporary is left alone
+        assert busy.exists() and mine.exists()    # a live writer's temporary is left alone
     finally:
         live.kill()
         live.wait()
