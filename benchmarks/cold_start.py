@@ -129,7 +129,8 @@ def main() -> int:
     args = ap.parse_args()
     if args.app_child:
         return app_child()
-    roots = {"this": ROOT} | ({"other": args.root.resolve()} if args.root else {})
+    roots = {"this checkout": ROOT} | ({f"--root {args.root.name}": args.root.resolve()}
+                                       if args.root else {})
     results: dict[str, dict[str, list[float]]] = {name: {} for name in roots}
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     with tempfile.TemporaryDirectory(prefix="stickgen-cold-") as tmp:
