@@ -79,15 +79,31 @@ def main(argv: list[str] | None = None) -> int:
                                                      "else a tiny demo model)")
     parser.add_argument("--out", default="docs/screenshots")
     args = parser.parse_args(argv)
+    app, win = _open_window(args.model)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
 
+    def shot(name: str) -> None:
+        settle(app)
+        win.grab().save(str(out / f"{name}.png"))
+        print("saved", out / f"{name}.png")
+
+    _generation_and_variations(app, win, shot)
+    _camera_and_face(win, shot)
+    _pose(app, win, shot)
+    _export_dialog(app, win, out)
+    win.doc.undo_stack.setClean()
+    win.close()
+    return 0
+
+
+def _open_window(model: str | None):
+    """The application and its window with ``model`` loaded (small, else a tiny demo model)."""
     from PySide6.QtCore import QSettings
-    from PySide6.QtGui import QColor, QPainter
     from PySide6.QtWidgets import QApplication
 
-    from engine.camera import facing
     from engine.generate import resolve_model
 
-    model = args.model
     if model is None:
         try:
             model = str(resolve_model("small"))
@@ -100,22 +116,18 @@ def main(argv: list[str] | None = None) -> int:
     from .views.theme import apply_theme
 
     apply_theme(app)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="stickgen-shots-"))
     win = MainWindow(QSettings(str(work / "s.ini"), QSettings.IniFormat), model=model,
                      autosave_dir=work, runs_root=work / "runs")
     win.resize(1600, 980)
     win.show()
-    doc = win.doc
-
-    def shot(name: str, widget=None) -> None:
-        settle(app)
-        (widget or win).grab().save(str(out / f"{name}.png"))
-        print("saved", out / f"{name}.png")
-
     wait(app, lambda: win.service.state == READY)
-    panel = win.prompt_panel
+    return app, win
+
+
+def _generation_and_variations(app, win, shot) -> None:
+    """A generated take with onion skin; then four variations playing side by side."""
+    doc, panel = win.doc, win.prompt_panel
     panel.prompt.setPlainText(PROMPT)
     panel.seed.setValue(2)
     panel.generate()
@@ -123,8 +135,6 @@ def main(argv: list[str] | None = None) -> int:
     doc.playhead.set_frame(int(doc.project.num_frames * 0.3))
     win.act_onion.setChecked(True)
     shot("main")
-
-    # Variations: four takes playing side by side.
     win.act_onion.setChecked(False)
     panel.count.setValue(4)
     panel.make_variations()
@@ -135,14 +145,18 @@ def main(argv: list[str] | None = None) -> int:
     panel.variations.set_variations([], doc.style())
     panel.variations_title.hide()
 
-    # Camera editor: an orbit, seen through the shot camera, a key selected.
+
+def _camera_and_face(win, shot) -> None:
+    """An orbit seen through the shot camera with a key selected; a face and voice over a
+    range, seen close up."""
+    from engine.camera import facing
+
+    doc = win.doc
     win.page.side_tabs.setCurrentIndex(0)
     win.camera_editor.apply_move("orbit")
     doc.selection.set_keys({("camera", 1)})
     doc.playhead.set_frame(int(doc.project.num_frames * 0.55))
     shot("camera")
-
-    # Face and voice over a range.
     win.act_shot.setChecked(False)
     n = doc.project.num_frames
     doc.selection.set_range(int(n * 0.62), int(n * 0.92))
@@ -158,16 +172,21 @@ def main(argv: list[str] | None = None) -> int:
     win.viewport.orbit.target = tuple(float(x) for x in m.positions[face_frame, 0] + [0, 0.45, 0])
     shot("face")
 
-    # Pose editing: drag the right hand up with the pose tool.
-    doc.selection.set_range(None)
-    win.viewport.frame_all()
-    win.act_pose.setChecked(True)
+
+def _pose(app, win, shot) -> None:
+    """The right hand dragged up with the pose tool, the motion following the key."""
     import numpy as np
+
+    from engine.camera import facing
 
     from .document import edits
     from .document.posing import drag_joint
 
-    frame = int(n * 0.2)
+    doc = win.doc
+    doc.selection.set_range(None)
+    win.viewport.frame_all()
+    win.act_pose.setChecked(True)
+    frame = int(doc.project.num_frames * 0.2)
     doc.playhead.set_frame(frame)
     m = doc.motion_of(0)
     hand = m.joints.index("r_hand")
@@ -184,9 +203,13 @@ def main(argv: list[str] | None = None) -> int:
     shot("pose")
     win.act_pose.setChecked(False)
 
-    # The export dialog over the window, the viewport looking through the shot camera.
+
+def _export_dialog(app, win, out: Path) -> None:
+    """The export dialog over the window, the viewport looking through the shot camera."""
+    from PySide6.QtGui import QColor, QPainter
+
     win.act_shot.setChecked(True)
-    doc.playhead.set_frame(int(n * 0.8))
+    win.doc.playhead.set_frame(int(win.doc.project.num_frames * 0.8))
     dlg = win.open_export()
     dlg.path.setText("~/Videos/walk-jump-wave.mp4")
     settle(app)
@@ -200,10 +223,6 @@ def main(argv: list[str] | None = None) -> int:
     base.save(str(out / "export.png"))
     print("saved", out / "export.png")
     dlg.close()
-
-    doc.undo_stack.setClean()
-    win.close()
-    return 0
 
 
 if __name__ == "__main__":
