@@ -96,12 +96,9 @@ def start_trainer(launch: str, data: Path, run: Path) -> subprocess.Popen:
 
 
 def _steps(run: Path) -> list[tuple[float, int]]:
-    try:
-        lines = (run / "events.jsonl").read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return []
-    events = [json.loads(ln) for ln in lines if ln.startswith("{")]
-    return [(e["time"], e["step"]) for e in events if e.get("event") == "step"]
+    from training.runs import read_events
+
+    return [(e["time"], e["step"]) for e in read_events(run) if e["event"] == "step"]
 
 
 def wait_for_steps(proc: subprocess.Popen, run: Path, timeout: float = 900) -> None:
