@@ -42,7 +42,7 @@ def _load(gen: Generator, progress=None, cancel=None) -> Generator:
     report(progress, 0.7, "preparing the planner")
     gen.nearest()
     report(progress, 0.85, "warming up")
-    gen.generate(WARM_UP_PROMPT, WARM_UP_SECONDS, 0)
+    gen.generate(WARM_UP_PROMPT, WARM_UP_SECONDS, 0, steps=1)   # one step warms every part
     return gen
 
 
