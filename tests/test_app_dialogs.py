@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox
 
 from engine.formats.project_file import autosave_path, to_dict
 from test_app_support import make_window, place_actor
@@ -39,7 +39,9 @@ class Modals:
 def choose_file(path):
     def answer(box):
         assert isinstance(box, QFileDialog), box
-        box.selectFile(str(path))
+        # typed into the name box, as a user would (the dialog fills in its own suggestion
+        # once it has listed the folder, so a selection made earlier can be overwritten)
+        box.findChild(QLineEdit, "fileNameEdit").setText(str(path))
         box.accept()
     return answer
 
@@ -59,7 +61,8 @@ def test_save_as_through_the_file_dialog(qtbot, tmp_path, tiny_checkpoint):
     win.act_save_as.trigger()
     assert modals.seen and not modals.steps
     saved = tmp_path / "scene.stickgen"            # the extension is added
-    assert saved.exists() and win.doc.path == saved and not win.doc.dirty
+    assert saved.exists(), (win.message_bar.text.text(), list(tmp_path.iterdir()))
+    assert win.doc.path == saved and not win.doc.dirty
     assert "scene.stickgen" in win.windowTitle() and win.files.recent()[0] == str(saved)
 
 
