@@ -74,3 +74,17 @@ def test_plan_warnings_show_in_the_message_bar_also_for_a_remembered_take(qtbot,
     # The same request again comes from the cache: its warning still shows.
     generate(qtbot, win, "qwzx blorp frobnicate", seed=4, seconds=2)
     assert bar.isVisible() and "Did not understand" in bar.text.text()
+
+
+def test_prompts_the_planner_cannot_read_warn_visibly(qtbot, window):
+    win, bar = window, window.message_bar
+    panel, doc = win.prompt_panel, win.doc
+    panel.seconds.setValue(2.0)
+    for prompt in ("un homme marche puis saute", "человек идёт"):
+        bar.hide()
+        panel.prompt.setPlainText(prompt)   # pasted (QTest types only Latin-1 reliably)
+        before = doc.undo_stack.index()
+        qtbot.mouseClick(panel.generate_button, Qt.LeftButton)
+        qtbot.waitUntil(lambda: doc.undo_stack.index() > before, timeout=GEN_TIMEOUT)
+        assert bar.isVisible() and bar.level == "warning", prompt
+        assert "English" in bar.text.text(), bar.text.text()
