@@ -55,3 +55,13 @@ def test_replacing_an_edited_actor_says_what_it_drops_and_undo_restores(qtbot, w
     assert "Undo" in text
     doc.undo_stack.undo()
     assert to_dict(doc.project)["actors"] == edited
+
+
+def test_previews_go_with_the_project_they_were_made_for(qtbot, window):
+    win, panel = window, window.prompt_panel
+    make_variations(qtbot, win, seed=5, count=2)
+    assert panel.variations.isVisible()
+    win.files.ask_to_save = lambda: "discard"
+    assert win.files.new()
+    assert not panel.variations.isVisible() and panel.variations.tiles == []
+    assert win.doc.project.actors == []

@@ -95,6 +95,8 @@ class PromptPanel(QWidget):
         doc.project_replaced.connect(self._refresh_history)
         doc.project_replaced.connect(lambda: self.show_status(""))
         doc.project_replaced.connect(self._show_request)
+        # previews made for another project must not replace an actor of this one
+        doc.project_replaced.connect(lambda: self._show_variations([]))
         doc.undo_stack.indexChanged.connect(self._undone)
         self._status_step = 0   # the undo step the status line speaks of
         doc.selection.range_changed.connect(self._refresh_buttons)
