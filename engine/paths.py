@@ -29,6 +29,7 @@ TRAVEL_SPEED = {"walk": 1.25, "jog": 2.3, "run": 3.2, "sprint": 5.0, "march": 1.
 TURN_ACTIONS = {"turn_left": 90.0, "turn_right": -90.0, "turn_around": 180.0}
 START_RAMP_S = 0.6     # from standing to full speed
 STOP_RAMP_S = 0.7      # from full speed to standing still
+STOP_HOLD_S = 0.4      # ... and still for this long before the segment ends
 TURN_S = 1.0           # a 90-degree change of direction while travelling
 REVERSE_S = 1.2        # turning back on the spot at the far end of "there and back"
 REVERSE_SPEED = 0.35   # share of the speed kept while turning back
@@ -108,8 +109,10 @@ def _speed_profile(seg: PlanSegment, cue: PathCue, n: int, fps: float, moving_be
     shape = np.ones(n)
     if not moving_before:
         shape *= _ramp(n, START_RAMP_S * fps)
-    if cue.stops:
-        shape *= _ramp(n, STOP_RAMP_S * fps)[::-1]
+    if cue.stops:   # slow down, then stand still for a moment before the segment ends
+        hold = min(int(round(STOP_HOLD_S * fps)), n // 4)
+        shape[: n - hold] *= _ramp(n - hold, STOP_RAMP_S * fps)[::-1]
+        shape[n - hold:] = 0.0
     for c in _reversals(cue, n, fps) if cue.shape in ("there_and_back", "back_and_forth") else []:
         dip = _bump(n, c, REVERSE_S * fps)
         shape *= 1.0 - (1.0 - REVERSE_SPEED) * dip / max(dip.max(), 1e-9)

@@ -57,6 +57,7 @@ def test_steps_and_a_stop_come_to_rest_and_idle_stays_put():
     speed = np.abs(path.values[:, 1]) * FPS
     a, b = bounds[0]
     assert speed[a] < 0.1 and speed[b - 1] < 0.1          # from standing, back to standing
+    assert not speed[b - 10:b].any()                       # and still for the last 0.4 s
     assert speed[a:b].max() == pytest.approx(TRAVEL_SPEED["walk"], rel=0.01)
     assert path.known[bounds[1][0]:].all() and not path.values[bounds[1][0]:].any()
 
