@@ -68,9 +68,10 @@ def _wrap_deg(a: float) -> float:
     return (a + 180.0) % 360.0 - 180.0
 
 
-def _turn_profile(cue: PathCue, n: int, fps: float, heading_deg: float) -> np.ndarray:
+def _turn_profile(cue: PathCue, n: int, fps: float, heading_deg: float,
+                  shape: np.ndarray) -> np.ndarray:
     """(n,) turn rate in rad/frame for a travelling segment that starts facing ``heading_deg``
-    (0 faces the camera)."""
+    (0 faces the camera); a circle turns as the body travels (``shape``: relative speed)."""
     rate = np.zeros(n)
     early = min(TURN_S * fps, n / 3)
     if cue.direction in ("left", "right"):
@@ -85,12 +86,12 @@ def _turn_profile(cue: PathCue, n: int, fps: float, heading_deg: float) -> np.nd
             rate += np.radians(delta) * _bump(n, width / 2, width)
     if cue.shape == "circle":
         total = cue.turn_deg if cue.turn_deg is not None else 360.0
-        rate += np.radians(total) / n
+        rate += np.radians(total) * shape / max(shape.sum(), 1e-9)
     elif cue.shape in ("there_and_back", "back_and_forth"):
         for c in _reversals(cue, n, fps):
             rate += np.radians(180.0) * _bump(n, c, REVERSE_S * fps)
     elif cue.turn_deg is not None:
-        rate += np.radians(cue.turn_deg) / n
+        rate += np.radians(cue.turn_deg) * shape / max(shape.sum(), 1e-9)
     return rate
 
 
@@ -103,9 +104,8 @@ def _reversals(cue: PathCue, n: int, fps: float) -> list[float]:
     return [n * k / legs for k in range(1, legs)]
 
 
-def _speed_profile(seg: PlanSegment, cue: PathCue, n: int, fps: float, moving_before: bool,
-                   base: float) -> np.ndarray:
-    """(n,) forward speed in m/frame."""
+def _speed_shape(cue: PathCue, n: int, fps: float, moving_before: bool) -> np.ndarray:
+    """(n,) speed relative to the action's: ramps from and to standing, dips to turn back."""
     shape = np.ones(n)
     if not moving_before:
         shape *= _ramp(n, START_RAMP_S * fps)
@@ -116,6 +116,11 @@ def _speed_profile(seg: PlanSegment, cue: PathCue, n: int, fps: float, moving_be
     for c in _reversals(cue, n, fps) if cue.shape in ("there_and_back", "back_and_forth") else []:
         dip = _bump(n, c, REVERSE_S * fps)
         shape *= 1.0 - (1.0 - REVERSE_SPEED) * dip / max(dip.max(), 1e-9)
+    return shape
+
+
+def _speed_profile(cue: PathCue, shape: np.ndarray, fps: float, base: float) -> np.ndarray:
+    """(n,) forward speed in m/frame."""
     if cue.distance_m is not None and shape.sum() > 0:
         # the path covers exactly the distance asked for, whatever the ramps take
         return np.sign(base) * cue.distance_m * shape / shape.sum()
@@ -141,11 +146,12 @@ def plan_root_path(segments: list[PlanSegment], bounds: list[tuple[int, int]], n
         if n <= 0:
             continue
         if cue is not None and base is not None:
-            rate = _turn_profile(cue, n, fps, heading)
+            shape = _speed_shape(cue, n, fps, moving)
+            rate = _turn_profile(cue, n, fps, heading, shape)
             values[a:b, 2] = rate
             known[a:b, 0] = known[a:b, 2] = True          # no drift sideways, turn as planned
             if _fixes_speed(cue):
-                values[a:b, 1] = _speed_profile(seg, cue, n, fps, moving, base * seg.speed)
+                values[a:b, 1] = _speed_profile(cue, shape, fps, base * seg.speed)
                 known[a:b, 1] = True
             heading += float(np.degrees(rate.sum()))
         elif stopped and seg.action == "idle":
