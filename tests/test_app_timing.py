@@ -1,7 +1,6 @@
 """An actor whose clip ends before the scene's settles into a relaxed stand where it stopped,
 facing the way it faced, and holds it to the end (it used to freeze mid-stride); the viewport
 and an export show the same."""
-import json
 
 import numpy as np
 

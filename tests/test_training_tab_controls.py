@@ -4,12 +4,11 @@ counts the data preparation, and a disabled primary button looks disabled."""
 import json
 
 import numpy as np
-from PySide6.QtCore import Qt
 
 from training import runs as tr
 from stickgen_studio.views.theme import STYLE_SHEET
 from stickgen_studio.views.training.data_panel import PROCEDURAL
-from test_training_tab import FAST, TIMEOUT, click, make_panel
+from test_training_tab import TIMEOUT, click, make_panel
 
 
 def test_start_is_off_while_a_run_is_busy_and_stop_cancels_a_data_build(qtbot, tmp_path,
@@ -70,7 +69,8 @@ def test_the_time_estimate_counts_preparing_the_data(qtbot, tmp_path, tiny_data)
 
 
 def _mean_rgb(widget):
-    img = widget.grab().toImage().convertToFormat(widget.grab().toImage().Format.Format_RGB888)
+    img = widget.grab().toImage()
+    img = img.convertToFormat(img.Format.Format_RGB888)
     w, h = img.width(), img.height()
     arr = np.frombuffer(img.constBits(), np.uint8, img.bytesPerLine() * h)
     arr = arr.reshape(h, img.bytesPerLine())[:, : w * 3].reshape(h, w, 3)
