@@ -23,6 +23,7 @@ from engine.style import Style
 from . import scene
 from .playhead import Playhead
 from .selection import Selection
+from .showable import check_showable
 
 
 class Document(QObject):
@@ -191,8 +192,10 @@ class Document(QObject):
 
     # -- files --------------------------------------------------------------------------
     def open(self, path: str | Path) -> None:
-        """Load ``path``; on any error the open project stays exactly as it was."""
+        """Load ``path``; on any error (FormatError, or ValueError when it cannot be shown)
+        the open project stays exactly as it was."""
         project = project_file.load_project(path)
+        check_showable(project)
         self.replace_project(project, Path(path))
 
     def save(self, path: str | Path | None = None) -> Path:
