@@ -96,11 +96,11 @@ def _turn_profile(cue: PathCue, n: int, fps: float, heading_deg: float,
 
 
 def _reversals(cue: PathCue, n: int, fps: float) -> list[float]:
-    """Frames where the figure turns back: the middle for "there and back", every ~3 s of a
-    "back and forth" (at least twice)."""
+    """Frames where the figure turns back: the middle for "there and back", every ~2.5 s of a
+    "back and forth" (at least three times, back where it began at the end)."""
     if cue.shape == "there_and_back":
         return [n / 2]
-    legs = max(3, int(round(n / fps / 2.5)))
+    legs = 2 * max(2, int(round(n / fps / 5.0)))      # an even count ends where it began
     return [n * k / legs for k in range(1, legs)]
 
 

@@ -149,3 +149,12 @@ def test_getting_up_first_starts_low():
     floor = Plan("she gets up off the floor",
                  [PlanSegment("stand_up", "she gets up off the floor", 2.0)])
     assert plan_controls(floor, floor.frame_bounds(FPS), 50, 16, FPS)[0][0, 0] < 0.2
+
+
+def test_back_and_forth_ends_where_it_began():
+    segs = [_walk(PathCue(shape="back_and_forth"), 8.0)]
+    path = plan_root_path(segs, _bounds(segs), 200)
+    assert np.degrees(path.values[:, 2].sum()) == pytest.approx(540.0, abs=1.0)   # 4 legs
+    pos = _integrate(path.values, 200)
+    far = np.linalg.norm(pos[:, 0, [0, 2]] - pos[0, 0, [0, 2]], axis=1)
+    assert far.max() > 1.5 and far[-1] < 0.3 * far.max()

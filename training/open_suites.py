@@ -30,7 +30,10 @@ class Check:
     high: float = float("inf")
 
     def holds(self, value: float) -> bool:
-        return self.low < value < self.high
+        """``>`` and ``<`` are strict; a range ``a..b`` includes its ends."""
+        if self.low == float("-inf") or self.high == float("inf"):
+            return self.low < value < self.high
+        return self.low <= value <= self.high
 
     def __str__(self) -> str:
         if self.low == float("-inf"):
