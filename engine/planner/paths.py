@@ -83,9 +83,20 @@ _HIDE = re.compile("|".join(f"(?:{p.pattern})" for p in (CIRCLE, CLOCKWISE, BACK
                                                          DISTANCE)), re.I)
 
 
+_LEADING_VERB = re.compile(r"^(?:walk|run|jog|sprint|go|do|make|draw|trace|complete)(?:s|es)?\b|"
+                           r"^(?:did|made|ran|went)\b", re.I)
+
+
 def hide_paths(text: str) -> str:
-    """``text`` with its path phrases blanked out (same length)."""
-    return _HIDE.sub(lambda m: " " * len(m.group(0)), text)
+    """``text`` with its path phrases blanked out (same length); a verb that opens one ("walks
+    a big circle") stays, since it is the clause's action."""
+    def blank(m: re.Match) -> str:
+        phrase = m.group(0)
+        verb = _LEADING_VERB.match(phrase)
+        keep = verb.end() if verb else 0
+        return phrase[:keep] + " " * (len(phrase) - keep)
+
+    return _HIDE.sub(blank, text)
 
 
 def is_stop_only(clause: str) -> bool:

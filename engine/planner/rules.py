@@ -20,6 +20,7 @@ from ..defaults import MAX_CLIP_SECONDS
 from .lexicon import (ACTION_RULES, APPROXIMATIONS, DANCE_STYLES, DEFAULT_DANCE, EMOJI_ACTIONS, EXPRESSION_CUES, GENERIC_VERBS,
                       NUMBER_WORDS, SPEECH_CUES, SPEED_CUES)
 from .paths import TRAVEL, hide_paths, is_return_only, is_stop_only, number, path_default_seconds, path_seconds, read_path
+from .posture import fix_postures
 from .plan import PathCue, Plan, PlanSegment
 from .styles import hide_manner, read_intensity, read_style
 from .understood import blank_unknown, content_words, language_problem, mostly_unknown, unknown_words
@@ -248,6 +249,7 @@ def plan_prompt(prompt: str, seconds: float | None = None, nearest: Nearest | No
         nearest.prepare(clauses, [prompt] + [
             model_text(a, c, read_style(c, split_subject(c)[0] or actor)) for a, c in guesses if a])
     segments: list[PlanSegment] = []
+    seg_clauses: list[str] = []
     for clause in clauses:
         if is_stop_only(clause):
             # "then stops": the travel before comes to rest (any other action simply ends);
@@ -267,6 +269,8 @@ def plan_prompt(prompt: str, seconds: float | None = None, nearest: Nearest | No
         seg = _segment(clause, nearest, warnings, actor, problem is not None)
         if seg is not None:
             segments.append(seg)
+            seg_clauses.append(clause)
+    segments = fix_postures(segments, seg_clauses)
     understood = any(s.matched_by != "default" for s in segments)
     if problem and not (understood and problem.endswith("emoji or symbols)")):
         warnings.insert(0, f"{problem}; the planner reads English only, so "
