@@ -1,6 +1,6 @@
 """Generation latency while a training job runs (DESIGN.md section 5: at most 2x idle).
 
-  python benchmarks/contention.py [--prompts 8] [--setups before now] [--data DIR]
+  python benchmarks/contention.py [--prompts 8] [--setups before now now-1] [--data DIR]
 
 For each setup, a fresh generation process times ``--prompts`` 10 s clips with the model loaded
 (after a warm-up) on an idle machine, then a real trainer is started on a tiny dataset (built
@@ -12,7 +12,7 @@ clips are timed again; then the trainer is killed. The setups:
   now        the trainer as the app starts it now (engine.cpu.background_command and
              background_env: lower priority, sleeping OpenMP threads) and generation on 2
              threads with sleeping threads, as the CLI and the app run it
-  now-1      as ``now``, generation on 1 thread
+  now-1      as ``now``, generation on 1 thread (not run unless named)
 
 Each row prints idle and busy medians, their ratio, and the trainer's steps per second while
 generation ran (what the training job gave up). Other processes on the machine shift all
@@ -34,10 +34,10 @@ HERE = Path(__file__).resolve()
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-SETUPS = {  # name: (trainer launch, generation threads, generation OpenMP waiting)
-    "before": ("plain", 2, None),
-    "now": ("background", 2, "PASSIVE"),
-    "now-1": ("background", 1, "PASSIVE"),
+SETUPS = {  # name: (trainer launch, generation threads, generation's OpenMP environment)
+    "before": ("plain", 2, {}),
+    "now": ("background", 2, {"OMP_WAIT_POLICY": "PASSIVE"}),
+    "now-1": ("background", 1, {"OMP_WAIT_POLICY": "PASSIVE"}),
 }
 TRAIN_SETTINGS = ["steps=1000000", "log_interval=1", "eval_interval=1000000",
                   "ckpt_interval=1000000", "batch_size=16", "crop_frames=96"]
@@ -62,12 +62,12 @@ def gen_child(threads: int, prompts: int, seconds: float) -> int:
     return 0
 
 
-def run_generation(threads: int, wait: str | None, prompts: int, seconds: float) -> list[float]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    env.pop("OMP_WAIT_POLICY", None)
-    env.pop("OMP_NUM_THREADS", None)
-    if wait:
-        env["OMP_WAIT_POLICY"] = wait
+def run_generation(threads: int, omp: dict[str, str], prompts: int,
+                   seconds: float) -> list[float]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), STICKGEN_EMBEDDING_CACHE="0")  # all texts new
+    for key in ("OMP_WAIT_POLICY", "OMP_NUM_THREADS", "GOMP_SPINCOUNT"):
+        env.pop(key, None)
+    env.update(omp)
     done = subprocess.run([sys.executable, str(HERE), "--gen-child", "--threads", str(threads),
                            "--prompts", str(prompts), "--seconds", str(seconds)],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
@@ -127,15 +127,15 @@ def build_data(folder: Path) -> Path:
 
 
 def measure(name: str, data: Path, work: Path, prompts: int, seconds: float) -> dict:
-    launch, threads, wait = SETUPS[name]
+    launch, threads, omp = SETUPS[name]
     load_idle = os.getloadavg()[0]
-    idle = run_generation(threads, wait, prompts, seconds)
+    idle = run_generation(threads, omp, prompts, seconds)
     run = work / f"run-{name}"
     proc = start_trainer(launch, data, run)
     try:
         wait_for_steps(proc, run)
         load_busy, t0 = os.getloadavg()[0], time.time()
-        busy = run_generation(threads, wait, prompts, seconds)
+        busy = run_generation(threads, omp, prompts, seconds)
         t1 = time.time()
         # the trainer alone, as long again, for what it gives up while generation runs
         time.sleep(min(t1 - t0, 60))
@@ -153,7 +153,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--prompts", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=10.0)
-    ap.add_argument("--setups", nargs="+", choices=tuple(SETUPS), default=list(SETUPS))
+    ap.add_argument("--setups", nargs="+", choices=tuple(SETUPS), default=["before", "now"])
     ap.add_argument("--data", type=Path, help="a built dataset (default: build a tiny one)")
     ap.add_argument("--gen-child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--threads", type=int, default=2, help=argparse.SUPPRESS)

@@ -51,9 +51,14 @@ def main() -> None:
     p.add_argument("--steps", type=int, default=8)
     p.add_argument("--guidance", type=float, default=None, help="default: the Generator's")
     args = p.parse_args()
+    import os
+
     from engine.cpu import prepare_process
 
     prepare_process(args.threads)   # before torch loads: idle threads sleep
+    # Time every prompt as new: their texts are encoded, not read from the disk cache that
+    # earlier runs filled.
+    os.environ["STICKGEN_EMBEDDING_CACHE"] = "0"
     import torch
 
     from engine.generate import Generator

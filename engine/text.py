@@ -17,6 +17,8 @@ from typing import Callable
 
 import numpy as np
 
+from .text_cache import EmbeddingCache, caching_disabled
+
 DEFAULT_ENCODER = "all-MiniLM-L6-v2"
 _DEFAULT_ALIASES = {None, "", "default", DEFAULT_ENCODER, "sentence-transformers/all-MiniLM-L6-v2"}
 _KNOWN_DIMS = {DEFAULT_ENCODER: 384}
@@ -96,8 +98,6 @@ class TextEncoder:
         self._dim: int | None = _KNOWN_DIMS.get(self.name)
         self._lock = threading.RLock()
         self._disk = None
-        from .text_cache import EmbeddingCache, caching_disabled
-
         if (self._cache_size > 0 if disk_cache is None else disk_cache) and not caching_disabled():
             self._disk = EmbeddingCache()
 

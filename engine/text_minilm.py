@@ -54,7 +54,7 @@ class _Linear(nn.Linear):
 
 
 class _Layer(nn.Module):
-    """One post-norm BERT block; parameter names follow the checkpoint's."""
+    """One post-norm BERT block (self-attention, then the feed-forward layer)."""
 
     def __init__(self, cfg: BertConfig) -> None:
         super().__init__()
@@ -69,8 +69,8 @@ class _Layer(nn.Module):
     def forward(self, x: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
         """x: (B, L, H) float32; keep: (B, 1, 1, L) bool, True on real tokens."""
         B, L, H = x.shape
-        split = lambda t: t.view(B, L, self.heads, H // self.heads).transpose(1, 2)  # noqa: E731
-        q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))  # (B, h, L, d)
+        q, k, v = (lin(x).view(B, L, self.heads, H // self.heads).transpose(1, 2)
+                   for lin in (self.query, self.key, self.value))                 # (B, h, L, d)
         a = F.scaled_dot_product_attention(q, k, v, attn_mask=keep)
         a = a.transpose(1, 2).reshape(B, L, H)
         x = self.attn_norm(x + self.attn_out(a))
