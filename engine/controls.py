@@ -35,22 +35,37 @@ def plan_controls(plan: Plan, bounds: list[tuple[int, int]], n_frames: int, num_
     C = feature_dim(num_joints)
     values = np.zeros((n_frames, C), np.float32)
     known = np.zeros((n_frames, C), bool)
+    pose = to_features(standing_pose()[None])[0]
+    channels = np.zeros(C, bool)
+    channels[0] = True
+    channels[local_slice(num_joints)] = True
     if start_pose and plan.segments and starts_standing(plan.segments[0].action):
-        pose = to_features(standing_pose()[None])[0]
-        channels = np.zeros(C, bool)
-        channels[0] = True
-        channels[local_slice(num_joints)] = True
         values[0, channels] = pose[channels]
         known[0, channels] = True
     elif start_pose and plan.segments:
         height = start_height(plan.segments[0])
         if height is not None:          # the model places the body; the height says where
-            values[:START_HOLD, 0] = height
-            known[:START_HOLD, 0] = True
+            _fix_height(values, known, slice(0, START_HOLD), height)
+    for seg, (a, b) in zip(plan.segments, bounds):
+        if seg.action in GETTING_UP and 0 < b <= n_frames:
+            values[b - 1, channels] = pose[channels]      # getting up ends fully upright
+            known[b - 1, channels] = True
     path = plan_root_path(plan.segments, bounds, n_frames, fps)
     values[:, PATH_CHANNELS] = np.where(path.known, path.values, values[:, PATH_CHANNELS])
     known[:, PATH_CHANNELS] |= path.known
     return (values, known) if known.any() else None
+
+
+GETTING_UP = frozenset({"stand_up", "get_up"})
+_PELVIS_Y = 4 + 1     # the pelvis's own height among the local joint channels
+
+
+def _fix_height(values: np.ndarray, known: np.ndarray, frames, height: float) -> None:
+    """Fix the pelvis height on ``frames``: the root height and the pelvis's local height,
+    which is the one that places the body."""
+    for c in (0, _PELVIS_Y):
+        values[frames, c] = height
+        known[frames, c] = True
 
 
 # Actions that leave the body low, and what may go on while it stays there.
@@ -88,6 +103,5 @@ def hold_postures(controls: tuple[np.ndarray, np.ndarray] | None, first_pass: np
         np.zeros((T, feature_dim(num_joints)), bool))
     values, known = values.copy(), known.copy()
     for a, b, src in holds:
-        values[a:b, 0] = first_pass[src[0]:src[1], 0].min()
-        known[a:b, 0] = True
+        _fix_height(values, known, slice(a, b), float(first_pass[src[0]:src[1], 0].min()))
     return values, known

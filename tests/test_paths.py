@@ -95,7 +95,10 @@ def test_controls_start_standing_unless_the_action_starts_elsewhere():
     assert known[0, 0] and known[0, local_slice()].all() and not known[1:].any()
     assert values[0, 0] == pytest.approx(standing_pose()[0, 1])
     up = Plan("she gets up", [PlanSegment("stand_up", "stands up", 3.0)])
-    assert not plan_controls(up, up.frame_bounds(FPS), 75, 16, FPS)[1][0, local_slice()].any()
+    values, known = plan_controls(up, up.frame_bounds(FPS), 75, 16, FPS)
+    assert known[0].sum() == 2                           # its height only (root and pelvis)
+    assert known[74, local_slice()].all()                # ... and it ends standing upright
+    assert values[74, 0] == pytest.approx(standing_pose()[0, 1])
 
 
 def test_the_sampler_keeps_the_planned_path(text_encoder):
@@ -135,7 +138,8 @@ def test_a_gesture_after_sitting_down_keeps_the_seat():
     first[:, 0] = np.linspace(0.93, 0.45, len(first))
     values, known = hold_postures(None, first, holds, 16)
     a, b = bounds[1]
-    assert known[a:b, 0].all() and known.sum() == b - a
+    assert known[a:b, 0].all() and known[a:b, 5].all()         # root and pelvis height
+    assert known[:a].sum() == 0 and known[b:bounds[2][1] - 1].sum() == 0
     assert np.allclose(values[a:b, 0], first[bounds[0][1] - 1, 0])    # the lowest it got
     walk_after = Plan("p", [segs[0], PlanSegment("walk", "walks", 2.0)])
     assert posture_holds(walk_after, walk_after.frame_bounds(FPS)) == []
@@ -144,8 +148,9 @@ def test_a_gesture_after_sitting_down_keeps_the_seat():
 def test_getting_up_first_starts_low():
     chair = Plan("he gets up from a chair", [PlanSegment("stand_up", "gets up from a chair", 2.0)])
     values, known = plan_controls(chair, chair.frame_bounds(FPS), 50, 16, FPS)
-    assert known[:3, 0].all() and not known[3:].any() and not known[:, 1:].any()
-    assert 0.4 < values[0, 0] < 0.6
+    assert known[:3, 0].all() and known[:3, 5].all() and not known[3:49].any()
+    assert 0.4 < values[0, 0] < 0.6 and values[0, 5] == values[0, 0]
+    assert known[49, local_slice()].all()                # up at the end
     floor = Plan("she gets up off the floor",
                  [PlanSegment("stand_up", "she gets up off the floor", 2.0)])
     assert plan_controls(floor, floor.frame_bounds(FPS), 50, 16, FPS)[0][0, 0] < 0.2
