@@ -9,6 +9,7 @@ import numpy as np
 from .model.features import PATH_CHANNELS, feature_dim, local_slice, to_features
 from .paths import plan_root_path
 from .planner.plan import Plan
+from .skeleton import JOINT_NAMES
 from .start_pose import standing_pose, starts_standing
 
 
@@ -47,8 +48,8 @@ def plan_controls(plan: Plan, bounds: list[tuple[int, int]], n_frames: int, num_
         if height is not None:          # the model places the body; the height says where
             _fix_height(values, known, slice(0, START_HOLD), height)
     for seg, (a, b) in zip(plan.segments, bounds):
-        if seg.action in GETTING_UP and 0 < b <= n_frames:
-            values[b - 1, channels] = pose[channels]      # getting up ends fully upright
+        if seg.action in ENDS_UPRIGHT and 0 < b <= n_frames:
+            values[b - 1, channels] = pose[channels]      # ends fully upright
             known[b - 1, channels] = True
     path = plan_root_path(plan.segments, bounds, n_frames, fps)
     values[:, PATH_CHANNELS] = np.where(path.known, path.values, values[:, PATH_CHANNELS])
@@ -56,8 +57,12 @@ def plan_controls(plan: Plan, bounds: list[tuple[int, int]], n_frames: int, num_
     return (values, known) if known.any() else None
 
 
-GETTING_UP = frozenset({"stand_up", "get_up"})
+# actions that end upright whatever the model makes of their middle
+ENDS_UPRIGHT = frozenset({"stand_up", "get_up"})
 _PELVIS_Y = 4 + 1     # the pelvis's own height among the local joint channels
+# local channels of every joint but the arms (what a held posture keeps)
+_BODY = [4 + 3 * j + k for j, name in enumerate(JOINT_NAMES) for k in range(3)
+         if not name.endswith(("shoulder", "elbow", "hand"))]
 
 
 def _fix_height(values: np.ndarray, known: np.ndarray, frames, height: float) -> None:
@@ -103,5 +108,9 @@ def hold_postures(controls: tuple[np.ndarray, np.ndarray] | None, first_pass: np
         np.zeros((T, feature_dim(num_joints)), bool))
     values, known = values.copy(), known.copy()
     for a, b, src in holds:
-        _fix_height(values, known, slice(a, b), float(first_pass[src[0]:src[1], 0].min()))
+        low = src[0] + int(np.argmin(first_pass[src[0]:src[1], 0]))
+        _fix_height(values, known, slice(a, b), float(first_pass[low, 0]))
+        # the seat itself: trunk, head and legs as the first pass left them; the arms are free
+        values[a:b, _BODY] = first_pass[low, _BODY]
+        known[a:b, _BODY] = True
     return values, known

@@ -163,3 +163,18 @@ def test_back_and_forth_ends_where_it_began():
     pos = _integrate(path.values, 200)
     far = np.linalg.norm(pos[:, 0, [0, 2]] - pos[0, 0, [0, 2]], axis=1)
     assert far.max() > 1.5 and far[-1] < 0.3 * far.max()
+
+
+def test_a_held_seat_keeps_trunk_and_legs_and_frees_the_arms():
+    from engine.controls import hold_postures
+    from engine.skeleton import JOINT_INDEX
+
+    first = np.random.default_rng(0).normal(size=(100, 4 + 3 * 16 + 2)).astype(np.float32)
+    first[:, 0] = np.linspace(0.9, 0.1, 100)
+    values, known = hold_postures(None, first, [(60, 100, (30, 60))], 16)
+    hand = 4 + 3 * JOINT_INDEX["r_hand"]
+    knee = 4 + 3 * JOINT_INDEX["l_knee"]
+    assert not known[60:, hand:hand + 3].any()                    # the arms are free
+    assert known[60:, knee:knee + 3].all()                        # the legs keep the seat
+    assert np.allclose(values[60:, knee:knee + 3], first[59, knee:knee + 3])
+    assert not known[:60].any()
