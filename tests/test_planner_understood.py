@@ -54,8 +54,9 @@ def test_an_understood_action_with_unknown_words_still_warns():
 
 
 def test_emoji_the_planner_knows_are_understood():
-    plan = plan_prompt("🏃")
-    assert plan.segments[0].action == "run" and plan.warnings == []
+    plan = plan_prompt("🏃")      # understood, and the user is told how it was read
+    assert plan.segments[0].action == "run"
+    assert plan.warnings == ["the prompt is emoji, not words; read as run"]
 
 
 def test_words_and_languages():
@@ -88,3 +89,13 @@ def test_the_cli_prints_each_warning_as_one_line(capsys, tiny_checkpoint, tmp_pa
     assert rc == 0
     warnings = [line for line in err if line.startswith("stickgen: warning:")]
     assert warnings and any("English" in w for w in warnings)
+
+
+def test_emoji_are_never_passed_over_silently():
+    only = plan_prompt("🚶💃🎉")
+    assert [s.action for s in only.segments] == ["walk"]
+    assert only.warnings == ["the prompt is emoji, not words; read as walk"]
+    mixed = plan_prompt("a man walks 😀")
+    assert [s.action for s in mixed.segments] == ["walk"]
+    assert any("😀" in w and "not read" in w for w in mixed.warnings)
+    assert plan_prompt("a man walks").warnings == []

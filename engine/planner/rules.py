@@ -223,6 +223,9 @@ def _duration(clause: str, warnings: list[str]) -> float | None:
     return value * (60.0 if m.group(2).lower().startswith("m") else 1.0)
 
 
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF]")
+
+
 def plan_prompt(prompt: str, seconds: float | None = None, nearest: Nearest | None = None) -> Plan:
     """Plan ``prompt``. ``seconds`` (if given) is the total length to fill; ``nearest`` maps
     clauses no rule understands to an action by embedding similarity."""
@@ -272,9 +275,15 @@ def plan_prompt(prompt: str, seconds: float | None = None, nearest: Nearest | No
             seg_clauses.append(clause)
     segments = fix_postures(segments, seg_clauses)
     understood = any(s.matched_by != "default" for s in segments)
-    if problem and not (understood and problem.endswith("emoji or symbols)")):
+    emoji = _EMOJI.findall(text)
+    if problem and understood and problem.endswith("emoji or symbols)"):
+        warnings.insert(0, "the prompt is emoji, not words; read as "
+                        + ", ".join(s.action.replace("_", " ") for s in segments))
+    elif problem:
         warnings.insert(0, f"{problem}; the planner reads English only, so "
                         + ("only its English words were used" if understood else "the figure idles"))
+    elif emoji:
+        warnings.append(f"the emoji {''.join(emoji)[:12]} in the prompt were not read")
     if not segments:
         if not problem:
             warnings.append(f"did not understand {text[:60]!r}; the figure idles")
