@@ -176,20 +176,14 @@ def _gauss_smooth(x: np.ndarray, sigma_frames: float) -> np.ndarray:
     return np.convolve(np.pad(x, r, mode="edge"), k, mode="valid")
 
 
-def plan_gait(style: GaitStyle, body: Body, duration: float, fps: float,
-              rng: np.random.Generator, step_scale=None, lift_of=None,
-              lag_of=None, speed_of=None) -> GaitPlan:
-    """Plan a gait over ``duration`` seconds at ``fps``.
+def _pelvis_path(style: GaitStyle, te: np.ndarray, duration: float, fps: float, pad: int,
+                 rng: np.random.Generator, speed_of=None
+                 ) -> tuple[float, float, np.ndarray, np.ndarray]:
+    """When stepping starts and stops, and the pelvis path on the extended grid ``te``.
 
-    step_scale(k, t) -> multiplier on the duration after the k-th step landing at t (stumbles);
-    lift_of(side, k) -> multiplier on a swing's lift (limps); lag_of(side, t_on) -> swing lag
-    exponent (trips); speed_of(t) -> (N,) multiplier on the pelvis speed at times t (N,).
+    Returns (t_go, t_halt, theta (N,) heading, path (N, 3) with path[pad] at the origin).
     """
-    T = max(2, int(round(duration * fps)))
-    pad = int(np.ceil((2.5 / style.cadence + 0.8) * fps))
-    te = (np.arange(T + 2 * pad) - pad) / fps            # extended grid so steps cover frame 0
     step = 1.0 / style.cadence
-    # when stepping starts and stops, and the pelvis speed profile
     t_go = (style.t_go if style.t_go is not None else float(rng.uniform(0.15, 0.45))) \
         if style.start else te[0]
     t_halt = duration - float(rng.uniform(0.35, 0.6)) if style.stop else te[-1] + 10.0
@@ -211,16 +205,27 @@ def plan_gait(style: GaitStyle, body: Body, duration: float, fps: float,
                     np.cos(theta + style.travel)], -1) * v[:, None]
     path = np.cumsum(vel, axis=0) / fps
     path -= path[pad]
+    return t_go, t_halt, theta, path
+
+
+def _schedule_footfalls(style: GaitStyle, te: np.ndarray, theta: np.ndarray, path: np.ndarray,
+                        t_go: float, t_halt: float, stride: float, rng: np.random.Generator,
+                        step_scale=None, lift_of=None,
+                        lag_of=None) -> tuple[Footfalls, Footfalls]:
+    """Both feet's footfalls along the pelvis path: steps alternate sides from ``t_go``, each
+    print placed where the pelvis will pass over it, until stepping is done (see plan_gait for
+    the hooks step_scale, lift_of and lag_of)."""
 
     def at(tq: float) -> tuple[np.ndarray, float]:
         p = np.array([np.interp(tq, te, path[:, i]) for i in range(3)])
         return p, float(np.interp(tq, te, theta))
 
-    stride = max(style.speed * step, 0.05)
+    step = 1.0 / style.cadence
     ds = (2 * style.duty - 1) * step                      # double support (<0: flight)
     swing = 2 * (1 - style.duty) * step
     # stepping in place (a turn on the spot) ends with the turn; travelling ends at the halt
-    stepping_done = t_halt if style.speed > 0.05 or not style.turn else min(b, t_halt)
+    stepping_done = t_halt if style.speed > 0.05 or not style.turn \
+        else min(style.turn_span[1], t_halt)
     # footfalls: k alternates sides; each foot starts with a standing footprint
     on: list[list[float]] = [[-np.inf], [-np.inf]]
     off: list[list[float]] = [[np.inf], [np.inf]]
@@ -265,9 +270,43 @@ def plan_gait(style: GaitStyle, body: Body, duration: float, fps: float,
         closing = t_mid >= stepping_done
         t_land = max(t_land + dur, off[other][-1] + 0.5 * swing)
         side, k = other, k + 1
-    feet = tuple(Footfalls(np.array(on[s]), np.array(off[s]), np.array(pos[s]),
+    return tuple(Footfalls(np.array(on[s]), np.array(off[s]), np.array(pos[s]),
                            np.array(lifts[s]), np.array(lags[s])) for s in (0, 1))
+
+
+def _pelvis_height(style: GaitStyle, body: Body, t: np.ndarray,
+                   feet: tuple[Footfalls, Footfalls]) -> np.ndarray | float:
+    """Pelvis height: ballistic flight for gaits with flight (duty < 0.5), else the standing
+    ceiling that ``lower_to_reach`` later carves the pendulum arcs out of."""
+    y_stand = style.height * body.standing_pelvis_height()
+    if style.duty >= 0.5:
+        return y_stand
+    # touchdown height: leg nearly straight with the foot ``place`` of a stance ahead
+    step = 1.0 / style.cadence
+    d = style.place * 2 * style.duty * step * style.speed
+    leg = 0.98 * (body.thigh + body.shin)
+    y_touch = min(y_stand, np.sqrt(max(leg * leg - d * d, 0.25)) + body.hip_drop)
+    return support_height(t, feet, y_stand, y_touch, style.bounce)
+
+
+def plan_gait(style: GaitStyle, body: Body, duration: float, fps: float,
+              rng: np.random.Generator, step_scale=None, lift_of=None,
+              lag_of=None, speed_of=None) -> GaitPlan:
+    """Plan a gait over ``duration`` seconds at ``fps``.
+
+    step_scale(k, t) -> multiplier on the duration after the k-th step landing at t (stumbles);
+    lift_of(side, k) -> multiplier on a swing's lift (limps); lag_of(side, t_on) -> swing lag
+    exponent (trips); speed_of(t) -> (N,) multiplier on the pelvis speed at times t (N,).
+    """
+    T = max(2, int(round(duration * fps)))
+    pad = int(np.ceil((2.5 / style.cadence + 0.8) * fps))
+    te = (np.arange(T + 2 * pad) - pad) / fps            # extended grid so steps cover frame 0
+    t_go, t_halt, theta, path = _pelvis_path(style, te, duration, fps, pad, rng, speed_of)
+    stride = max(style.speed * (1.0 / style.cadence), 0.05)
+    feet = _schedule_footfalls(style, te, theta, path, t_go, t_halt, stride, rng,
+                               step_scale, lift_of, lag_of)
     t = np.arange(T) / fps
+
     def carry(tq: np.ndarray) -> np.ndarray:
         return np.stack([np.interp(tq, te, path[:, i]) for i in range(3)], -1)
     tracks = [foot_track(t, ff, style.lift_peak, style.roll, style.rise, carry, style.follow)
@@ -277,15 +316,7 @@ def plan_gait(style: GaitStyle, body: Body, duration: float, fps: float,
     support = np.stack([tr[2] for tr in tracks], 1)
     root = path[pad:pad + T].copy()
     yaw = theta[pad:pad + T].copy()
-    y_stand = style.height * body.standing_pelvis_height()
-    if style.duty < 0.5:
-        # touchdown height: leg nearly straight with the foot ``place`` of a stance ahead
-        d = style.place * 2 * style.duty * step * style.speed
-        leg = 0.98 * (body.thigh + body.shin)
-        y_touch = min(y_stand, np.sqrt(max(leg * leg - d * d, 0.25)) + body.hip_drop)
-        root[:, 1] = support_height(t, feet, y_stand, y_touch, style.bounce)
-    else:
-        root[:, 1] = y_stand  # ``lower_to_reach`` carves the pendulum arcs out of this ceiling
+    root[:, 1] = _pelvis_height(style, body, t, feet)
     shift = _gauss_smooth(contacts[:, 0].astype(float) - contacts[:, 1], 0.09 * fps)
     root += rotate_y(np.stack([style.sway * shift, 0 * shift, 0 * shift], -1), yaw)
     fwd = np.stack([np.sin(yaw), np.cos(yaw)], -1)

@@ -4,8 +4,8 @@ Each join overlaps the tail of what came before with the head of the next action
 - the pelvis path and heading are blended by *velocity* (the per-frame displacements are mixed
   and integrated), so the body neither jumps nor backtracks, and the next action then carries
   on rigidly from where and facing where the blend left it;
-- the pose relative to the pelvis is cross-faded with a smoothstep weight (zero slope at both
-  ends, so positions and velocities are continuous at the seams);
+- the pose relative to the pelvis is cross-faded bone by bone (``pose_blend``) with a smoothstep
+  weight (zero slope at both ends, so positions and velocities are continuous at the seams);
 - labels switch at the middle of the overlap;
 - a foot planted across a seam stays where it first landed until it lifts (knee re-solved by
   IK, the body lowered smoothly if the foot would be out of reach).
@@ -17,11 +17,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from engine.skeleton import BONES, bone_lengths, enforce_bone_lengths
+from engine.skeleton import bone_lengths, enforce_bone_lengths
 
 from .base import REGISTRY, ActionParams, Clip, contact_runs, sample_params
 from .continuity import (GAITS, STANDING, TERMINAL, bridge, can_follow, end_posture, fit_variant,
                          moving, start_posture)
+from .pose_blend import blend_poses, turn_needed
 from .rig import J, Body, ground, lower_to_reach, rotate_y, smoothstep, two_bone_ik
 from .styles import assign_styles
 
@@ -56,57 +57,6 @@ def _wrap(a: np.ndarray) -> np.ndarray:
     return (a + np.pi) % (2 * np.pi) - np.pi
 
 
-_CHILD = np.array([j for j, _ in BONES])
-_PARENT = np.array([p for _, p in BONES])
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-9)
-
-
-def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.stack([a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1],
-                     a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
-                     a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]], -1)
-
-
-def slerp_dirs(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Turn unit directions a toward b (both (..., 3)) by the fraction w (broadcast to (...,))
-    of the angle between them, at an even angular pace; opposite directions turn through the
-    front (+z)."""
-    angle = np.arccos(np.clip(np.sum(a * b, axis=-1), -1.0, 1.0))
-    axis = _cross(a, b)
-    weak = np.linalg.norm(axis, axis=-1) < 1e-6
-    if weak.any():   # parallel or opposite: any axis across a will do; prefer one via the front
-        alt = _cross(a, np.broadcast_to([0.0, 0.0, 1.0], a.shape))
-        alt2 = _cross(a, np.broadcast_to([1.0, 0.0, 0.0], a.shape))
-        alt = np.where(np.linalg.norm(alt, axis=-1, keepdims=True) < 1e-6, alt2, alt)
-        axis = np.where(weak[..., None], alt, axis)
-    axis = _unit(axis)
-    t = (w * angle)[..., None]
-    # Rodrigues: rotate a about an axis perpendicular to it
-    return a * np.cos(t) + _cross(axis, a) * np.sin(t)
-
-
-def blend_poses(a: np.ndarray, b: np.ndarray, w: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Cross-fade two pose sequences bone by bone: each bone turns from its direction in ``a``
-    to its direction in ``b`` (slerp), then the skeleton is rebuilt from the root with its own
-    bone lengths.
-
-    a, b: (n, J, 3) poses in a shared frame; w: (n,) weight of b; lengths: (J,) bone lengths.
-    Blending joint *positions* instead would shrink a limb that swings from up to down through
-    its own shoulder and flip it over in a frame; turning keeps the pace even.
-    """
-    da = _unit(a[:, _CHILD] - a[:, _PARENT])
-    db = _unit(b[:, _CHILD] - b[:, _PARENT])
-    d = slerp_dirs(da, db, w[:, None]) * lengths[_CHILD][None, :, None]
-    out = np.empty_like(a)
-    out[:, 0] = (1 - w[:, None]) * a[:, 0] + w[:, None] * b[:, 0]
-    for i, (j, par) in enumerate(BONES):   # parents come before children
-        out[:, j] = out[:, par] + d[:, i]
-    return out
-
-
 def _speed(clip: Clip, i: int, k: int = 5) -> float:
     """Horizontal pelvis speed (m/s) over the k frames at frame i's end of the clip."""
     P = clip.positions[:, 0, [0, 2]].astype(np.float64)
@@ -117,12 +67,6 @@ def _speed(clip: Clip, i: int, k: int = 5) -> float:
 def _local_pose(clip: Clip, i: int) -> np.ndarray:
     """Frame i of a clip relative to its pelvis and facing: (J, 3)."""
     return rotate_y(clip.positions[i] - _horizontal(clip.positions[i, 0]), -clip_heading(clip)[i])
-
-
-def turn_needed(a: np.ndarray, b: np.ndarray) -> float:
-    """Largest angle (radians) any bone turns between pose a and pose b, both (J, 3)."""
-    da, db = _unit(a[_CHILD] - a[_PARENT]), _unit(b[_CHILD] - b[_PARENT])
-    return float(np.arccos(np.clip(np.sum(da * db, axis=-1), -1.0, 1.0)).max())
 
 
 class _Joined:
