@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Sequence, Union
+from typing import Callable, Sequence, Union
 
 import numpy as np
 
@@ -279,6 +279,9 @@ def _figure(m: Motion, pose: np.ndarray, face: FaceParams, cam: CameraState, f_p
         out.append((float(head_c[2]) - 1e-6, seq, prim))
 
 
+_Place = Callable[[np.ndarray], tuple[np.ndarray | None, float]]   # face coords -> pixels, opacity
+
+
 def _face(pose: np.ndarray, names: tuple[str, ...], head_i: int, neck_i: int, fp: FaceParams,
           cam: CameraState, w: int, h: int, r_px: float, st: Style, color: RGB
           ) -> list[Primitive]:
@@ -288,6 +291,16 @@ def _face(pose: np.ndarray, names: tuple[str, ...], head_i: int, neck_i: int, fp
     up, in head radii), so they turn with the head; each fades out as it rotates past the
     outline and is gone when the face looks away from the camera.
     """
+    place = _face_placer(pose, names, head_i, neck_i, cam, w, h)
+    lw = round(max(1.0, st.face_width * r_px), 3)
+    return (_face_eyes(place, fp, lw, color) + _face_brows(place, fp, lw, color)
+            + _face_mouth(place, fp, lw, color))
+
+
+def _face_placer(pose: np.ndarray, names: tuple[str, ...], head_i: int, neck_i: int,
+                 cam: CameraState, w: int, h: int) -> _Place:
+    """The head's frame (left, up, forward) from the pose, as a function that places face
+    coordinates on the front of the head sphere and projects them."""
     c = pose[head_i]
     up = c - pose[neck_i]
     up /= max(np.linalg.norm(up), 1e-9)
@@ -297,7 +310,6 @@ def _face(pose: np.ndarray, names: tuple[str, ...], head_i: int, neck_i: int, fp
     fwd = np.cross(left, up)
     cam_pos = np.asarray(cam.position, dtype=np.float64)
     R = HEAD_RADIUS
-    lw = round(max(1.0, st.face_width * r_px), 3)
 
     def place(uv: np.ndarray) -> tuple[np.ndarray | None, float]:
         """(K, 2) face coordinates -> ((K, 2) pixels, opacity) or (None, 0) if hidden."""
@@ -316,8 +328,12 @@ def _face(pose: np.ndarray, names: tuple[str, ...], head_i: int, neck_i: int, fp
             return None, 0.0
         return px, alpha
 
+    return place
+
+
+def _face_eyes(place: _Place, fp: FaceParams, lw: float, color: RGB) -> list[Primitive]:
+    """Eyes: ellipses that squash to a line as they close."""
     out: list[Primitive] = []
-    # Eyes: ellipses that squash to a line as they close.
     ew = 0.11 * fp.eye_size
     eh = 0.145 * fp.eye_size * max(0.0, fp.eye_open)
     ey = 0.12 + 0.03 * fp.brow_height
@@ -333,7 +349,12 @@ def _face(pose: np.ndarray, names: tuple[str, ...], head_i: int, neck_i: int, fp
             px, al = place(np.column_stack([ex + ew * np.cos(ang), ey + eh * np.sin(ang)]))
             if px is not None:
                 out.append(Polygon(_pts(px), _rgba(color, al)))
-    # Brows: inner ends rise with brow_angle (worry) and drop below zero (anger).
+    return out
+
+
+def _face_brows(place: _Place, fp: FaceParams, lw: float, color: RGB) -> list[Primitive]:
+    """Brows: inner ends rise with brow_angle (worry) and drop below zero (anger)."""
+    out: list[Primitive] = []
     by = 0.36 + 0.14 * fp.brow_height + 0.06 * (fp.eye_size - 1)
     for side in (-1.0, 1.0):
         xs = np.array([0.16, 0.34, 0.54]) * side
@@ -341,7 +362,11 @@ def _face(pose: np.ndarray, names: tuple[str, ...], head_i: int, neck_i: int, fp
         px, al = place(np.column_stack([xs, ys]))
         if px is not None:
             out.append(Polyline(_pts(px), lw, _rgba(color, al)))
-    # Mouth: corners rise with mouth_curve; opening drops the lower lip into a filled shape.
+    return out
+
+
+def _face_mouth(place: _Place, fp: FaceParams, lw: float, color: RGB) -> list[Primitive]:
+    """Mouth: corners rise with mouth_curve; opening drops the lower lip into a filled shape."""
     mw = 0.40 * fp.mouth_width
     xs = np.linspace(-mw, mw, 9)
     x2 = (xs / mw) ** 2
@@ -353,13 +378,13 @@ def _face(pose: np.ndarray, names: tuple[str, ...], head_i: int, neck_i: int, fp
     upper = my + fp.mouth_curve * 0.16 * (x2 - 0.35) + lift * arch
     if fp.mouth_open < 0.04:
         px, al = place(np.column_stack([xs, upper]))
-        if px is not None:
-            out.append(Polyline(_pts(px), lw, _rgba(color, al)))
-    else:
-        lower = upper - (0.36 * fp.mouth_open + lift) * arch
-        shape = np.concatenate([np.column_stack([xs, upper]),
-                                np.column_stack([xs[::-1][1:-1], lower[::-1][1:-1]])])
-        px, al = place(shape)
-        if px is not None:
-            out.append(Polygon(_pts(px), _rgba(color, al), _rgba(color, al), lw))
-    return out
+        if px is None:
+            return []
+        return [Polyline(_pts(px), lw, _rgba(color, al))]
+    lower = upper - (0.36 * fp.mouth_open + lift) * arch
+    shape = np.concatenate([np.column_stack([xs, upper]),
+                            np.column_stack([xs[::-1][1:-1], lower[::-1][1:-1]])])
+    px, al = place(shape)
+    if px is None:
+        return []
+    return [Polygon(_pts(px), _rgba(color, al), _rgba(color, al), lw)]

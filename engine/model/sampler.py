@@ -19,6 +19,7 @@ from engine.actions import ACTIONS, action_id
 from engine.progress import (Cancelled, CancelLike, ProgressFn, check_cancel,  # noqa: F401
                              report)  # Cancelled: engine.model re-exports it
 
+from .config import ModelConfig
 from .diffusion import CosineSchedule
 from .features import from_features, headings, local_slice, to_features
 from .keyblend import FeatureKeyBlend
@@ -127,16 +128,86 @@ def denoise(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: 
     Returns x0 (T, C) and action logits (T, A), both float32 tensors on the CPU.
     """
     cfg = model.cfg
-    p, C, T = cfg.frames_per_token, cfg.feature_dim, cond.n_frames
+    C, T = cfg.feature_dim, cond.n_frames
     dev = model.feature_mean.device
-    Tp = -(-T // p) * p                                        # padded to whole tokens
-    W = min(int(window or cfg.max_frames) // p * p, Tp)
-    ov = max(p, int(overlap if overlap is not None else W // 4) // p * p)
-    starts = _windows(Tp, W, min(ov, W - p), p) if Tp > W else [0]
-    nW = len(starts)
-    idx = (torch.tensor(starts)[:, None] + torch.arange(W)[None]).to(dev)   # (nW, W)
-    blend = _blend_weights(starts, W).to(dev)                                # (nW, W)
-    wsum = torch.zeros(Tp, device=dev).index_add_(0, idx.reshape(-1), blend.reshape(-1))
+    win = _Windows.plan(cfg, T, window, overlap, dev)
+    Tp = win.frames
+    kv, km = _known_features(known, known_mask, T, Tp, C, dev)                # (Tp, C) each
+    inputs, drop = _window_inputs(model, cond, kv, km, win, guidance)
+
+    sched = CosineSchedule(cfg.diffusion_steps)
+    ab = sched.alpha_bar.to(dev)
+    ts = sched.sampling_steps(steps)
+    gen = torch.Generator().manual_seed(int(seed))
+    x = torch.randn(Tp, C, generator=gen).to(dev)                              # (Tp, C)
+    for n, t in enumerate(ts):
+        check_cancel(cancel)   # raises engine.progress.Cancelled
+        guided = drop is not None and (guided_steps is None or n < guided_steps)
+        x0w, logits_w = _predict_windows(model, x[win.idx], t, inputs, drop, guided, guidance)
+        x0 = win.merge(x0w)                                                    # (Tp, C)
+        if key_blend is not None:   # before re-imposing: it eases the keys' residuals around
+            x0 = key_blend(x0)
+        x0 = km * kv + (1 - km) * x0                                           # re-impose known
+        if n + 1 < len(ts):
+            x = _ddim_step(x, x0, ab[t], ab[ts[n + 1]])
+        report(progress, (n + 1) / len(ts), "generating")
+    logits = win.merge(logits_w)                                               # (Tp, A)
+    return x0[:T].float().cpu(), logits[:T].float().cpu()
+
+
+@dataclass
+class _Windows:
+    """A clip padded to ``frames`` (whole tokens), cut into nW overlapping windows of W frames."""
+    frames: int
+    idx: torch.Tensor     # (nW, W) clip frame of each window frame
+    blend: torch.Tensor   # (nW, W) cross-fade weights
+    wsum: torch.Tensor    # (frames,) total weight on each clip frame
+
+    @property
+    def count(self) -> int:
+        return int(self.idx.shape[0])
+
+    @staticmethod
+    def plan(cfg: ModelConfig, T: int, window: int | None, overlap: int | None,
+             dev: torch.device) -> "_Windows":
+        """Windows of at most ``window`` frames (the trained length when None) covering T."""
+        p = cfg.frames_per_token
+        Tp = -(-T // p) * p                                        # padded to whole tokens
+        W = min(int(window or cfg.max_frames) // p * p, Tp)
+        ov = max(p, int(overlap if overlap is not None else W // 4) // p * p)
+        starts = _windows(Tp, W, min(ov, W - p), p) if Tp > W else [0]
+        idx = (torch.tensor(starts)[:, None] + torch.arange(W)[None]).to(dev)   # (nW, W)
+        blend = _blend_weights(starts, W).to(dev)                                # (nW, W)
+        wsum = torch.zeros(Tp, device=dev).index_add_(0, idx.reshape(-1), blend.reshape(-1))
+        return _Windows(Tp, idx, blend, wsum)
+
+    def merge(self, values: torch.Tensor) -> torch.Tensor:
+        """(nW, W, D) per-window values -> (frames, D), cross-faded where windows overlap."""
+        D = values.shape[-1]
+        return torch.zeros(self.frames, D, device=self.wsum.device).index_add_(
+            0, self.idx.reshape(-1), (values * self.blend[..., None]).reshape(-1, D)
+        ) / self.wsum[:, None]
+
+
+def _known_features(known: np.ndarray | None, known_mask: np.ndarray | None, T: int, Tp: int,
+                    C: int, dev: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """Known values and mask (T, C) -> float tensors (Tp, C), zero where nothing is known."""
+    kv = torch.zeros(Tp, C, device=dev)
+    km = torch.zeros(Tp, C, device=dev)
+    if known is not None:
+        kv[:T] = torch.as_tensor(known, device=dev).float()
+        km[:T] = torch.as_tensor(known_mask, device=dev).float()
+    return kv, km
+
+
+def _window_inputs(model: MotionTransformer, cond: Conditioning, kv: torch.Tensor,
+                   km: torch.Tensor, win: _Windows, guidance: float
+                   ) -> tuple[list[torch.Tensor], torch.Tensor | None]:
+    """The model's per-window inputs [known values, known mask, actions, caption, segment
+    embeddings, segment index], nW rows each, and the condition-drop mask (None without
+    guidance). With guidance every input has 2 * nW rows: conditional, then unconditional."""
+    T, Tp, idx, nW = cond.n_frames, win.frames, win.idx, win.count
+    dev = model.feature_mean.device
 
     def pad(a: np.ndarray) -> np.ndarray:                       # repeat the last frame
         return np.concatenate([a, np.repeat(a[-1:], Tp - T, 0)]) if Tp > T else a
@@ -147,51 +218,38 @@ def denoise(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: 
     cap = torch.as_tensor(cond.caption, device=dev).float()[None].expand(nW, -1)
     segs = torch.as_tensor(cond.segment_embeddings, device=dev).float()
     segs = segs[None].expand(nW, -1, -1)                                      # (nW, S, Dt)
-    kv = torch.zeros(Tp, C, device=dev)
-    km = torch.zeros(Tp, C, device=dev)
-    if known is not None:
-        kv[:T] = torch.as_tensor(known, device=dev).float()
-        km[:T] = torch.as_tensor(known_mask, device=dev).float()
     kvw, kmw = kv[idx], km[idx]                                               # (nW, W, C)
+    inputs = [kvw, kmw, acts, cap, segs, seg_i]
     drop = None
     if guidance != 1.0:  # conditional and unconditional rows in one batch
-        acts, seg_i, kvw, kmw = (torch.cat([a, a]) for a in (acts, seg_i, kvw, kmw))
-        cap, segs = torch.cat([cap, cap]), torch.cat([segs, segs])
+        inputs = [torch.cat([a, a]) for a in inputs]
         drop = torch.arange(2 * nW, device=dev) >= nW
+    return inputs, drop
 
-    sched = CosineSchedule(cfg.diffusion_steps)
-    ab = sched.alpha_bar.to(dev)
-    ts = sched.sampling_steps(steps)
-    gen = torch.Generator().manual_seed(int(seed))
-    x = torch.randn(Tp, C, generator=gen).to(dev)                              # (Tp, C)
-    for n, t in enumerate(ts):
-        check_cancel(cancel)   # raises engine.progress.Cancelled
-        xw = x[idx]                                                            # (nW, W, C)
-        guided = drop is not None and (guided_steps is None or n < guided_steps)
-        rows = 2 * nW if guided else nW
-        tt = torch.full((rows,), t, device=dev)
-        if guided:
-            xw = torch.cat([xw, xw])
-        out = model(xw, tt, kvw[:rows], kmw[:rows], acts[:rows], cap[:rows], segs[:rows],
-                    seg_i[:rows], drop[:rows] if guided else None)
-        x0w, logits_w = out["x0"], out["action_logits"]                       # (rows, W, C/A)
-        if guided:
-            x0w = x0w[:nW] + (guidance - 1.0) * (x0w[:nW] - x0w[nW:])
-            logits_w = logits_w[:nW]
-        x0 = torch.zeros(Tp, C, device=dev).index_add_(
-            0, idx.reshape(-1), (x0w * blend[..., None]).reshape(-1, C)) / wsum[:, None]
-        if key_blend is not None:   # before re-imposing: it eases the keys' residuals around
-            x0 = key_blend(x0)
-        x0 = km * kv + (1 - km) * x0                                           # re-impose known
-        if n + 1 < len(ts):
-            a, a_next = ab[t], ab[ts[n + 1]]
-            eps = (x - a.sqrt() * x0) / (1 - a).sqrt()
-            x = a_next.sqrt() * x0 + (1 - a_next).sqrt() * eps
-        report(progress, (n + 1) / len(ts), "generating")
-    A = logits_w.shape[-1]
-    logits = torch.zeros(Tp, A, device=dev).index_add_(
-        0, idx.reshape(-1), (logits_w * blend[..., None]).reshape(-1, A)) / wsum[:, None]
-    return x0[:T].float().cpu(), logits[:T].float().cpu()
+
+def _predict_windows(model: MotionTransformer, xw: torch.Tensor, t: int,
+                     inputs: list[torch.Tensor], drop: torch.Tensor | None, guided: bool,
+                     guidance: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """One denoiser call on all windows xw (nW, W, C) at step t -> predicted clean windows
+    (nW, W, C) and action logits (nW, W, A); ``guided`` mixes in the unconditional rows."""
+    nW = xw.shape[0]
+    rows = 2 * nW if guided else nW
+    tt = torch.full((rows,), t, device=xw.device)
+    if guided:
+        xw = torch.cat([xw, xw])
+    out = model(xw, tt, *(a[:rows] for a in inputs), drop[:rows] if guided else None)
+    x0w, logits_w = out["x0"], out["action_logits"]                       # (rows, W, C/A)
+    if guided:
+        x0w = x0w[:nW] + (guidance - 1.0) * (x0w[:nW] - x0w[nW:])
+        logits_w = logits_w[:nW]
+    return x0w, logits_w
+
+
+def _ddim_step(x: torch.Tensor, x0: torch.Tensor, a: torch.Tensor,
+               a_next: torch.Tensor) -> torch.Tensor:
+    """A deterministic DDIM step (Tp, C) from noise level alpha-bar ``a`` to ``a_next``."""
+    eps = (x - a.sqrt() * x0) / (1 - a).sqrt()
+    return a_next.sqrt() * x0 + (1 - a_next).sqrt() * eps
 
 
 def _yaw(v: np.ndarray, angle: np.ndarray) -> np.ndarray:
