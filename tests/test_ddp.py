@@ -20,7 +20,9 @@ def test_two_processes_train_in_lockstep_and_resume(tiny_data, tmp_path):
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
            "-m", "training", "--config", str(tmp_path / "c.yaml"), "--run-dir", str(run)]
     # a clean stop part way (STOP file), so the split run keeps the 12-step schedule
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    err = tmp_path / "stderr.txt"    # shown when the run fails (it failed once under load)
+    with err.open("w") as fh:         # the child keeps its own handle
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=fh, text=True)
     try:
         for line in proc.stdout:
             event = json.loads(line)
@@ -28,7 +30,7 @@ def test_two_processes_train_in_lockstep_and_resume(tiny_data, tmp_path):
                 (run / "STOP").write_text("")
     finally:
         proc.stdout.close()
-        assert proc.wait(timeout=240) == 0
+        assert proc.wait(timeout=240) == 0, err.read_text()[-3000:]
     events = read_events(run)
     start = next(e for e in events if e["event"] == "start")
     assert start["world_size"] == 2
