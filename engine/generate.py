@@ -226,7 +226,7 @@ class Generator:
 
         bounds = [(a + offset, b + offset) for a, b in plan.frame_bounds(FPS)]
         n = total if total is not None else bounds[-1][1]
-        segs = [(a, b, s.action, styled_text(model_text(s.action, s.text), s.style))
+        segs = [(a, b, s.action, model_text(s.action, s.text, s.style))
                 for (a, b), s in zip(bounds, plan.segments)]
         if base is not None and (offset > 0 or (total or 0) > bounds[-1][1]):
             # frames outside the plan keep the base motion's own labels as context
@@ -267,16 +267,6 @@ class Generator:
             speech[a:b] = [s.speech] * (b - a)
         motion = Motion(fixed, FPS, actions, expressions, speech)
         return GenerationResult(motion, plan, raw, contacts, seed)
-
-
-def styled_text(text: str, style: str | None) -> str:
-    """The segment text with the style's own word, the way training captions say it."""
-    if style is None:
-        return text
-    from .motion_styles import STYLE_INFO
-
-    word = STYLE_INFO[style].word
-    return text if word in text else f"{text} {word}"
 
 
 def _runs(labels: list[str]) -> list[tuple[int, int, str]]:

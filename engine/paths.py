@@ -18,13 +18,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .planner.paths import SPEED_MS
 from .planner.plan import PathCue, PlanSegment
 
-# Typical forward speed (m/s) of each travelling action at tempo 1, as in the training data;
-# negative goes backward. Actions not listed do not travel along a path.
-TRAVEL_SPEED = {"walk": 1.25, "jog": 2.3, "run": 3.2, "sprint": 5.0, "march": 1.1,
-                "limp": 0.7, "tiptoe": 0.5, "skip": 1.8, "stumble": 0.9, "crawl": 0.4,
-                "walk_backward": -0.8}
+# Forward speed (m/s) at tempo 1 of each action that travels along a path: the planner's table
+# (the one its distances and step counts are timed by), negative for walking backward. A
+# sidestep or hops do not follow a forward path.
+TRAVEL_SPEED = {a: (-v if a == "walk_backward" else v) for a, v in SPEED_MS.items()
+                if a not in ("sidestep", "hop")}
 # Turns the planner names as their own actions, in degrees to the figure's left.
 TURN_ACTIONS = {"turn_left": 90.0, "turn_right": -90.0, "turn_around": 180.0}
 START_RAMP_S = 0.6     # from standing to full speed

@@ -18,8 +18,8 @@ def model_text(action: str, clause: str, style: str | None = None) -> str:
     """Segment text for the model: "a person" + the action's plainest phrasing + the side the
     clause names + the clause's manner words ("hurls himself sideways over his hands happily
     with the left hand" -> "a person does a cartwheel happily with the left hand"), then the
-    style's own word when a style is given ("a person walks forward like a zombie"; the same
-    text as engine.generate.styled_text makes of the unstyled one)."""
+    style's own word when a style is given ("a person walks forward like a zombie"), as
+    training captions say it."""
     text = _plain_text(action, clause)
     if style is None:
         return text
