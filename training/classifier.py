@@ -135,23 +135,35 @@ def evaluate_classifier(model: MotionClassifier, samples) -> dict:
             "samples": len(samples)}
 
 
-def save_classifier(path, model: MotionClassifier, report: dict) -> None:
+def save_conv_classifier(path, model: nn.Module, meta: dict, report: dict) -> None:
+    """Write a temporal-convolution classifier (this one or the style classifier) atomically:
+    its weights and ``meta`` plus the shape settings every such model has."""
     state = {k: v.clone() for k, v in model.state_dict().items()}
-    meta = {"format": FORMAT, "in_dim": model.in_dim, "width": model.width,
-            "dilations": list(model.dilations),
-            "actions": list(ACTIONS), "report": json.dumps(report)}
+    meta = {**meta, "in_dim": model.in_dim, "width": model.width,
+            "dilations": list(model.dilations), "report": json.dumps(report)}
     with atomic_path(path, suffix=".pt") as tmp:
         torch.save({"meta": meta, "state": state}, tmp)
 
 
-def load_classifier(path) -> MotionClassifier:
+def read_conv_classifier(path, fmt: str, what: str) -> tuple[dict, dict]:
+    """(meta, state) of a file written by ``save_conv_classifier`` in format ``fmt``; a file of
+    another kind is a ValueError naming ``what`` it should have been."""
     blob = torch.load(path, map_location="cpu", weights_only=True)
     meta = blob.get("meta", {}) if isinstance(blob, dict) else {}
-    if meta.get("format") != FORMAT:
-        raise ValueError(f"{path}: not a Stick-Gen motion classifier")
+    if meta.get("format") != fmt:
+        raise ValueError(f"{path}: not a Stick-Gen {what}")
+    return meta, blob["state"]
+
+
+def save_classifier(path, model: MotionClassifier, report: dict) -> None:
+    save_conv_classifier(path, model, {"format": FORMAT, "actions": list(ACTIONS)}, report)
+
+
+def load_classifier(path) -> MotionClassifier:
+    meta, state = read_conv_classifier(path, FORMAT, "motion classifier")
     if tuple(meta["actions"]) != ACTIONS:
         raise ValueError(f"{path}: classifier was trained on a different action vocabulary")
     model = MotionClassifier(int(meta["in_dim"]), len(ACTIONS), int(meta["width"]),
                              tuple(meta.get("dilations", (1, 2, 4, 8))))
-    model.load_state_dict(blob["state"])
+    model.load_state_dict(state)
     return model.eval()

@@ -23,9 +23,10 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from engine.atomic import atomic_path
 from engine.motion_styles import NEUTRAL, STYLES
 from engine.skeleton import JOINT_INDEX as J
+
+from .classifier import read_conv_classifier, save_conv_classifier
 
 FORMAT = "stickgen.style_classifier"
 CLASSES: tuple[str, ...] = (NEUTRAL, *STYLES)
@@ -188,25 +189,18 @@ def segment_windows(samples, min_frames: int = 40):
 
 
 def save_style_classifier(path, model: StyleClassifier, report: dict) -> None:
-    state = {k: v.clone() for k, v in model.state_dict().items()}
-    meta = {"format": FORMAT, "in_dim": model.in_dim, "width": model.width,
-            "dilations": list(model.dilations), "classes": list(CLASSES), "window": WINDOW,
-            "report": json.dumps(report)}
-    with atomic_path(path, suffix=".pt") as tmp:
-        torch.save({"meta": meta, "state": state}, tmp)
+    save_conv_classifier(path, model, {"format": FORMAT, "classes": list(CLASSES),
+                                       "window": WINDOW}, report)
 
 
 def load_style_classifier(path) -> StyleClassifier:
-    blob = torch.load(path, map_location="cpu", weights_only=True)
-    meta = blob.get("meta", {}) if isinstance(blob, dict) else {}
-    if meta.get("format") != FORMAT:
-        raise ValueError(f"{path}: not a Stick-Gen style classifier")
+    meta, state = read_conv_classifier(path, FORMAT, "style classifier")
     if tuple(meta["classes"]) != CLASSES:
         raise ValueError(f"{path}: style classifier was trained on other styles "
                          f"({', '.join(meta['classes'])})")
     model = StyleClassifier(int(meta["in_dim"]), len(CLASSES), int(meta["width"]),
                             tuple(meta["dilations"]))
-    model.load_state_dict(blob["state"])
+    model.load_state_dict(state)
     return model.eval()
 
 
