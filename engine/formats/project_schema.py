@@ -21,6 +21,20 @@ Seed = StrictInt
 Number = StrictFloat | StrictInt
 
 
+def _known_name(v: str, known, what: str) -> str:
+    """``v`` if it is one of ``known``, else the one-line error naming the choices."""
+    if v not in known:
+        raise ValueError(f"unknown {what} {v[:40]!r}; known: {', '.join(known)}")
+    return v
+
+
+def _all_known(values: list, known, what: str) -> list:
+    """``values`` if every one is in ``known``, else an error naming up to three others."""
+    bad = sorted(set(values) - set(known))
+    if bad:
+        raise ValueError(f"unknown {what} {bad[:3]}; known: {', '.join(known)}")
+    return values
+
 class _Model(BaseModel):
     # Unknown keys are kept (newer minor additions), but never coerced: "1" is not 1.
     model_config = ConfigDict(extra="allow", strict=True)
@@ -64,17 +78,12 @@ class MotionData(_Model):
     @field_validator("expressions")
     @classmethod
     def _expressions(cls, v: list[str]) -> list[str]:
-        bad = sorted(set(v) - set(EXPRESSIONS))
-        if bad:
-            raise ValueError(f"unknown expressions {bad[:3]}; known: {', '.join(EXPRESSIONS)}")
-        return v
+        return _all_known(v, EXPRESSIONS, "expressions")
 
     @field_validator("speech")
     @classmethod
     def _speech(cls, v: list[str | None]) -> list[str | None]:
-        bad = sorted({s for s in v if s is not None} - set(SPEECH_STYLES))
-        if bad:
-            raise ValueError(f"unknown speech styles {bad[:3]}; known: {', '.join(SPEECH_STYLES)}")
+        _all_known([s for s in v if s is not None], SPEECH_STYLES, "speech styles")
         return v
 
 
@@ -85,9 +94,7 @@ class ExpressionKeyData(_Model):
     @field_validator("expression")
     @classmethod
     def _known(cls, v: str) -> str:
-        if v not in EXPRESSIONS:
-            raise ValueError(f"unknown expression {v[:40]!r}; known: {', '.join(EXPRESSIONS)}")
-        return v
+        return _known_name(v, EXPRESSIONS, "expression")
 
 
 class SpeechData(_Model):
@@ -98,9 +105,7 @@ class SpeechData(_Model):
     @field_validator("style")
     @classmethod
     def _known(cls, v: str) -> str:
-        if v not in SPEECH_STYLES:
-            raise ValueError(f"unknown speech style {v[:40]!r}; known: {', '.join(SPEECH_STYLES)}")
-        return v
+        return _known_name(v, SPEECH_STYLES, "speech style")
 
 
 class PoseKeyData(_Model):
