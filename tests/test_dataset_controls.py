@@ -47,9 +47,14 @@ def test_start_crops_begin_at_the_sequence_start_with_its_pose(tiny_data):
     assert not mask[:, 1:, loc].any()
 
 
-def test_controls_off_draw_the_same_batches_as_before(tiny_data):
+def test_without_controls_no_crop_gets_a_control_mask(tiny_data):
     ds = _dataset(tiny_data)
-    a = ds.batch(np.random.default_rng(5), 8, 16, 32, 0.3, 0.1)
-    b = ds.batch(np.random.default_rng(5), 8, 16, 32, 0.3, 0.1, path_prob=0.0, start_prob=0.0)
-    for k in ("x0", "known_mask", "actions", "drop_cond"):
-        assert np.array_equal(getattr(a, k).numpy(), getattr(b, k).numpy())
+    b = ds.batch(np.random.default_rng(5), 64, 16, 32, inpaint_prob=1.0)
+    mask = b.known_mask.numpy().astype(bool)                    # (B, L, C)
+    C = mask.shape[2]
+    loc = local_slice((C - 6) // 3)
+    # in-painting gives whole frames or key poses (height + local joints), never a root path
+    # alone and never a lone height
+    path_only = mask[..., [1, 2, 3]].any(-1) & ~mask[..., loc].any(-1)
+    height_only = mask[..., 0] & ~mask[..., loc].any(-1)
+    assert mask.any() and not path_only.any() and not height_only.any()
