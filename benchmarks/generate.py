@@ -48,7 +48,7 @@ def main() -> None:
     p.add_argument("--model", default="small")
     p.add_argument("--seconds", type=float, default=10.0)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--steps", type=int, default=8)
+    p.add_argument("--steps", type=int, default=None, help="default: the model's own")
     p.add_argument("--guidance", type=float, default=None, help="default: the Generator's")
     args = p.parse_args()
     import os

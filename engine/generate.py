@@ -74,13 +74,17 @@ class Generator:
     """Loads a checkpoint and its text encoder once; generates many motions."""
 
     def __init__(self, model: str | os.PathLike = "small", encoder: str | None = None,
-                 steps: int = DEFAULT_STEPS, guidance: float = DEFAULT_GUIDANCE) -> None:
-        if not guidance > 0:
+                 steps: int | None = None, guidance: float | None = None) -> None:
+        """``steps`` and ``guidance`` default to the checkpoint's own sampler settings (a
+        distilled model samples in few steps with its guidance built in), else to
+        engine.defaults."""
+        if guidance is not None and not guidance > 0:
             raise ValueError(f"guidance must be positive, got {guidance:g}")
         self.model_ref = str(model)
         self.encoder_name = encoder
-        self.steps = steps
-        self.guidance = float(guidance)
+        self._asked = (steps, guidance)
+        self.steps = steps or DEFAULT_STEPS
+        self.guidance = float(guidance or DEFAULT_GUIDANCE)
         self.model = None
         self.meta = None
         self.encoder = None
@@ -103,6 +107,10 @@ class Generator:
         encoder = get_encoder(self.encoder_name or meta.encoder)
         check_encoder(meta, encoder.name, encoder.dim)
         self.model, self.meta, self.encoder = model, meta, encoder
+        own = meta.extra.get("sampler") if isinstance(meta.extra.get("sampler"), dict) else {}
+        steps, guidance = self._asked
+        self.steps = int(steps or own.get("steps") or DEFAULT_STEPS)
+        self.guidance = float(guidance or own.get("guidance") or DEFAULT_GUIDANCE)
         report(progress, 1.0, "model ready")
         return self
 

@@ -26,6 +26,22 @@ class LoRASettings:
 
 
 @dataclass
+class DistilSettings:
+    """Few-step distillation (training.distil); off while ``teacher`` is empty."""
+
+    teacher: str = ""
+    """Checkpoint of the teacher: the model whose guided many-step sampler is distilled."""
+    student_steps: int = 4
+    """Forward passes per generation of the student (its sampling steps, guidance off)."""
+    per: int = 2
+    """Teacher DDIM steps per student step."""
+    guidance: float = 3.0
+    """The teacher's classifier-free guidance (folded into the student)."""
+    guided_above: int = 500
+    """The teacher is guided at diffusion steps above this (the coarse half, as it samples)."""
+
+
+@dataclass
 class TrainConfig:
     """One training run. Relative paths are relative to the working directory."""
 
@@ -104,6 +120,8 @@ class TrainConfig:
     """Checkpoint to fine-tune from (its config, normalisation and weights are used)."""
     lora: LoRASettings = field(default_factory=LoRASettings)
     """LoRA fine-tuning settings (needs init_from)."""
+    distil: DistilSettings = field(default_factory=DistilSettings)
+    """Few-step distillation of a teacher (the student starts from init_from, else the teacher)."""
 
     def to_dict(self) -> dict:
         d = dataclasses.asdict(self)
@@ -123,12 +141,18 @@ class TrainConfig:
             if bad:
                 raise ValueError(f"unknown lora settings: {', '.join(bad)}")
             lora = LoRASettings(**_numbers(LoRASettings, lora))
+        distil = d.pop("distil", None) or {}
+        if not isinstance(distil, DistilSettings):
+            bad = sorted(set(distil) - {f.name for f in dataclasses.fields(DistilSettings)})
+            if bad:
+                raise ValueError(f"unknown distil settings: {', '.join(bad)}")
+            distil = DistilSettings(**_numbers(DistilSettings, distil))
         d = _numbers(TrainConfig, d)
         if "betas" in d:
             d["betas"] = tuple(float(b) for b in d["betas"])
         weights = TrainConfig().loss_weights
         weights.update(d.pop("loss_weights", None) or {})
-        cfg = TrainConfig(**d, lora=lora, loss_weights=weights)
+        cfg = TrainConfig(**d, lora=lora, distil=distil, loss_weights=weights)
         cfg.validate()
         return cfg
 
@@ -142,6 +166,10 @@ class TrainConfig:
                 raise ValueError(f"{name} must be a share in [0, 1], got {getattr(self, name)}")
         if self.lora.rank > 0 and not self.init_from:
             raise ValueError("LoRA fine-tuning needs init_from (the base checkpoint)")
+        if self.distil.teacher and (self.lora.rank > 0 or not 1 <= self.distil.student_steps
+                                    <= 16 or self.distil.per < 1):
+            raise ValueError("distillation needs a full model (no LoRA), student_steps in "
+                             "[1, 16] and per >= 1")
         if self.precision not in ("auto", "fp32", "bf16"):
             raise ValueError(f"precision must be auto, fp32 or bf16, not {self.precision!r}")
         unknown = sorted(set(self.loss_weights) - {"root", "pose", "physics", "action"})

@@ -18,7 +18,7 @@ from typing import Callable
 import torch
 import torch.distributed as dist
 
-from engine.model.diffusion import HEADS, diffusion_losses
+from engine.model.diffusion import HEADS
 
 from .config import TrainConfig
 from .dataset import batch_to
@@ -106,7 +106,7 @@ def _step(s: Session):
                                       cfg.cond_drop, path_prob=cfg.path_prob,
                                       start_prob=cfg.start_prob), d.device)
     with s.autocast():
-        total, parts = diffusion_losses(s.net, batch, s.schedule, s.noise, cfg.loss_weights)
+        total, parts = s.losses(batch, s.noise)
     s.optimizer.zero_grad(set_to_none=True)
     total.backward()
     if cfg.grad_clip > 0:

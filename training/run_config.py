@@ -11,7 +11,7 @@ import dataclasses
 import math
 from pathlib import Path
 
-from .config import LoRASettings, TrainConfig, apply_overrides
+from .config import DistilSettings, LoRASettings, TrainConfig, apply_overrides
 
 # Ranges of the numeric settings: generous, but each stops a typo from running for a year or
 # allocating without bound. Settings not listed need only be finite and of the right type.
@@ -102,10 +102,11 @@ def read_run_config(name_or_path: str | Path | None, overrides: list[str] = ()) 
     except (TypeError, AttributeError, ValueError) as exc:
         raise ValueError(f"{label}bad --set override: {exc}") from None
     _check_numbers(data, TrainConfig, label)
-    lora = data.get("lora")
-    if lora is not None and not isinstance(lora, dict):
-        raise ValueError(f"{label}lora must be a mapping of settings")
-    _check_numbers(lora or {}, LoRASettings, f"{label}lora.")
+    for name, cls in (("lora", LoRASettings), ("distil", DistilSettings)):
+        block = data.get(name)
+        if block is not None and not isinstance(block, dict):
+            raise ValueError(f"{label}{name} must be a mapping of settings")
+        _check_numbers(block or {}, cls, f"{label}{name}.")
     try:
         return TrainConfig.from_dict(data)
     except (TypeError, ValueError, AttributeError, OverflowError) as exc:

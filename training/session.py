@@ -23,6 +23,7 @@ from training.data.shards import read_split
 
 from .checkpointing import CheckpointManager, capture_rng, restore_rng
 from .config import TrainConfig
+from .distil import distil_losses, distil_spec, distilled_sampler, load_teacher
 from .dataset import (CropDataset, batch_to, compute_features, ensure_text_cache, sample_texts,
                       text_cache_path)
 from .distributed import Dist, barrier, gather, use_bf16
@@ -49,6 +50,8 @@ class Session:
     samples_seen: int = 0
     frames_seen: int = 0
     val_batches: list = field(default_factory=list)
+    teacher: MotionTransformer | None = None   # set for few-step distillation (training.distil)
+    teacher_fp: str = ""                       # the teacher's weights fingerprint
 
     def __post_init__(self) -> None:
         self.lora = self.cfg.lora.rank > 0
@@ -67,6 +70,16 @@ class Session:
             self.net = torch.nn.parallel.DistributedDataParallel(
                 self.model, device_ids=[self.d.device.index] if self.d.device.type == "cuda"
                 else None, forward_sync_buffers=False)  # the buffers (normalisation) never change
+
+    def losses(self, batch, generator):
+        """(total, per-head losses) of one batch: the diffusion losses, or the distillation
+        losses against the teacher when the run distils."""
+        if self.teacher is None:
+            return diffusion_losses(self.net, batch, self.schedule, generator,
+                                    self.cfg.loss_weights)
+        return distil_losses(self.net, self.teacher, batch, self.schedule,
+                             distil_spec(self.cfg.distil), generator,
+                             self.cfg.loss_weights.get("action", 0.2))
 
     def autocast(self):
         return torch.autocast(self.d.device.type, dtype=torch.bfloat16, enabled=self.bf16)
@@ -113,8 +126,9 @@ class Session:
         sums = dict.fromkeys(("loss",) + HEADS, 0.0)
         with torch.no_grad(), self.autocast():
             for b in self.val_batches:
-                total, parts = diffusion_losses(self.model, batch_to(b, self.d.device),
-                                                self.schedule, g, self.cfg.loss_weights)
+                net, self.net = self.net, self.model
+                total, parts = self.losses(batch_to(b, self.d.device), g)
+                self.net = net
                 sums["loss"] += total.item()
                 for k, v in parts.items():
                     sums[k] += v.item()
@@ -153,6 +167,8 @@ class Session:
         if lora:
             payload.update(lora_header(cfg.lora, cfg.init_from, self.base_fp))
         payload["extra"] = {"train_config": cfg.to_dict()}
+        if self.teacher is not None:
+            payload["extra"]["sampler"] = distilled_sampler(cfg.distil, self.teacher_fp)
         return payload
 
 
@@ -186,6 +202,9 @@ def open_session(cfg: TrainConfig, run_dir: Path, resume, d: Dist, emit) -> Sess
                           model.null_action, mcfg.frames_per_token) if val_samples else None)
     session = Session(cfg, d, run_dir, emit, manager, table, model, base_fp, train_ds, val_ds,
                       min(cfg.min_crop_frames, hi), hi, resume_path)
+    if cfg.distil.teacher:
+        session.teacher, session.teacher_fp = load_teacher(cfg.distil.teacher, table,
+                                                           d.device)
     if ck is not None:
         session.resume(ck)
     session.distribute()
@@ -220,6 +239,8 @@ def _model(cfg: TrainConfig, ck: dict | None, table, train_feats):
         model, base_fp = load_base(cfg.init_from, cfg.text_encoder, table.dim)
     elif ck is not None:
         model = build_model(ck)
+    elif cfg.distil.teacher:   # the student starts as a copy of its teacher
+        model, _ = load_base(cfg.distil.teacher, cfg.text_encoder, table.dim)
     else:
         mcfg = load_model_config(cfg.model, **{**cfg.model_overrides,
                                                "max_frames": cfg.crop_frames,

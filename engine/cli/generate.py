@@ -28,11 +28,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same motion)")
     p.add_argument("--model", default="small",
                    help="shipped variant name or checkpoint path (default small)")
-    p.add_argument("--steps", type=int, default=DEFAULT_STEPS,
-                   help=f"sampling steps (default {DEFAULT_STEPS})")
+    p.add_argument("--steps", type=int, default=None,
+                   help=f"sampling steps (default: the model's own, else {DEFAULT_STEPS})")
     p.add_argument("--guidance", type=float, default=None,
                    help="how strongly the motion follows the prompt (classifier-free guidance; "
-                        f"1 = off, default {DEFAULT_GUIDANCE:g})")
+                        f"1 = off; default: the model's own, else {DEFAULT_GUIDANCE:g})")
     p.add_argument("--variations", type=int, default=1, metavar="N",
                    help="write N variations (seeds seed..seed+N-1), numbered files")
     p.add_argument("--no-physics", action="store_true", help="skip physics post-processing")

@@ -1,0 +1,81 @@
+"""Few-step distillation (training.distil): the student's targets, the training preset, and a
+distilled checkpoint that samples in its own few unguided steps."""
+import torch
+
+from engine.generate import Generator
+from engine.model import load_model
+from engine.model.diffusion import Batch, CosineSchedule
+from training.config import TrainConfig
+from training.distil import DistilSpec, distil_targets, teacher_predict
+from training.loop import train
+from training.run_config import read_run_config
+from training.runs import read_events
+
+
+def _batch(model, B=3, T=16, known_share=0.0, seed=0) -> Batch:
+    g = torch.Generator().manual_seed(seed)
+    C, A = model.cfg.feature_dim, model.cfg.num_actions
+    known = (torch.rand(B, T, 1, generator=g) < known_share).float().expand(B, T, C).clone()
+    return Batch(x0=torch.randn(B, T, C, generator=g), valid=torch.ones(B, T),
+                 known_mask=known, actions=torch.randint(0, A, (B, T), generator=g),
+                 caption=torch.randn(B, 384, generator=g), segments=torch.randn(B, 1, 384, generator=g),
+                 segment_index=torch.zeros(B, T, dtype=torch.long),
+                 drop_cond=torch.zeros(B, dtype=torch.bool))
+
+
+def test_one_teacher_step_unguided_gives_the_teachers_own_prediction(tiny_checkpoint):
+    """With one teacher step per student step and no guidance, solving the DDIM step back for
+    the clean motion must return what the teacher predicted: the algebra is exact."""
+    teacher, _ = load_model(tiny_checkpoint)
+    batch = _batch(teacher, B=8)
+    spec = DistilSpec(student_steps=4, per=1, guidance=1.0)
+    sched = CosineSchedule(teacher.cfg.diffusion_steps)
+    x_s, s, target = distil_targets(teacher, batch, sched, spec, torch.Generator().manual_seed(3))
+    assert set(s.tolist()) <= set(sched.sampling_steps(4))
+    with torch.no_grad():
+        own = teacher_predict(teacher, x_s, s, batch, spec)
+    assert torch.allclose(target, own, atol=2e-3), (target - own).abs().max()
+
+
+def test_guided_two_step_targets_differ_from_one_plain_prediction(tiny_checkpoint):
+    teacher, _ = load_model(tiny_checkpoint)
+    batch = _batch(teacher, B=8, known_share=0.3)
+    sched = CosineSchedule(teacher.cfg.diffusion_steps)
+    spec = DistilSpec(student_steps=4, per=2, guidance=3.0)
+    x_s, s, target = distil_targets(teacher, batch, sched, spec, torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        plain = teacher_predict(teacher, x_s, s, batch, DistilSpec(guidance=1.0))
+    assert torch.isfinite(target).all()
+    assert (target - plain).abs().max() > 1e-3          # guidance and the extra step matter
+    km = batch.known_mask.bool()
+    assert torch.equal(target[km], batch.x0[km])          # known values stay the data's
+
+
+def test_a_distillation_run_writes_a_few_step_checkpoint_and_resumes(
+        tiny_data, tiny_checkpoint, tmp_path):
+    base = dict(data_dir=str(tiny_data), crop_frames=32, min_crop_frames=16, batch_size=4,
+                steps=4, warmup_steps=1, lr=1e-3, eval_interval=2, eval_batches=1,
+                ckpt_interval=2, log_interval=2, threads=1, cond_drop=0.0,
+                distil={"teacher": str(tiny_checkpoint), "student_steps": 3, "per": 2})
+    train(TrainConfig.from_dict(base), tmp_path, resume="never", stdout=False)
+    done = train(TrainConfig.from_dict({**base, "steps": 6}), tmp_path, resume="auto",
+                 stdout=False)
+    assert done["event"] == "done" and done["step"] == 6
+    events = read_events(tmp_path)
+    assert [e["step"] for e in events if e["event"] == "start"] == [0, 4]
+    assert all(e["val_loss"] > 0 for e in events if e["event"] == "eval")
+    model, meta = load_model(tmp_path / "model.pt")
+    sampler = meta.extra["sampler"]
+    assert sampler["steps"] == 3 and sampler["guidance"] == 1.0
+    assert sampler["distilled_from"]["teacher_steps"] == 6
+    gen = Generator(tmp_path / "model.pt").load()
+    assert (gen.steps, gen.guidance) == (3, 1.0)
+    assert Generator(tmp_path / "model.pt", steps=5, guidance=2.0).load().steps == 5
+    assert Generator(tiny_checkpoint).load().steps == 8        # an undistilled model: defaults
+    motion = gen.generate("a man walks forward", 2.0, seed=0).motion
+    assert motion.positions.shape[0] == 50 and torch.isfinite(torch.from_numpy(motion.positions)).all()
+
+
+def test_the_distillation_preset_reads():
+    cfg = read_run_config("distil_small", ["distil.teacher=resources/models/stickgen-small.pt"])
+    assert cfg.distil.student_steps <= 4 and cfg.distil.guidance == 3.0 and cfg.cond_drop == 0.0

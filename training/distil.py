@@ -1,0 +1,153 @@
+"""Few-step distillation: a student denoiser that does in ``student_steps`` unguided steps what
+its teacher does in ``teacher_steps`` steps with classifier-free guidance.
+
+Guided progressive distillation (Meng et al., "On distillation of guided diffusion models"), in
+one round. The student samples at the steps ``CosineSchedule.sampling_steps(student_steps)``.
+For one of those steps s -> s', the teacher starts from the same noisy motion x_s and takes
+``per`` DDIM steps down to s' (guided where its own sampler is guided, known values re-imposed
+after every prediction, as ``engine.model.sampler`` does). The student's target is the clean
+motion that takes x_s to the teacher's x_s' in one DDIM step; at the last step (s = 0) it is the
+teacher's own prediction. Guidance is folded in: the student is always conditioned and never
+needs the doubled unconditional batch, so one generation costs ``student_steps`` forward passes
+instead of about 12.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+
+from engine.model.diffusion import Batch, CosineSchedule
+
+
+@dataclass
+class DistilSpec:
+    """What the student learns to reproduce (see ``TrainConfig.distil``)."""
+    student_steps: int = 4       # forward passes per generation for the student
+    per: int = 2                 # teacher DDIM steps per student step
+    guidance: float = 3.0        # the teacher's classifier-free guidance
+    guided_above: int = 500      # the teacher is guided at diffusion steps above this
+
+    def student_times(self, schedule: CosineSchedule) -> list[int]:
+        return schedule.sampling_steps(self.student_steps)
+
+
+def teacher_predict(teacher, x: torch.Tensor, t: torch.Tensor, batch: Batch,
+                    spec: DistilSpec) -> torch.Tensor:
+    """The teacher's (guided where t > guided_above) clean prediction (B, T, C), known values
+    re-imposed. x (B, T, C) noisy features, t (B,) int64 diffusion steps."""
+    B = x.shape[0]
+    args = (batch.x0, batch.known_mask, batch.actions, batch.caption, batch.segments,
+            batch.segment_index)
+    guided = t > spec.guided_above                                   # (B,)
+    if spec.guidance != 1.0 and bool(guided.any()):
+        drop = torch.arange(2 * B, device=x.device) >= B
+        out = teacher(torch.cat([x, x]), torch.cat([t, t]), *(torch.cat([a, a]) for a in args),
+                      drop)["x0"].float()
+        cond, uncond = out[:B], out[B:]
+        x0 = torch.where(guided[:, None, None], cond + (spec.guidance - 1.0) * (cond - uncond),
+                         cond)
+    else:
+        nodrop = torch.zeros(B, dtype=torch.bool, device=x.device)
+        x0 = teacher(x, t, *args, nodrop)["x0"].float()
+    km = batch.known_mask
+    return km * batch.x0 + (1 - km) * x0
+
+
+def _ddim(x: torch.Tensor, x0: torch.Tensor, a: torch.Tensor, a_next: torch.Tensor) -> torch.Tensor:
+    """DDIM step of (B, T, C) from alpha-bar a (B,) to a_next (B,)."""
+    a, a_next = a[:, None, None], a_next[:, None, None]
+    eps = (x - a.sqrt() * x0) / (1 - a).sqrt()
+    return a_next.sqrt() * x0 + (1 - a_next).sqrt() * eps
+
+
+@torch.no_grad()
+def distil_targets(teacher, batch: Batch, schedule: CosineSchedule, spec: DistilSpec,
+                   generator: torch.Generator | None = None
+                   ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Draw one student step per crop, noise the data to it, and run the teacher.
+
+    Returns (x_s (B, T, C) the student's input, s (B,) its diffusion steps, target (B, T, C)
+    the clean motion the student should predict there)."""
+    x0 = batch.x0
+    B, dev = x0.shape[0], x0.device
+    ab = schedule.alpha_bar.to(dev)
+    times = spec.student_times(schedule) + [0]                       # s_k and s_{k+1}
+    k = torch.randint(0, len(times) - 1, (B,), generator=generator).to(dev)
+    s = torch.tensor(times, device=dev)[k]                           # (B,)
+    s_next = torch.tensor(times, device=dev)[k + 1]
+    noise = torch.randn(x0.shape, generator=generator).to(dev)
+    x_s = schedule.add_noise(x0, noise, s)                           # (B, T, C)
+    x = x_s
+    last = s == 0                                                    # the final clean-up step
+    x0_t = None
+    for j in range(spec.per):
+        t = torch.where(last, s, s - ((s - s_next) * j) // spec.per)
+        t_next = torch.where(last, s, s - ((s - s_next) * (j + 1)) // spec.per)
+        x0_t = teacher_predict(teacher, x, t, batch, spec)
+        if j == 0:
+            first = x0_t
+        x = torch.where(last[:, None, None], x, _ddim(x, x0_t, ab[t], ab[t_next]))
+    # One DDIM step from x_s with clean motion y lands on x: solve for y.
+    a, a_n = ab[s][:, None, None], ab[s_next][:, None, None]
+    c = (1 - a_n).sqrt() / (1 - a).sqrt()
+    target = (x - c * x_s) / (a_n.sqrt() - c * a.sqrt())
+    target = torch.where(last[:, None, None], first, target)
+    km = batch.known_mask
+    return x_s, s, km * x0 + (1 - km) * target
+
+
+def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec: DistilSpec,
+                  generator: torch.Generator | None = None, action_weight: float = 0.2
+                  ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+    """The student's loss on one batch: MSE to the teacher's few-step target on the frames that
+    are real, split like ``diffusion_losses`` by head (root, pose, physics = contacts), plus the
+    action head's cross-entropy on the data's labels. Returns (total, parts)."""
+    net = getattr(student, "module", student)
+    cfg = net.cfg
+    x_s, s, target = distil_targets(teacher, batch, schedule, spec, generator)
+    nodrop = torch.zeros(x_s.shape[0], dtype=torch.bool, device=x_s.device)
+    out = student(x_s, s, batch.x0, batch.known_mask, batch.actions, batch.caption,
+                  batch.segments, batch.segment_index, nodrop)
+    w = batch.valid
+    err = (out["x0"].float() - target).pow(2)                         # (B, T, C)
+    J = cfg.num_joints
+
+    def part(lo: int, hi: int) -> torch.Tensor:
+        e = err[..., lo:hi].mean(-1)
+        return (e * w).sum() / w.sum().clamp(min=1.0)
+
+    root, pose, contacts = part(0, 4), part(4, 4 + 3 * J), part(4 + 3 * J, err.shape[-1])
+    labelled = (w > 0) & (batch.actions < cfg.num_actions)
+    action = (F.cross_entropy(out["action_logits"][labelled].float(), batch.actions[labelled])
+              if labelled.any() else out["action_logits"].sum() * 0.0)
+    parts = {"root": root, "pose": pose, "physics": contacts, "action": action}
+    return root + pose + contacts + action_weight * action, parts
+
+
+def distil_spec(settings) -> DistilSpec:
+    """The DistilSpec of a run's ``TrainConfig.distil`` settings."""
+    return DistilSpec(int(settings.student_steps), int(settings.per), float(settings.guidance),
+                      int(settings.guided_above))
+
+
+def load_teacher(path: str, table, device) -> tuple[torch.nn.Module, str]:
+    """The frozen teacher (eval mode, no gradients) and its weights' fingerprint; its text
+    encoder must be the run's."""
+    from .finetune import load_base
+
+    teacher, fingerprint = load_base(path, table.encoder, table.dim)
+    teacher.to(device).eval()
+    for p in teacher.parameters():
+        p.requires_grad_(False)
+    return teacher, fingerprint
+
+
+def distilled_sampler(settings, teacher_fingerprint: str) -> dict:
+    """The sampler settings a distilled checkpoint carries (engine.generate reads them): its
+    steps, guidance off (it is folded in), and what it was distilled from."""
+    return {"steps": int(settings.student_steps), "guidance": 1.0,
+            "distilled_from": {"fingerprint": teacher_fingerprint,
+                               "teacher_steps": int(settings.student_steps * settings.per),
+                               "guidance": float(settings.guidance)}}
