@@ -18,13 +18,16 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from engine.progress import CancelLike, check_cancel
 from engine.story.llm_prompt import (ReplyNotJSON, extract_json_object, first_messages,
                                      retry_messages)
 from engine.story.llm_wire import Endpoint, LLMError, ollama_chat, openai_chat, request_json
 from engine.story.script import SCRIPT_FORMAT, SCRIPT_VERSION, Script, ScriptError, parse_script
+
+if TYPE_CHECKING:
+    from engine.planner.rules import Nearest
 
 Backend = Literal["offline", "ollama", "openai"]
 BACKENDS: tuple[str, ...] = ("offline", "ollama", "openai")
@@ -106,24 +109,28 @@ def endpoint(settings: LLMSettings, timeout_s: float | None = None) -> Endpoint:
 
 
 def plan_story(prompt: str, settings: LLMSettings | None = None, seed: int = 0,
-               cancel: CancelLike | None = None) -> StoryPlan:
-    """Plan ``prompt`` with the planner ``settings`` choose (the offline one by default)."""
+               cancel: CancelLike | None = None, nearest: Nearest | None = None) -> StoryPlan:
+    """Plan ``prompt`` with the planner ``settings`` choose (the offline one by default).
+
+    ``nearest`` is the offline planner's meaning match for verbs its rules do not know
+    (see :func:`engine.story.offline.plan_story_notes`); it is used whenever that planner is."""
     settings = settings or LLMSettings()
     if settings.backend == "offline":
-        return _offline_plan(prompt, seed, [])
-    return plan_story_llm(prompt, settings, seed, cancel)
+        return _offline_plan(prompt, seed, [], nearest)
+    return plan_story_llm(prompt, settings, seed, cancel, nearest)
 
 
 def plan_story_llm(prompt: str, settings: LLMSettings, seed: int = 0,
-                   cancel: CancelLike | None = None) -> StoryPlan:
+                   cancel: CancelLike | None = None, nearest: Nearest | None = None) -> StoryPlan:
     """Ask the LLM in ``settings`` for a script, retrying once with the validation error.
 
     Falls back to the offline planner (with a note saying why) on any server or reply problem.
     Raises only :class:`~engine.progress.Cancelled` when ``cancel`` is set, and whatever the
     offline planner raises for a prompt it cannot plan.
     """
-    if settings.backend == "offline":
-        return _offline_plan(prompt, seed, [])
+    if settings.backend == "offline" or not prompt.strip():
+        # An empty prompt is not worth a network call; the offline planner says what is wrong.
+        return _offline_plan(prompt, seed, [], nearest)
     ep = endpoint(settings)
     messages = first_messages(prompt)
     done = f"planned by the model {settings.model} on {ep.label}"
@@ -142,7 +149,7 @@ def plan_story_llm(prompt: str, settings: LLMSettings, seed: int = 0,
         reason = f"the model's reply was not a valid script twice ({_short(error2)})"
     except LLMError as err:
         reason = ep.scrub(str(err))
-    return _offline_plan(prompt, seed, [f"{reason}; used the offline planner"])
+    return _offline_plan(prompt, seed, [f"{reason}; used the offline planner"], nearest)
 
 
 def _ask(settings: LLMSettings, ep: Endpoint, messages: list[dict], seed: int,
@@ -182,10 +189,11 @@ def _short(error: Exception | None, limit: int = 200) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-def _offline_plan(prompt: str, seed: int, notes: list[str]) -> StoryPlan:
+def _offline_plan(prompt: str, seed: int, notes: list[str],
+                  nearest: Nearest | None = None) -> StoryPlan:
     from engine.story.offline import plan_story_notes  # imported late: it loads the planner
 
-    script, offline_notes = plan_story_notes(prompt, seed=seed)
+    script, offline_notes = plan_story_notes(prompt, seed=seed, nearest=nearest)
     return StoryPlan(script, "offline", notes + list(offline_notes))
 
 

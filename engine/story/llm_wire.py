@@ -152,9 +152,10 @@ def _http_error(ep: Endpoint, err: urllib.error.HTTPError) -> LLMError:
     msg = f"{ep.label} answered HTTP {err.code}" + (f" {reason}" if reason else "")
     if detail:
         msg += f" ({detail})"
-    if err.code in (401, 403):
-        msg += ("; check the API key in STICKGEN_LLM_API_KEY" if ep.api_key
-                else "; it may need an API key: set STICKGEN_LLM_API_KEY")
+    if err.code in (401, 403) and ep.api_key:
+        msg += "; check the API key in STICKGEN_LLM_API_KEY"
+    elif err.code in (400, 401, 403) and not ep.api_key:
+        msg += "; if it needs an API key, set STICKGEN_LLM_API_KEY"
     elif err.code == 404:
         msg += "; check the server address and the model name"
     return LLMError(msg, "http", status=err.code)
