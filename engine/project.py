@@ -91,6 +91,9 @@ class Project:
     camera: list[CameraKey] = field(default_factory=list)
     history: list[Generation] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)       # render style, background...
+    # the scene script the actors were staged from (engine.story.script, its JSON form), None
+    # when the project was made one prompt at a time; kept so a scene can be re-planned and edited
+    script: dict[str, Any] | None = None
 
     @property
     def num_frames(self) -> int:

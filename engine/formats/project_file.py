@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the schema pulls in pydantic (~0.2 s): loaded with the firs
     from .project_schema import ActorData
 
 FORMAT_TAG = "stickgen.project"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 AUTOSAVE_SUFFIX = ".autosave"
 
 
@@ -64,7 +64,18 @@ def to_dict(project: Project) -> dict[str, Any]:
         })
     return {"format": FORMAT_TAG, "schema_version": SCHEMA_VERSION, "fps": project.fps,
             "actors": actors, "camera": [k.to_dict() for k in project.camera],
-            "history": [asdict(g) for g in project.history], "settings": project.settings}
+            "history": [asdict(g) for g in project.history], "settings": project.settings,
+            "script": _script_dict(project.script)}
+
+
+def _script_dict(script: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The scene script as it is saved: checked first, so a save never writes a file that its
+    own loader would refuse (ScriptError, a ValueError, says which field is wrong)."""
+    if script is None:
+        return None
+    from ..story.script import parse_script, script_to_dict  # pydantic: only when there is one
+
+    return script_to_dict(parse_script(script))
 
 
 def save_project(path: str | os.PathLike, project: Project) -> None:
@@ -104,7 +115,16 @@ def _v1_to_v2(d: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+def _v2_to_v3(d: dict[str, Any]) -> dict[str, Any]:
+    # v3 adds the optional scene script. The version moves so that an older Stick-Gen refuses
+    # a v3 file instead of opening it and silently dropping the script on its next save.
+    d = dict(d)
+    d.setdefault("script", None)
+    d["schema_version"] = 3
+    return d
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def load_project(path: str | os.PathLike) -> Project:
@@ -142,7 +162,19 @@ def from_dict(data: Any, path: object = "<project>") -> Project:
                    camera=[CameraKey.from_dict(k) for k in camera],
                    history=[Generation(g.prompt, g.seed, float(g.seconds), g.model)
                             for g in checked.history],
-                   settings=dict(checked.settings))
+                   settings=dict(checked.settings), script=_read_script(checked.script, path))
+
+
+def _read_script(script: dict[str, Any] | None, path: object) -> dict[str, Any] | None:
+    """The saved scene script, validated and upgraded to the current script version."""
+    if script is None:
+        return None
+    from ..story.script import ScriptError, parse_script, script_to_dict
+
+    try:
+        return script_to_dict(parse_script(script))
+    except ScriptError as exc:
+        raise FormatError(path, "script: " + "; ".join(exc.problems)) from None
 
 
 def _actor(a: ActorData, i: int, path: object) -> Actor:

@@ -1,4 +1,4 @@
-"""The shape of a ``.stickgen`` project (schema 2) as pydantic models: types, ranges and finite
+"""The shape of a ``.stickgen`` project (schema 3) as pydantic models: types, ranges and finite
 numbers of every field the loader reads, checked before any of it reaches the app.
 
 ``check_project(data, path)`` raises FormatError with one line naming the file and the first
@@ -197,6 +197,8 @@ class ProjectData(_Model):
     camera: list[dict[str, Any]] = []
     history: list[GenerationData] = []
     settings: dict[str, Any] = {}
+    # the scene script; its own model (engine.story.script) checks it after this one
+    script: Optional[dict[str, Any]] = None
 
     @field_validator("fps")
     @classmethod
