@@ -7,7 +7,7 @@ import importlib
 import sys
 
 # Subcommand modules, in the order ``stickgen --help`` lists them.
-SUBCOMMANDS = ("generate", "render", "convert")
+SUBCOMMANDS = ("generate", "render", "convert", "story")
 
 
 class CliError(Exception):

@@ -14,7 +14,8 @@ from typing import Sequence
 
 import numpy as np
 
-from engine.camera import DEFAULT_DISTANCE, CameraKey, facing, follow_anchor, make_move
+from engine.camera import (DEFAULT_DISTANCE, CameraKey, facing, follow_anchor, frame_subject,
+                           make_move)
 from engine.motion import Motion
 
 # how far a move goes at each speed (an orbit: turns over the cue)
@@ -41,7 +42,8 @@ def camera_keys(cues, names: Sequence[str], motions: Sequence[Motion], duration_
                 fps: float, aspect: float = 16 / 9) -> tuple[list[CameraKey], list[str]]:
     """(keys sorted by frame, notes) for a script's ``cues`` over the actors' ``motions``."""
     if not cues:
-        return make_move("static", motions, 0, None, aspect), []
+        return _from_front(make_move("static", motions, 0, None, aspect), motions, 0, None,
+                           aspect), []
     keys: list[CameraKey] = []
     notes: list[str] = []
     for cue, (a, b) in sorted(zip(cues, cue_frames(cues, duration_s, fps)), key=lambda x: x[1]):
@@ -64,9 +66,37 @@ def camera_keys(cues, names: Sequence[str], motions: Sequence[Motion], duration_
             made = [replace(k, follow=idx if idx is not None else 0) for k in made]
         if shot != "wide":
             made = [_tighten(k, motions[idx], shot) for k in made]
+        else:
+            made = _from_front(made, subject, a, b, aspect)
         keys += made
     keys.sort(key=lambda k: k.frame)
     return keys, notes
+
+
+def _from_front(keys: list[CameraKey], motions: Sequence[Motion], a: int, b: int | None,
+                aspect: float) -> list[CameraKey]:
+    """Keys of a move framed from the first actor's facing, swung round to look from +Z (the
+    audience's side of the stage, where the script's places are laid out for) and set at the
+    distance that fits everyone from there."""
+    p0, t0 = frame_subject(motions, a, b, aspect)
+    p1, t1 = frame_subject(motions, a, b, aspect, direction=np.array([0.0, 0.0, 1.0]))
+    o0, o1 = (p0 - t0)[[0, 2]], (p1 - t1)[[0, 2]]
+    if np.linalg.norm(o0) < 1e-6:
+        return keys
+    angle = float(np.arctan2(o1[0], o1[1]) - np.arctan2(o0[0], o0[1]))
+    scale = float(np.linalg.norm(o1) / np.linalg.norm(o0))
+    c, s = np.cos(angle), np.sin(angle)
+    out = []
+    for k in keys:
+        pos, tgt = np.asarray(k.position, float), np.asarray(k.target, float)
+        if k.follow is None and k.move != "pan":
+            tgt = tgt + (t1 - t0)
+        off = pos - np.asarray(k.target, float)
+        off = np.array([c * off[0] + s * off[2], off[1], -s * off[0] + c * off[2]])
+        off[[0, 2]] *= scale
+        out.append(replace(k, position=tuple(float(x) for x in tgt + off),
+                           target=tuple(float(x) for x in tgt)))
+    return out
 
 
 def _tighten(key: CameraKey, motion: Motion, shot: str) -> CameraKey:

@@ -251,16 +251,34 @@ def torso_gaps(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return _segment_gap(a[:T, 0], a[:T, J["neck"]], b[:T, 0], b[:T, J["neck"]])[0]
 
 
+def _push_direction(gap_dir: np.ndarray, rel: np.ndarray, close: np.ndarray) -> np.ndarray:
+    """One floor direction (2,) to push b away from a over the frames ``close`` (T,) bool.
+
+    Two bodies passing through each other (their floor offset ``rel`` (T, 2) turns round while
+    close) are pushed sideways, across their relative travel, toward the side they already lean
+    to; two that stand or lean into each other are pushed apart along their mean offset."""
+    r = rel[close]
+    travel = r[-1] - r[0]
+    if np.linalg.norm(travel) > 0.2:
+        side = np.array([-travel[1], travel[0]]) / np.linalg.norm(travel)
+        lean = float(np.mean(r @ side))
+        return side if lean >= 0 else -side
+    mean = gap_dir[close].mean(axis=0)
+    n = float(np.linalg.norm(mean))
+    return mean / n if n > 1e-6 else np.array([1.0, 0.0])
+
+
 def separate_bodies(motions: list[np.ndarray], fps: float, radius: float = TORSO_RADIUS,
-                    rounds: int = 6) -> tuple[list[np.ndarray], float]:
+                    rounds: int = 12) -> tuple[list[np.ndarray], float]:
     """Push actors apart wherever two torsos overlap (closer than ``2 * radius``).
 
-    The push is split between the two, along the floor direction between the closest points,
-    widened and smoothed over time so nobody jumps. Returns (motions, the largest push in m).
+    The push is split between the two, along one direction per pair (sideways for a pair
+    passing through each other), widened and smoothed over time so nobody jumps. Returns
+    (motions, the largest push between two actors in metres).
     """
     out = [np.array(m, np.float32, copy=True) for m in motions]
     need_gap = 2 * radius + 0.01
-    biggest = 0.0
+    total: dict[tuple[int, int], np.ndarray] = {}
     half = max(1, int(round(0.3 * fps)))
     for _ in range(rounds):
         moved = False
@@ -273,16 +291,18 @@ def separate_bodies(motions: list[np.ndarray], fps: float, radius: float = TORSO
                 if not deficit.any():
                     continue
                 moved = True
+                d = _push_direction(u, floor_of(b[:T]) - floor_of(a[:T]), deficit > 0)
                 # widen each push to its neighbours before smoothing so the peak survives
                 wide = np.array([deficit[max(0, t - half): t + half + 1].max() for t in range(T)])
-                push = smooth(wide[:, None] * u, half) * 0.5 * 1.2
-                biggest = max(biggest, float(np.linalg.norm(push, axis=1).max()) * 2)
+                push = smooth(wide, half)[:, None] * d * 0.6        # a bit over half each
+                total[(i, k)] = total.get((i, k), 0) + 2 * push
                 out[i][:T, :, 0] -= push[:, None, 0]
                 out[i][:T, :, 2] -= push[:, None, 1]
                 out[k][:T, :, 0] += push[:, None, 0]
                 out[k][:T, :, 2] += push[:, None, 1]
         if not moved:
             break
+    biggest = max((float(np.linalg.norm(p, axis=1).max()) for p in total.values()), default=0.0)
     return out, biggest
 
 

@@ -85,9 +85,11 @@ def settle_tail(positions: np.ndarray, start: int, fps: float,
             pos[t] = pos[t] * (1 - w[i]) + target * w[i]
         pos[start:] = enforce_bone_lengths(pos[start:], lengths)
         did = f"settled from {why} into standing"
-    tail = pos[start:]
+    # what is held after any settling must not be a still picture
+    held = start + (int(round(SETTLE_S * fps)) if why else 0)
+    tail = pos[held:]
     if len(tail) > 1 and np.abs(tail - tail[:1]).max() < STILL_M:
-        pos[start:] = breathe(tail, fps)
+        pos[held:] = breathe(tail, fps)
         did = (did + "; " if did else "") + "breathing added"
     return pos, did
 

@@ -43,6 +43,8 @@ class Scene:
     notes: list[str]
     script: Script
     measures: dict[str, float] = field(default_factory=dict)   # name -> metres / dot / share
+    # (interaction, initiator, partner, contact frame) of every interaction in the scene
+    contacts: list[tuple[str, str, str, int]] = field(default_factory=list)
 
 
 def build_scene(script: Script, generator, seed: int = 0, progress=None, cancel=None) -> Scene:
@@ -56,10 +58,11 @@ def build_scene(script: Script, generator, seed: int = 0, progress=None, cancel=
     done: dict[str, Motion] = {}
     segments: dict[str, list[TimedSegment]] = {}
     order = _order(script)
-    share = 0.8 / len(order)
     for i, actor in enumerate(order):
         check_cancel(cancel)
-        step = sub_progress(progress, 0.05 + share * i, 0.05 + share * (i + 1))
+        # in hundredths, so the last actor ends exactly where the contact step starts
+        step = sub_progress(progress, (5 + 80 * i / len(order)) / 100,
+                            (5 + 80 * (i + 1) / len(order)) / 100)
         report(step, 0.0, f"generating {actor.name}")
         done[actor.name], segments[actor.name] = _make_actor(
             script, actor, slots, starts, done, generator, seed + script.actors.index(actor),
@@ -84,7 +87,10 @@ def build_scene(script: Script, generator, seed: int = 0, progress=None, cancel=
                     segments=segments[a.name])
               for i, a in enumerate(script.actors)]
     report(progress, 1.0, "scene ready")
-    return Scene(actors, keys, notes + cam_notes, script, measures)
+    contacts = sorted(((s.beat.interaction, name, s.beat.target, s.contact)
+                       for name, ss in slots.items() for s in ss
+                       if s.beat.interaction and not s.mirror), key=lambda c: c[3])
+    return Scene(actors, keys, notes + cam_notes, script, measures, contacts)
 
 
 def _order(script: Script) -> list:
@@ -177,7 +183,7 @@ def _leg_for(slot: Slot, here, heading, where, done) -> list[Leg]:
     if b.interaction:
         spec = INTERACTIONS[b.interaction]
         other = where(b.target, slot.contact)
-        if slot.split is None:
+        if slot.split is None or slot.mirror:
             return [Leg(a, z, "face", face=heading_to(here, other))]
         end = toward_end(here, other, spec.distance)
         return [Leg(a, slot.split, "path", straight(here, end), face=heading_to(end, other)),
@@ -211,7 +217,7 @@ def _contacts(slots, done, generator, seed) -> None:
     let the generator blend each actor through its contact poses."""
     keys: dict[str, dict[int, np.ndarray]] = {}
     events = sorted(((s.contact, name, s) for name, ss in slots.items() for s in ss
-                     if s.beat.interaction), key=lambda e: e[0])
+                     if s.beat.interaction and not s.mirror), key=lambda e: e[0])
     for f, name, slot in events:
         other = slot.beat.target
         spec = INTERACTIONS[slot.beat.interaction]
@@ -233,7 +239,7 @@ def _touch_up(slots, done) -> None:
     keys: dict[str, dict[int, np.ndarray]] = {}
     for name, ss in slots.items():
         for s in ss:
-            if s.beat.interaction:
+            if s.beat.interaction and not s.mirror:
                 f, other = s.contact, s.beat.target
                 ka, kb = contact_poses(s.beat.interaction, done[name].positions[f],
                                        done[other].positions[f])
@@ -251,7 +257,7 @@ def _measure(slots, done, notes) -> dict[str, float]:
         me = done[name].positions
         for s in ss:
             b = s.beat
-            if b.target is None:
+            if b.target is None or s.mirror:
                 continue
             other = done[b.target].positions
             tag = f"{name}.{b.interaction or b.relation}.{b.target}"

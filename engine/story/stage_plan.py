@@ -34,6 +34,7 @@ class Slot:
     stop: int
     split: int | None = None
     contact: int | None = None
+    mirror: bool = False      # the partner's own copy of an interaction another slot leads
     est_from: np.ndarray = field(default_factory=lambda: np.zeros(2))
     est_to: np.ndarray = field(default_factory=lambda: np.zeros(2))
 
@@ -102,7 +103,10 @@ def estimate(script: Script, slots: dict[str, list[Slot]], starts: dict[str, np.
         slot.est_from = me.copy()
         other = where.get(b.target) if b.target else None
         to = me
-        if b.interaction:
+        lead = _mirrored(slots, name, slot)
+        if lead is not None:   # both list the same interaction: one contact, led by the first
+            slot.mirror, slot.contact = True, lead.contact
+        elif b.interaction:
             spec = INTERACTIONS[b.interaction]
             far = float(np.linalg.norm(other - me)) > spec.distance + APPROACH_SLACK_M
             n = slot.stop - slot.start
@@ -129,6 +133,19 @@ def estimate(script: Script, slots: dict[str, list[Slot]], starts: dict[str, np.
             to = me + np.array([0.0, sign * _camera_walk((slot.stop - slot.start) / fps)])
         slot.est_to = np.asarray(to, float)
         where[name] = slot.est_to.copy()
+
+
+def _mirrored(slots: dict[str, list[Slot]], name: str, slot: Slot) -> Slot | None:
+    """The already-placed interaction slot of the target that is this one seen from the other
+    side (same interaction, aimed at this actor, overlapping in time), or None."""
+    b = slot.beat
+    if not b.interaction:
+        return None
+    for s in slots.get(b.target, []):
+        if (s.beat.interaction == b.interaction and s.beat.target == name and not s.mirror
+                and s.contact is not None and _overlaps(s, slot)):
+            return s
+    return None
 
 
 def _camera_walk(seconds: float) -> float:
@@ -172,6 +189,9 @@ def beat_segments(slot: Slot, fps: float, read_text) -> list[PlanSegment]:
     that gives words but no action (the planner, with its meaning match)."""
     b = slot.beat
     n = slot.stop - slot.start
+    if b.interaction and slot.mirror:
+        spec = INTERACTIONS[b.interaction]
+        return [_seg(b.action or spec.actions[1], b.text or spec.words[1], n, fps, b)]
     if b.interaction:
         spec = INTERACTIONS[b.interaction]
         out = []
@@ -220,7 +240,8 @@ def actor_plan(name: str, slots: dict[str, list[Slot]], T: int, fps: float, prom
     segs: list[PlanSegment] = []
     t = 0
     partner = sorted((s.contact, s) for other, ss in slots.items() if other != name
-                     for s in ss if s.beat.interaction and s.beat.target == name)
+                     for s in ss if s.beat.interaction and s.beat.target == name
+                     and not s.mirror)
     last = max(s.stop for s in slots[name])
     for slot in slots[name]:
         if slot.start > t:
