@@ -171,3 +171,14 @@ def test_models_build_directly_and_schema_describes_them():
     assert schema["properties"]["format"]["const"] == SCRIPT_FORMAT
     assert "Beat" in schema["$defs"] and "relation" in schema["$defs"]["Beat"]["properties"]
     json.dumps(schema)  # plain JSON, ready for a prompt
+
+
+def test_the_documented_example_is_a_valid_script():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "formats.md").read_text(encoding="utf-8")
+    section = doc[doc.index("### Example"):]
+    example = section[section.index("```json") + len("```json"):]
+    s = parse_script(example[:example.index("```")])
+    assert [a.name for a in s.actors] == ["friend 1", "friend 2"]
+    assert s.actors[1].beats[0].relation == "toward" and s.duration == 4.0
