@@ -43,28 +43,27 @@ def _warn(text: str) -> None:
     print(f"stickgen: note: {text}", file=sys.stderr)
 
 
-def _script(args):
-    """The scene script: read from --script, or planned from the prompt."""
+def _read_script(path: Path):
+    """The scene script in ``path`` (JSON), checked."""
     from ..story.script import parse_script
 
-    if args.script is not None:
-        if args.prompt:
-            raise CliError("give a prompt or --script FILE, not both")
-        try:
-            text = args.script.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CliError(f"{args.script}: cannot read the script: {exc}") from None
-        try:
-            return parse_script(text)
-        except ValueError as exc:
-            raise CliError(f"{args.script}: {exc}") from None
-    if not args.prompt or not args.prompt.strip():
-        raise CliError('give a prompt, e.g. stickgen story "Ann and Bob meet and shake hands" '
-                       "--out scene.mp4, or --script FILE")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"{path}: cannot read the script: {exc}") from None
+    try:
+        return parse_script(text)
+    except ValueError as exc:
+        raise CliError(f"{path}: {exc}") from None
+
+
+def _plan(args, gen):
+    """A scene script planned from the prompt by the chosen planner (notes to stderr)."""
     from ..story.llm import LLMSettings, plan_story
 
     settings = LLMSettings(args.planner, args.llm_url, args.llm_model)
-    plan = plan_story(args.prompt, settings, seed=args.seed)
+    # the planner reads verbs its rules do not know by meaning, with the model's text encoder
+    plan = plan_story(args.prompt, settings, seed=args.seed, nearest=gen.nearest())
     for note in plan.notes:
         _warn(note)
     return plan.script
@@ -80,14 +79,21 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"--seed must be a whole number in [0, 2**62), got {args.seed}")
     out = Path(args.out)
     _check_target(out)
-    script = _script(args)
-    if args.script_out is not None:
-        write_text_atomic(args.script_out, script_to_json(script))
-        print(f"wrote {args.script_out}: the scene script")
+    if args.script is not None and args.prompt:
+        raise CliError("give a prompt or --script FILE, not both")
+    if args.script is None and not (args.prompt or "").strip():
+        raise CliError('give a prompt, e.g. stickgen story "Ann and Bob meet and shake hands" '
+                       "--out scene.mp4, or --script FILE")
+    script = _read_script(args.script) if args.script is not None else None
     try:
         gen = Generator(args.model).load()
     except FileNotFoundError as exc:
         raise CliError(str(exc)) from None
+    if script is None:
+        script = _plan(args, gen)
+    if args.script_out is not None:
+        write_text_atomic(args.script_out, script_to_json(script))
+        print(f"wrote {args.script_out}: the scene script")
     scene = build_scene(script, gen, seed=args.seed, progress=terminal_progress("staging"))
     for note in scene.notes:
         _warn(note)
