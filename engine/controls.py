@@ -10,6 +10,7 @@ from .model.features import PATH_CHANNELS, feature_dim, local_slice, to_features
 from .paths import plan_root_path
 from .planner.plan import Plan
 from .skeleton import JOINT_NAMES
+from .style_controls import apply_style_controls
 from .start_pose import standing_pose, starts_standing
 
 
@@ -27,12 +28,13 @@ def start_height(segment) -> float | None:
 
 
 def plan_controls(plan: Plan, bounds: list[tuple[int, int]], n_frames: int, num_joints: int,
-                  fps: float = 25.0, start_pose: bool = True
+                  fps: float = 25.0, start_pose: bool = True, styles: bool = True
                   ) -> tuple[np.ndarray, np.ndarray] | None:
     """(values (T, C) float32, known (T, C) bool) for a plan spanning ``bounds``, or None when
     nothing is fixed. The first frame gets the standing pose (height and local joints) unless
     the plan opens with an action that starts elsewhere; frames on a planned path get its
-    velocity and turn channels."""
+    velocity and turn channels; styled segments get their style's controls
+    (engine.style_controls)."""
     C = feature_dim(num_joints)
     values = np.zeros((n_frames, C), np.float32)
     known = np.zeros((n_frames, C), bool)
@@ -54,6 +56,8 @@ def plan_controls(plan: Plan, bounds: list[tuple[int, int]], n_frames: int, num_
     path = plan_root_path(plan.segments, bounds, n_frames, fps)
     values[:, PATH_CHANNELS] = np.where(path.known, path.values, values[:, PATH_CHANNELS])
     known[:, PATH_CHANNELS] |= path.known
+    if styles:
+        apply_style_controls(plan.segments, bounds, values, known, fps)
     return (values, known) if known.any() else None
 
 

@@ -163,7 +163,7 @@ def postprocess(positions: np.ndarray, fps: float, cfg: PhysicsConfig = PhysicsC
     if cfg.smooth:
         pos = gaussian_smooth(pos, cfg.smooth_sigma)
     if cfg.bone_lengths:
-        pos = enforce_bone_lengths(pos, lengths)
+        pos = keep_feet(enforce_bone_lengths(pos, lengths), pos, lengths)
     if cfg.ground:
         pos = ground(settle(pos, fps))
     contacts = detect_contacts(pos, fps, cfg.contact_height, cfg.contact_speed)
@@ -173,6 +173,26 @@ def postprocess(positions: np.ndarray, fps: float, cfg: PhysicsConfig = PhysicsC
         if cfg.ground:
             pos = ground(pos)
     return pos.astype(np.float32), contacts
+
+
+def keep_feet(fixed: np.ndarray, model: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Legs re-solved so each foot stays where the model put it (relative to its hip), the
+    knee bending to take up a leg the model drew too short.
+
+    Restoring bone lengths outward from the pelvis straightens a leg the model shortened (a
+    crouched walk drawn with short legs) and pushes its foot through the floor, and grounding
+    then lifts the whole body out of the crouch. fixed, model: (T, J, 3); returns a copy."""
+    out = np.array(fixed, dtype=np.float64, copy=True)
+    left = out[:, J["l_hip"]] - out[:, J["r_hip"]]
+    ahead = np.cross(left, [0.0, 1.0, 0.0])                 # the body's forward, (T, 3)
+    ahead /= np.maximum(np.linalg.norm(ahead, axis=-1, keepdims=True), 1e-9)
+    for _, hip, knee, foot in FEET:
+        target = out[:, hip] + (model[:, foot] - model[:, hip])
+        # bend the way the model bent the knee; a straight leg bends forward
+        pole = model[:, knee] - 0.5 * (model[:, hip] + model[:, foot]) + 1e-3 * ahead
+        out[:, knee], out[:, foot] = two_bone_ik(out[:, hip], target, lengths[knee],
+                                                 lengths[foot], pole)
+    return out.astype(np.float32)
 
 
 @dataclass

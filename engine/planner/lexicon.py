@@ -36,7 +36,7 @@ _ACTION_RULES: tuple[tuple[str, str], ...] = (
     (r"\bcrouch|\bsquat|\bduck|\bhunker|\bgets? low\b|\bcower|\bstoop|\bbends? (the|his|her|its|their|both) knees|\bstay\w* low\b|\bclose to the ground", "crouch"),
     (r"\bdisco|\bhustle|\bseventies|\b(19)?70s\b|'70s|\b197\d\b|\btravolta|\bbee gees|\bmirror ball|\bsaturday night fever|\bfunk", "dance_disco"),
     (r"\bhip[- ]?hop|\bstreet (dance|moves)|\bbreak ?danc|\bpops? and locks?|\bpopping and locking|\bkrump|\bthe robot\b|\bb-?boy|\brunning man|\bmoonwalk", "dance_hiphop"),
-    (r"\bpointe\b|\bballet|\bballerina|\bpirouett|\bgraceful|\bpli[eé]|\bjet[eé]|\barabesque|\bswan lake|\bprima\b|\btutu", "dance_ballet"),
+    (r"\bpointe\b|\bballet|\bballerina|\bpirouett|\bpli[eé]|\bjet[eé]|\barabesque|\bswan lake|\bprima\b|\btutu", "dance_ballet"),
     (r"\bsalsa|\blatin|\bmambo|\btango|\bcha[- ]cha|\bcuban|\bmerengue|\bbachata|\brumba", "dance_salsa"),
     (r"\bdanc|\bboogie|\bgroov|\bbust\w* (a )?move", "dance"),
     (r"\bspin|\btwirl|\bwhirl|\bin (a )?circles?|\bturns? round (and round|in place)|\bround and round|\bturns? circles", "spin"),
@@ -62,7 +62,7 @@ _ACTION_RULES: tuple[tuple[str, str], ...] = (
     (r"\b(talk|chat|speak|explain|convers|speech|says?|said|tell|shout|yell|whisper|sing|scream|natter|gab|rabbits? on)", "talk"),
     (r"\bwalk|\bstroll|\bamble|\bpac(es|ing)\b|\bstep|\bwander|\bgo(es)? (forward|ahead|for a walk)|\bsaunter|\bon foot\b|"
      r"\bstrut|\bswagger|\btrudg|\bplod|\blumber|\bwaddl|\bshambl|\bsashay|\bmosey|\btoddl|\bstomp|\bshuffl|"
-     r"\bdrag\w* (his|her|their|its|one's) feet\b|\bglid(e|es|ing)\b|\bcom(e|es|ing) (toward|towards|over|closer|nearer|up to|forward)\b|\bapproach(es|ing|ed)?\b|\b(do|does|doing|did|make|makes|made) (a |\w+ )?(lap|circuit)s?\b", "walk"),
+     r"\bdrag\w* (his|her|their|its|one's) feet\b|\bdrag\w* (him|her|them|it|one)sel(f|ves)\b|\bstrid(e|es|ing)\b|\bglid(e|es|ing)\b|\bcom(e|es|ing) (toward|towards|over|closer|nearer|up to|forward)\b|\bapproach(es|ing|ed)?\b|\b(do|does|doing|did|make|makes|made) (a |\w+ )?(lap|circuit)s?\b", "walk"),
     (r"\b(stand|wait|idle|paus|rest|stay|still|loiter)", "idle"),
 )
 _STYLES = ("dance_disco", "dance_hiphop", "dance_ballet", "dance_salsa")

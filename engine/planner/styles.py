@@ -47,7 +47,7 @@ _MANNER: tuple[tuple[str, str], ...] = (
     (r"\blumber\w*\b|\bheav(?:y|ily)\b(?! (?:box|bag|sack|crate|weight|load|object|door|bar|rock|stone))|"
      r"\bponderous(?:ly)?\b|\blike an? (?:elephant|ogre|giant|bear)\b", "heavy"),
     (r"\bbounc(?:y|ily)\b|\bwith an? (?:bounce|spring) in " + _P + r" step\b|\bspringy\b|\bspringily\b|"
-     r"\bbouncing along\b", "bouncy"),
+     r"\bbounc(?:es|ing|ed)? along\b", "bouncy"),
     (r"\bstiff(?:ly)?\b|\brigid(?:ly)?\b|\bwooden(?:ly)?\b|\bstraight[- ]legged\b|\bstiff[- ]legged\b", "stiff"),
     (r"\brelax(?:ed|edly)\b|\bcasual(?:ly)?\b|\blaid[- ]back\b|\bcarefree\b|\bnonchalant(?:ly)?\b|"
      r"\bloose(?:ly)?\b|\bmosey\w*\b", "relaxed"),
