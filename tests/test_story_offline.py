@@ -187,3 +187,40 @@ def test_seed_changes_only_colours():
     a, b = plan_story(PROMPTS[0], seed=0), plan_story(PROMPTS[0], seed=1)
     assert [x.look.color for x in a.actors] != [x.look.color for x in b.actors]
     assert [x.beats for x in a.actors] == [x.beats for x in b.actors]
+
+
+def test_toward_each_other_meets_half_way():
+    s = plan_story("two men walk toward each other and hug")
+    one, two = s.actors
+    assert (one.beats[0].relation, one.beats[0].target) == ("toward", "man 2")
+    assert (two.beats[0].relation, two.beats[0].target) == ("toward", "man 1")
+    alone = plan_story("a man walks toward a woman and they hug")
+    # each covers half the gap, so the walk is shorter than one actor walking all the way
+    assert one.beats[0].duration < alone.actors[0].beats[0].duration
+    assert [b.interaction for b in one.beats] == [None, "hug"]
+
+
+def test_acting_on_someone_faces_them():
+    s = plan_story("a man punches a woman")
+    man, woman = _actor(s, "man"), _actor(s, "woman")
+    assert (man.beats[0].action, man.beats[0].relation, man.beats[0].target) == ("punch", "face", "woman")
+    assert _facing_toward(man, woman) < 1 and _facing_toward(woman, man) < 1
+    s = plan_story("she blocks his punch")
+    assert sorted(a.name for a in s.actors) == ["man", "woman"]
+    assert _actor(s, "man").beats[0].action == "punch"
+    assert _actor(s, "woman").beats[0].interaction == "punch_blocked"
+
+
+def test_limits_are_kept_with_notes():
+    s, notes = plan_story_notes("a man walks for 90 seconds while a woman runs for 100 seconds")
+    assert s.duration == 100 and all(b.duration <= 60 for a in s.actors for b in a.beats)
+    assert [b.action for b in _actor(s, "woman").beats] == ["run", "run"]   # one long run, in two beats
+    s, notes = plan_story_notes("twelve dancers dance together")
+    assert len(s.actors) == 10 and "12 dancers is more than a scene holds; 10 were kept" in notes
+    s, notes = plan_story_notes("six men and six women wave")
+    assert len(s.actors) == 10 and "the prompt names 12 actors; the first 10 were kept" in notes
+    s, notes = plan_story_notes(" then ".join(["a man walks for 30 seconds"] * 6))
+    assert s.duration == 120 and any("cut to 120 s" in n for n in notes)
+    s, notes = plan_story_notes("a man walks " * 900)
+    assert any("only the first 2000 were used" in n for n in notes)
+    assert all(len(b.text) <= 400 for a in s.actors for b in a.beats)

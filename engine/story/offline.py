@@ -18,22 +18,25 @@ from __future__ import annotations
 
 import math
 
+from pydantic import ValidationError
+
 from engine.planner.paths import SPEED_MS, TRAVEL
-from engine.planner.rules import Nearest, PlanError, plan_prompt
+from engine.planner.rules import MAX_PROMPT_CHARS, Nearest, PlanError, plan_prompt
 from engine.paths import START_RAMP_S, STOP_RAMP_S
 
-from .offline_beats import Part, Piece, read_piece, split_pieces
+from .offline_beats import Part, Piece, path_name, read_piece, split_pieces
 from .offline_camera import CameraWords, split_camera
 from .offline_cast import GROUP_WORDS, Cast
 from .offline_layout import Relation, layout
-from .script import (MAX_BEAT_SECONDS, MAX_SCENE_SECONDS, ActorScript, Beat, CameraCue, Look, Place, Script,
-                     ScriptError)
+from .script import (MAX_ACTORS, MAX_BEAT_SECONDS, MAX_SCENE_SECONDS, ActorScript, Beat, CameraCue, Look,
+                     Place, Script, ScriptError, problems_of)
 
 PALETTE = ("#e4572e", "#17bebb", "#ffc914", "#76b041", "#7d5ba6", "#2e86ab", "#f18f01", "#c73e1d",
            "#3b1f2b", "#a23b72")
 REACH_M = 0.9            # an approach stops this far from whom it approaches: within arm's reach
 MIN_TRAVEL_S = 1.5       # a walk over is never shorter than this, however close
 IDLE_TEXT = "stands and waits"
+MAX_TEXT = 400           # Beat.text's limit
 _AGENT_ACTIONS = {"runner": ("run", "jog", "sprint"), "jogger": ("jog",), "walker": ("walk",),
                   "jumper": ("jump", "jump_forward", "hop"), "dancer": ("dance_disco", "dance_hiphop",
                                                                          "dance_ballet", "dance_salsa", "spin")}
@@ -52,11 +55,28 @@ def plan_story_notes(prompt: str, seed: int = 0, nearest: Nearest | None = None)
     Never raises for a prompt: nonsense gives one idling actor and a note."""
     notes: list[str] = []
     text = " ".join(str(prompt or "").split())
+    if len(text) > MAX_PROMPT_CHARS:
+        notes.append(f"the prompt is {len(text)} characters; only the first {MAX_PROMPT_CHARS} were used")
+        text = text[:MAX_PROMPT_CHARS]
+    try:
+        script = _plan(str(prompt or ""), text, seed, nearest, notes)
+    except ValidationError as e:   # a planner bug must not lose the user's prompt: say what, and idle
+        notes.append(f"the planned scene was invalid ({'; '.join(problems_of(e))}); the figure idles")
+        script = _idle_script(str(prompt or ""), text)
+    return script, _dedupe(notes)
+
+
+def _plan(prompt: str, text: str, seed: int, nearest: Nearest | None, notes: list[str]) -> Script:
     rest, cam_words = split_camera(text)
     cast = Cast()
     pieces = _read(rest, cast, nearest, notes)
+    notes.extend(cast.notes)
     if not cast.members:
         cast.ensure_someone()
+    if len(cast.members) > MAX_ACTORS:
+        notes.append(f"the prompt names {len(cast.members)} actors; the first {MAX_ACTORS} were kept")
+        pieces = _keep_actors(pieces, MAX_ACTORS)
+        del cast.members[MAX_ACTORS:]
     if len(cast.members) == 1 and not any(p.target is not None for pc in pieces for p in pc.parts):
         timed = {0: _solo_beats(rest, nearest, notes)}
         places = [(0.0, 0.0, 0.0)]
@@ -72,12 +92,17 @@ def plan_story_notes(prompt: str, seed: int = 0, nearest: Nearest | None = None)
         x, z, facing = places[a]
         actors.append(ActorScript(name=name, start=Place(x=x, z=z, facing=facing), look=look, beats=beats))
     camera = _camera(cam_words, cast, names, timed, end, notes)
-    try:
-        script = Script(prompt=str(prompt or "")[:10_000], title=_title(text), actors=actors, camera=camera)
-    except ValueError as e:   # a bug here must not lose the user's prompt: say what and idle
-        notes.append(f"the planned scene was invalid ({e}); the figure idles")
-        script = _idle_script(str(prompt or ""), text)
-    return script, _dedupe(notes)
+    return Script(prompt=prompt[:10_000], title=_title(text), actors=actors, camera=camera)
+
+
+def _keep_actors(pieces: list[Piece], n: int) -> list[Piece]:
+    """``pieces`` without the parts of actors past the first ``n`` (or aimed at them)."""
+    for piece in pieces:
+        piece.parts = [p for p in piece.parts if p.actor < n and (p.target is None or p.target < n)
+                       and (p.inherit is None or p.inherit < n)]
+        if piece.meeting and max(piece.meeting) >= n:
+            piece.meeting = None
+    return pieces
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -134,10 +159,9 @@ def _solo_beats(text: str, nearest: Nearest | None, notes: list[str]) -> list[tu
         notes.append(f"{e}; the figure idles")
         return [(0.0, 3.0, {"action": "idle", "text": IDLE_TEXT}, None)]
     notes.extend(plan.warnings)
-    from .offline_beats import _path   # one mapping from path cues to script path names
     out, t = [], 0.0
     for s in plan.segments:
-        f = {"action": s.action, "text": s.text, "style": s.style, "path": _path(s.path),
+        f = {"action": s.action, "text": s.text, "style": s.style, "path": path_name(s.path),
              "expression": s.expression, "speech": s.speech}
         out.append((t, s.duration, f, None))
         t += s.duration
@@ -194,9 +218,11 @@ def _resolve_part(p: Part, t: float, timed: dict, places) -> tuple[dict, float]:
         (x0, z0, _), (x1, z1, _) = places[p.actor], places[p.target]
         dist = math.hypot(x1 - x0, z1 - z0)
         metres = max(0.0, dist - REACH_M) if fields["relation"] == "toward" else 2 * math.pi * dist
+        if p.mutual:   # both walk toward each other: each covers half the gap
+            metres /= 2
         ramps = START_RAMP_S + (STOP_RAMP_S if fields["relation"] == "toward" else 0.0)
         duration = max(MIN_TRAVEL_S, metres / SPEED_MS[action] + ramps)
-    return fields, min(duration, MAX_BEAT_SECONDS)
+    return fields, duration
 
 
 def _clamp(timed: dict, notes: list[str]) -> float:
@@ -214,19 +240,28 @@ def _fill(beats: list, end: float, names: list[str]) -> list[Beat]:
     """Script beats with explicit starts, idle filling the gaps and the time up to ``end``."""
     out: list[Beat] = []
     t = 0.0
+    idle = {"action": "idle", "text": IDLE_TEXT}
     for start, duration, fields, target in sorted(beats, key=lambda b: b[0]):
         if start - t > 0.05:
-            out.append(Beat(start=round(t, 3), duration=round(start - t, 3), action="idle", text=IDLE_TEXT))
-        start = max(start, t)
+            t = _add(out, t, start - t, idle)
         clean = {k: v for k, v in fields.items() if v is not None}
+        clean["text"] = str(clean.get("text", ""))[:MAX_TEXT]   # a runaway clause stays a valid beat
         if target is not None:
             clean["target"] = names[target]
-        out.append(Beat(start=round(start, 3), duration=round(duration, 3), **clean))
-        t = start + round(duration, 3)
+        t = _add(out, max(start, t), duration, clean)
     if end - t > 0.05 or not out:
-        out.append(Beat(start=round(t, 3), duration=round(max(end - t, 1.0 if not out else 0.06), 3),
-                        action="idle", text=IDLE_TEXT))
+        t = _add(out, t, max(end - t, 1.0 if not out else 0.06), idle)
     return out
+
+
+def _add(out: list[Beat], start: float, duration: float, fields: dict) -> float:
+    """Append a beat (as several, when longer than a beat may be: "walks for 90 s"); its end."""
+    pieces = max(1, math.ceil(duration / MAX_BEAT_SECONDS - 1e-9))
+    step = round(duration / pieces, 3)
+    for _ in range(pieces):
+        out.append(Beat(start=round(start, 3), duration=step, **fields))
+        start = round(start + step, 3)
+    return start
 
 
 # --- camera and the rest -------------------------------------------------------------------------
@@ -240,7 +275,7 @@ def _camera_target(w: CameraWords, cast: Cast, names: list[str], timed: dict) ->
             if any(f.get("action") in _AGENT_ACTIONS[noun] for _, _, f, _ in timed.get(a, [])):
                 return names[a]
     found = cast.resolve(w.who, create=False)
-    return names[found[0]] if len(found) == 1 else None
+    return names[found[0]] if len(found) == 1 and found[0] < len(names) else None
 
 
 def _camera(words: list[CameraWords], cast: Cast, names: list[str], timed: dict, end: float,

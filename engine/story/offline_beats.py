@@ -39,8 +39,8 @@ INTERACTIONS: tuple[tuple[str, re.Pattern], ...] = (
                              rf"(?:\s+with\s+{_OBJ})?|\bhandshake\b", re.I)),
     ("high_five", re.compile(rf"\bhigh[- ]?fiv\w*(?:\s+{_OBJ})?|\bslap hands\b", re.I)),
     ("hug", re.compile(rf"\b(?:hug|hugs|hugged|hugging|embrace\w*|cuddle\w*)\b(?:\s+{_OBJ})?", re.I)),
-    ("punch_blocked", re.compile(rf"\bblocks?\s+(?:(?P<obj>{PHRASE})'s\s+)?(?:the\s+|a\s+|his\s+|her\s+)?punch",
-                                 re.I)),
+    ("punch_blocked", re.compile(rf"\bblocks?\s+(?:(?P<obj>{PHRASE})'s\s+)?(?:the\s+|a\s+|(?P<pos>his|her)\s+)?"
+                                 rf"(?:punch|kick|blow|jab|attack)", re.I)),
 )
 # relation -> pattern; tried in order, the first whose object is an actor wins
 RELATIONS: tuple[tuple[str, re.Pattern], ...] = (
@@ -51,6 +51,10 @@ RELATIONS: tuple[tuple[str, re.Pattern], ...] = (
     ("circle_around", re.compile(rf"\b(?:(?:a)?round|circles?|circling|orbits?)\s+{_OBJ}", re.I)),
     ("face", re.compile(rf"\b(?:faces?|facing|turns? (?:to face|to|toward|towards)|looks? at|stares? at|"
                         rf"glares? at)\s+{_OBJ}", re.I)),
+    # acting on someone where they stand ("punches a woman", "bows to the king"): face them
+    ("face", re.compile(rf"\b(?:punch(?:es|ed|ing)?|kicks?|kicked|kicking|push(?:es|ed|ing)?|pull(?:s|ed|ing)?|"
+                        rf"hits?|hitting|slaps?|slapped|shoves?|shoved|tackles?|tackled|bows? to|nods? (?:to|at)|"
+                        rf"points? at|waves? (?:to|at)|talks? to|shouts? at|cheers? (?:for|at))\s+{_OBJ}", re.I)),
     ("toward", re.compile(rf"\b(?:toward|towards|over to|up to|to|at|approach\w*|reach\w*|joins?)\s+{_OBJ}",
                           re.I)),
 )
@@ -75,6 +79,7 @@ class Part:
     target: int | None = None
     explicit: bool = False            # the prompt said how long or how far
     inherit: int | None = None        # no action of its own: travel like this actor ("follows him")
+    mutual: bool = False              # "toward each other": the target comes toward this actor too
 
 
 @dataclass
@@ -137,9 +142,18 @@ def read_subject(piece: str, cast: Cast, previous: list[int]) -> tuple[list[int]
     return (previous or cast.ensure_someone()), piece
 
 
+EACH_OTHER = -1   # a target meaning "each other": every subject targets the next one
+
+
 def _object(m: re.Match, cast: Cast, subjects: list[int]) -> list[int]:
     words = next((v for k, v in m.groupdict().items() if k.startswith("obj") and v), None)
-    return cast.resolve(words, exclude=subjects) if words else []
+    if words is None and m.groupdict().get("pos"):   # "blocks his punch": him
+        words = {"his": "him"}.get(m.group("pos").lower(), m.group("pos"))
+    if words is None:
+        return []
+    if re.fullmatch(r"each other|one another", words, re.I):
+        return [EACH_OTHER] if len(subjects) >= 2 else []
+    return [i for i in cast.resolve(words, exclude=subjects) if i not in subjects]
 
 
 def _pairs(group: list[int]) -> list[tuple[int, int]]:
@@ -157,7 +171,7 @@ def read_interaction(rest: str, subjects: list[int], cast: Cast, nearest: Neares
         m = pattern.search(rest)
         if m is None:
             continue
-        other = _object(m, cast, subjects)
+        other = [i for i in _object(m, cast, subjects) if i != EACH_OTHER]
         group = subjects + [i for i in other if i not in subjects]
         if len(group) < 2:
             group = subjects + cast.partner(subjects)
@@ -177,7 +191,7 @@ def read_interaction(rest: str, subjects: list[int], cast: Cast, nearest: Neares
     plan = _plan(rest, nearest, [])
     together = TOGETHER.search(rest)
     if plan and together and ACTION_INFO[plan[0].action].family == "dance":
-        other = _object(together, cast, subjects)
+        other = [i for i in _object(together, cast, subjects) if i != EACH_OTHER]
         group = subjects + [i for i in other if i not in subjects]
         if len(group) >= 2:
             seg = plan[0]
@@ -203,7 +217,8 @@ def _plan(text: str, nearest: Nearest | None, notes: list[str]):
     return plan.segments
 
 
-def _path(cue) -> str | None:
+def path_name(cue) -> str | None:
+    """The script's path name for a planner PathCue (None: no path)."""
     if cue is None:
         return None
     if cue.shape != "straight":
@@ -240,21 +255,22 @@ def read_actions(rest: str, subjects: list[int], cast: Cast, nearest: Nearest | 
         own = [n for n in own if not n.startswith("did not understand")]   # the relation was understood
     notes.extend(own)
     parts: list[Part] = []
-    for a in subjects:
+    for k, a in enumerate(subjects):
         carried = False
         for seg in (understood or segments[:1]):
-            f = _fields(seg.action, seg.text, None, seg.style, path=_path(seg.path),
+            f = _fields(seg.action, seg.text, None, seg.style, path=path_name(seg.path),
                         expression=seg.expression, speech=seg.speech)
             part = Part(a, f, seg.duration, None, seg.explicit_duration)
             if relation is not None and not carried and (seg.action in TRAVEL or seg is segments[-1]
                                                          or not understood):
                 carried = True
-                part.target = target
+                part.target = subjects[(k + 1) % len(subjects)] if target == EACH_OTHER else target
+                part.mutual = target == EACH_OTHER
                 travels = seg.action in TRAVEL or not understood
                 f["relation"] = relation if travels or relation == "face" else "face"
                 if not understood:   # "follows him": move the way the target moves
                     if relation in ("follow", "toward", "circle_around"):
-                        f["action"], part.inherit = None, target
+                        f["action"], part.inherit = None, part.target
                     else:
                         f["action"] = "run" if relation == "away_from" else "idle"
                 if relation == "circle_around":

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from engine.planner.lexicon import NUMBER_WORDS
 
+from .script import MAX_ACTORS as MAX_GROUP   # a group never outnumbers a scene
+
 # role noun -> (gender "m"/"f"/"it"/None, height scale). Children and animals are drawn smaller.
 ROLES: dict[str, tuple[str | None, float]] = {
     "man": ("m", 1.0), "woman": ("f", 0.95), "boy": ("m", 0.8), "girl": ("f", 0.8),
@@ -71,6 +73,7 @@ class Cast:
     recent: list[int] = field(default_factory=list)        # most recently mentioned last
     picked: dict[int, list[int]] = field(default_factory=dict)  # group -> members "one"/"the other" took
     focus_group: int | None = None
+    notes: list[str] = field(default_factory=list)
     _groups: int = 0
 
     # --- creating -----------------------------------------------------------------------------
@@ -174,7 +177,9 @@ class Cast:
         count = 1
         if plural:
             count = int(det) if det.isdigit() else NUMBER_WORDS.get(det, 2)
-            count = max(2, min(count, 10))
+            if count > MAX_GROUP:
+                self.notes.append(f"{count} {noun} is more than a scene holds; {MAX_GROUP} were kept")
+            count = max(2, min(count, MAX_GROUP))
         return self.add(role, count)
 
     def _by_gender(self, gender: str, exclude, create: bool) -> list[int]:
@@ -191,8 +196,10 @@ class Cast:
 
     def _group(self, exclude) -> list[int]:
         if self.focus_group is not None:
-            return [i for i, m in enumerate(self.members) if m.group == self.focus_group]
-        return list(range(len(self.members)))
+            found = [i for i, m in enumerate(self.members) if m.group == self.focus_group and i not in exclude]
+            if found:
+                return found
+        return [i for i in range(len(self.members)) if i not in exclude]
 
     def _one(self, exclude) -> list[int]:
         group = self._group(exclude)

@@ -296,7 +296,8 @@ def _path(loc: tuple) -> str:
     return out
 
 
-def _problems(err: ValidationError) -> list[str]:
+def problems_of(err: ValidationError) -> list[str]:
+    """One line per problem in ``err``, each starting with its field path."""
     out = []
     for e in err.errors(include_url=False):
         msg = e["msg"]
@@ -330,7 +331,7 @@ def parse_script(data: str | bytes | dict) -> Script:
     try:
         return Script.model_validate(data)
     except ValidationError as e:
-        raise ScriptError(_problems(e)) from None
+        raise ScriptError(problems_of(e)) from None
 
 
 def script_to_dict(script: Script) -> dict:
