@@ -224,3 +224,18 @@ def test_limits_are_kept_with_notes():
     s, notes = plan_story_notes("a man walks " * 900)
     assert any("only the first 2000 were used" in n for n in notes)
     assert all(len(b.text) <= 400 for a in s.actors for b in a.beats)
+
+
+def test_meaning_match_is_asked_for_verbs_no_rule_knows():
+    asked = []
+
+    def nearest(clause: str):   # any callable clause -> (action, similarity) is a Nearest
+        asked.append(clause)
+        return "dance_disco", 0.9
+
+    plain = plan_story("a man zorbles toward a woman")
+    assert plain.actors[0].beats[0].action == "walk"          # an approach walks by default
+    s = plan_story("a man zorbles toward a woman", nearest=nearest)
+    assert any("zorbles" in c for c in asked)
+    beat = s.actors[0].beats[0]
+    assert (beat.action, beat.relation, beat.target) == ("dance_disco", "face", "woman")

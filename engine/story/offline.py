@@ -29,7 +29,7 @@ from .offline_camera import CameraWords, split_camera
 from .offline_cast import GROUP_WORDS, Cast
 from .offline_layout import Relation, layout
 from .script import (MAX_ACTORS, MAX_BEAT_SECONDS, MAX_SCENE_SECONDS, ActorScript, Beat, CameraCue, Look,
-                     Place, Script, ScriptError, problems_of)
+                     Place, Script, problems_of)
 
 PALETTE = ("#e4572e", "#17bebb", "#ffc914", "#76b041", "#7d5ba6", "#2e86ab", "#f18f01", "#c73e1d",
            "#3b1f2b", "#a23b72")
@@ -306,4 +306,4 @@ def _dedupe(notes: list[str]) -> list[str]:
     return list(dict.fromkeys(notes))
 
 
-__all__ = ["plan_story", "plan_story_notes", "ScriptError"]
+__all__ = ["plan_story", "plan_story_notes"]

@@ -101,7 +101,7 @@ def split_pieces(text: str) -> list[tuple[str, str]]:
     for i, strong in enumerate(p for p in _STRONG.split(text) if p and p.strip()):
         parts = _SOFT.split(strong)
         link = "then" if i else "and"
-        pending = ""
+        pending, pending_link = "", link
         for k in range(0, len(parts), 2):
             piece = parts[k].strip(" ,")
             sep = parts[k - 1].lower() if k else ""
