@@ -25,7 +25,8 @@ CIRCLE_MIN_M = 1.2      # the smallest radius to circle someone without touching
 CIRCLE_MAX_M = 3.0
 TURN_S = 0.6            # time a turn on the spot (or toward the end facing) takes
 SMOOTH_S = 0.25         # heading corrections are eased over this much either side
-WALK_MS = 1.2           # pace assumed to plan "walks away from" distances
+WALK_MS = 1.2           # pace assumed where an action has no travel speed of its own
+MAX_TRAVEL_M = 10.0     # the longest planned walk away (a wide shot must still hold it)
 
 
 @dataclass
@@ -124,12 +125,22 @@ def toward_end(me: np.ndarray, target: np.ndarray, reach: float = REACH_M) -> np
     return np.asarray(target, float) - d / n * reach
 
 
-def away_end(me: np.ndarray, target: np.ndarray, seconds: float) -> np.ndarray:
-    """Where walking away from ``target`` for ``seconds`` ends (straight away from it)."""
+def travel_distance(action: str | None, seconds: float) -> float:
+    """How far ``action`` carries a body in ``seconds``, starting and ending at rest, at the
+    pace the model learnt it (engine.paths): a run planned at a walk's distance comes out as
+    a strange hop."""
+    from engine.paths import TRAVEL_SPEED
+
+    speed = abs(TRAVEL_SPEED.get(action or "walk", WALK_MS))
+    return min(MAX_TRAVEL_M, speed * max(0.5, seconds - 1.0))
+
+
+def away_end(me: np.ndarray, target: np.ndarray, distance: float) -> np.ndarray:
+    """Where going ``distance`` metres straight away from ``target`` ends."""
     d = np.asarray(me, float) - np.asarray(target, float)
     n = float(np.linalg.norm(d))
     u = d / n if n > 1e-6 else np.array([0.0, -1.0])
-    return np.asarray(me, float) + u * min(8.0, WALK_MS * 0.8 * seconds)
+    return np.asarray(me, float) + u * distance
 
 
 def circle_path(me: np.ndarray, centre: np.ndarray, heading: float, n: int = 72) -> np.ndarray:

@@ -29,8 +29,8 @@ from .contacts import (CONTACT_TOLERANCE, INTERACTIONS, bring_together, contact_
 from .idle import extend_idle, settle_tail
 from .relations import (FOLLOW_GAP_M, REACH_M, Leg, away_end, body_headings, circle_path,
                         floor_of, follow_leg, heading_to, smooth, straight, toward_end,
-                        warp_to_legs, yaw)
-from .stage_plan import Slot, _camera_walk, actor_plan, estimate, layout, scene_frames, slots_of
+                        travel_distance, warp_to_legs, yaw)
+from .stage_plan import Slot, actor_plan, estimate, layout, scene_frames, slots_of
 
 FPS = 25.0
 LOW_ENDINGS = frozenset({"sit_down", "crouch", "kneel", "lie_down", "fall_down"})
@@ -193,7 +193,7 @@ def _leg_for(slot: Slot, here, heading, where, done) -> list[Leg]:
         end = toward_end(here, other, REACH_M)
         return [Leg(a, z, "path", straight(here, end), face=heading_to(end, other))]
     if b.relation == "away_from":
-        end = away_end(here, where(b.target, a), (z - a) / FPS)
+        end = away_end(here, where(b.target, a), travel_distance(b.action, (z - a) / FPS))
         return [Leg(a, z, "path", straight(here, end))]
     if b.relation == "circle_around":
         return [Leg(a, z, "path", circle_path(here, where(b.target, a), heading))]
@@ -207,7 +207,7 @@ def _leg_for(slot: Slot, here, heading, where, done) -> list[Leg]:
         return [Leg(a, z, "face", face=heading_to(here, where(b.target, (a + z) // 2)))]
     if b.path in ("toward_camera", "away"):
         sign = 1.0 if b.path == "toward_camera" else -1.0
-        end = here + np.array([0.0, sign * _camera_walk((z - a) / FPS)])
+        end = here + np.array([0.0, sign * travel_distance(b.action, (z - a) / FPS)])
         return [Leg(a, z, "path", straight(here, end))]
     return []
 

@@ -17,7 +17,7 @@ from engine.planner.plan import PathCue, Plan, PlanSegment
 from engine.story.script import Beat, Script, beat_times
 
 from .contacts import INTERACTIONS
-from .relations import FOLLOW_GAP_M, REACH_M, WALK_MS, away_end, toward_end
+from .relations import FOLLOW_GAP_M, REACH_M, WALK_MS, away_end, toward_end, travel_distance
 
 MIN_APART_M = 1.0        # start places closer than this are spread ...
 SPREAD_TO_M = 1.2        # ... to this far apart
@@ -125,12 +125,13 @@ def estimate(script: Script, slots: dict[str, list[Slot]], starts: dict[str, np.
             else:
                 to = toward_end(me, other, REACH_M)
         elif b.relation == "away_from":
-            to = away_end(me, other, (slot.stop - slot.start) / fps)
+            to = away_end(me, other, travel_distance(b.action, (slot.stop - slot.start) / fps))
         elif b.relation == "follow":
             to = toward_end(me, other, FOLLOW_GAP_M)
         elif b.path in ("toward_camera", "away"):
             sign = 1.0 if b.path == "toward_camera" else -1.0
-            to = me + np.array([0.0, sign * _camera_walk((slot.stop - slot.start) / fps)])
+            to = me + np.array([0.0, sign * travel_distance(b.action,
+                                                            (slot.stop - slot.start) / fps)])
         slot.est_to = np.asarray(to, float)
         where[name] = slot.est_to.copy()
 
@@ -146,10 +147,6 @@ def _mirrored(slots: dict[str, list[Slot]], name: str, slot: Slot) -> Slot | Non
                 and s.contact is not None and _overlaps(s, slot)):
             return s
     return None
-
-
-def _camera_walk(seconds: float) -> float:
-    return min(6.0, WALK_MS * 0.8 * seconds)
 
 
 # ---- the one-actor plan ---------------------------------------------------------------------
