@@ -81,6 +81,27 @@ def test_interaction_hands_touch_at_the_contact_frame(gen, kind, hands):
     assert torso_gaps(p["A"], p["B"]).min() >= 0.29
 
 
+@pytest.mark.parametrize("kind", ["handshake", "hug", "dance_together", "hand_over",
+                                  "punch_blocked"])
+def test_held_contacts_stay_in_touch_while_held(gen, kind):
+    from engine.story.contacts import contact_frames, contact_targets
+
+    s = script([actor("A", 0, 0, 90, [{"duration": 4, "interaction": kind, "target": "B",
+                                       "action": "idle"}]),
+                actor("B", 2.5, -0.5, 0, [{"action": "walk", "duration": 4}])], duration=5)
+    scene = build_scene(s, gen, seed=6)
+    (_, _, _, f), = scene.contacts
+    p = by_name(scene)
+    held = contact_frames(kind, f, 0, 100, 25.0)
+    assert (len(held) > 1) == (kind != "punch_blocked")
+    worst = max(g for t in held for _, _, g in contact_targets(kind, p["A"][t], p["B"][t]))
+    assert worst <= 0.10, worst
+    if kind == "handshake":          # the joined hands pump up and down
+        ys = [p["A"][t, J["r_hand"], 1] for t in held]
+        assert max(ys) - min(ys) > 0.03
+    assert torso_gaps(p["A"], p["B"]).min() >= 0.29
+
+
 def test_no_frame_has_two_bodies_inside_each_other(gen):
     # one walks toward the camera, the other away from it, on the same line: head on
     s = script([actor("A", 0, -2, 0, [{"action": "walk", "duration": 3, "path": "toward_camera"}]),

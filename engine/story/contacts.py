@@ -29,29 +29,46 @@ HOLD_S = 0.8              # bringing two together eases in over this long before
 @dataclass(frozen=True)
 class Interaction:
     """distance: pelvis-to-pelvis (m) at the contact; pairs: (my hand, partner's hand, where)
-    with ``where`` naming the contact point rule; actions: what each one's model segment is."""
+    with ``where`` naming the contact point rule; actions and words: each side's model segment;
+    hold_s: how long the hands stay together (0: a touch, like a high five); shake_m: how far
+    held hands move up and down while held (a handshake pumps)."""
     distance: float
     pairs: tuple[tuple[str, str, str], ...]
     actions: tuple[str, str]
     words: tuple[str, str]
+    hold_s: float = 0.0
+    shake_m: float = 0.0
 
 
 INTERACTIONS: dict[str, Interaction] = {
     "high_five": Interaction(0.75, (("r_hand", "r_hand", "overhead"),), ("cheer", "cheer"),
                              ("gives a high five", "gives a high five")),
-    "handshake": Interaction(0.75, (("r_hand", "r_hand", "waist"),), ("idle", "idle"),
-                             ("shakes hands", "shakes hands")),
+    "handshake": Interaction(0.65, (("r_hand", "r_hand", "waist"),), ("idle", "idle"),
+                             ("shakes hands", "shakes hands"), hold_s=1.0, shake_m=0.04),
     "hug": Interaction(0.38, (("l_hand", "r_hand", "back_high"), ("r_hand", "l_hand", "back_low")),
-                       ("idle", "idle"), ("hugs", "hugs")),
+                       ("idle", "idle"), ("hugs", "hugs"), hold_s=1.6),
     "punch_blocked": Interaction(0.8, (("r_hand", "r_hand", "block"),), ("punch", "block"),
                                  ("throws a punch", "blocks a punch")),
     "dance_together": Interaction(0.85, (("r_hand", "l_hand", "chest_side"),
                                          ("l_hand", "r_hand", "chest_side")),
                                   ("dance_salsa", "dance_salsa"),
-                                  ("dances with a partner", "dances with a partner")),
+                                  ("dances with a partner", "dances with a partner"),
+                                  hold_s=2.0, shake_m=0.06),
     "hand_over": Interaction(0.8, (("r_hand", "r_hand", "chest"),), ("idle", "idle"),
-                             ("hands over an object", "takes an object")),
+                             ("hands over an object", "takes an object"), hold_s=0.5),
 }
+KEY_STEP_S = 0.24     # a held contact gets a pose key this often
+
+
+def contact_frames(kind: str, contact: int, first: int, stop: int, fps: float) -> list[int]:
+    """Frames with pose keys for an interaction centred on ``contact``, inside [first, stop):
+    the contact itself, or a row of them over the hold."""
+    half = INTERACTIONS[kind].hold_s * fps / 2
+    if half < 1:
+        return [contact]
+    a, b = max(first, int(round(contact - half))), min(stop - 1, int(round(contact + half)))
+    n = max(1, int(round((b - a) / (KEY_STEP_S * fps))))
+    return sorted({int(round(a + (b - a) * i / n)) for i in range(n + 1)})
 
 
 def _side(hand: str) -> str:
@@ -71,7 +88,7 @@ def _contact_point(where: str, a: np.ndarray, b: np.ndarray, hand_a: str, hand_b
     up = np.array([0.0, 1.0, 0.0])
     if where in ("overhead", "waist", "chest", "chest_side"):
         height = {"overhead": max(a[J["head"], 1], b[J["head"], 1]) + 0.05,
-                  "waist": (a[0, 1] + b[0, 1]) / 2 + 0.08,
+                  "waist": (a[0, 1] + b[0, 1]) / 2 + 0.15,
                   "chest": (sa[1] + sb[1]) / 2 - 0.25,
                   "chest_side": (sa[1] + sb[1]) / 2 - 0.2}[where]
         p = np.array([mid[0], height, mid[2]])
@@ -134,9 +151,12 @@ def _within_reach(pa, pb, hand_a, hand_b, ta, tb, slack: float = 0.97):
     return mid, mid     # out of reach even there: the arms point at it (the gap is reported)
 
 
-def contact_poses(kind: str, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Poses (J, 3) of initiator ``a`` and partner ``b`` at the contact, hands on their points."""
+def contact_poses(kind: str, a: np.ndarray, b: np.ndarray, phase: float = 0.0
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Poses (J, 3) of initiator ``a`` and partner ``b`` at the contact, hands on their points;
+    ``phase`` (cycles since the hold began) moves shared points of a pumping contact."""
     spec = INTERACTIONS[kind]
+    lift = np.array([0.0, spec.shake_m * np.sin(2 * np.pi * phase), 0.0])
     pa, pb = np.array(a, np.float64), np.array(b, np.float64)
     if kind == "punch_blocked":   # the guard goes up first, then the punch aims at it
         _, guard = _contact_point("block", pa, pb, "r_hand", "r_hand")
@@ -145,7 +165,7 @@ def contact_poses(kind: str, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, 
     for hand_a, hand_b, where in spec.pairs:
         ta, tb = _contact_point(where, pa, pb, hand_a, hand_b)
         if where not in ("block", "back_high", "back_low"):
-            ta, tb = _within_reach(pa, pb, hand_a, hand_b, ta, tb)
+            ta, tb = _within_reach(pa, pb, hand_a, hand_b, ta + lift, tb + lift)
         if where == "block":
             tb = pb[J[hand_b]]    # the blocking forearm is already placed
             forearm = (pb[J["r_elbow"]] + pb[J["r_hand"]]) / 2
@@ -175,30 +195,37 @@ def contact_targets(kind: str, a: np.ndarray, b: np.ndarray) -> list[tuple[str, 
 
 # ---- placing two bodies ---------------------------------------------------------------------
 
-def _weights(T: int, frame: int, fps: float) -> np.ndarray:
-    """(T,) 0 until ~HOLD_S before ``frame``, easing to 1 there and staying 1 afterwards (the
-    pair stays where it met instead of sliding back)."""
-    n = max(1, int(round(HOLD_S * fps)))
-    x = np.clip((np.arange(T) - (frame - n)) / n, 0.0, 1.0)
-    return x * x * (3 - 2 * x)
-
-
-def bring_together(a: np.ndarray, b: np.ndarray, frame: int, distance: float, fps: float,
-                   move_a: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
-    """Motions (T, J, 3) moved and turned so that at ``frame`` the pelvises stand ``distance``
-    apart on the floor, facing each other. ``move_a`` is a's share of the move (b takes the
-    rest). The correction eases in before the frame and is kept after it."""
-    fa, fb = floor_of(a)[frame], floor_of(b)[frame]
-    d = fb - fa
-    n = float(np.linalg.norm(d))
-    u = d / n if n > 1e-6 else np.array([0.0, 1.0])
-    mid = fa + (fb - fa) * move_a
-    ta, tb = mid - u * distance * move_a, mid + u * distance * (1 - move_a)
+def bring_together(a: np.ndarray, b: np.ndarray, frames: list[int], distance: float,
+                   fps: float, move_a: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """Motions (T, J, 3) moved and turned so that on each of ``frames`` (sorted) the pelvises
+    stand ``distance`` apart on the floor, facing each other. ``move_a`` is a's share of the
+    move (b takes the rest). The correction eases in over HOLD_S before the first frame, follows
+    the pair through the frames (so a drifting model cannot pull held hands apart) and is kept
+    after the last (the pair stays where it met instead of sliding back)."""
+    T = len(a)
+    shifts = {0: np.zeros((len(frames), 2)), 1: np.zeros((len(frames), 2))}
+    turns = {0: np.zeros(len(frames)), 1: np.zeros(len(frames))}
+    for i, f in enumerate(frames):
+        fa, fb = floor_of(a)[f], floor_of(b)[f]
+        d = fb - fa
+        n = float(np.linalg.norm(d))
+        u = d / n if n > 1e-6 else np.array([0.0, 1.0])
+        mid = fa + (fb - fa) * move_a
+        ta, tb = mid - u * distance * move_a, mid + u * distance * (1 - move_a)
+        for k, (pos, here, there, want) in enumerate(((a, fa, ta, heading_to(fa, fb)),
+                                                      (b, fb, tb, heading_to(fb, fa)))):
+            h = float(headings(np.asarray(pos[f:f + 1], np.float64), along_time=False)[0])
+            shifts[k][i] = there - here
+            turns[k][i] = float(wrap(want - h))
+    t = np.arange(T)
+    n_in = max(1, int(round(HOLD_S * fps)))
+    x = np.clip((t - (frames[0] - n_in)) / n_in, 0.0, 1.0)
+    ease_in = x * x * (3 - 2 * x)
     out = []
-    for pos, here, there, want in ((a, fa, ta, heading_to(fa, fb)), (b, fb, tb, heading_to(fb, fa))):
-        h = float(headings(np.asarray(pos[frame:frame + 1], np.float64), along_time=False)[0])
-        w = _weights(len(pos), frame, fps)
-        out.append(_move_turn(pos, (there - here)[None] * w[:, None], float(wrap(want - h)) * w))
+    for k, pos in enumerate((a, b)):
+        sh = np.stack([np.interp(t, frames, shifts[k][:, c]) for c in range(2)], 1)
+        tu = np.interp(t, frames, np.unwrap(turns[k]))
+        out.append(_move_turn(pos, sh * ease_in[:, None], tu * ease_in))
     return out[0], out[1]
 
 

@@ -24,8 +24,9 @@ from engine.project import ACTOR_COLORS, Actor, TimedSegment
 from engine.story.script import Script
 
 from .camera_words import camera_keys
-from .contacts import (CONTACT_TOLERANCE, INTERACTIONS, bring_together, contact_poses,
-                       contact_targets, facing_dot, min_torso_gap, separate_bodies)
+from .contacts import (CONTACT_TOLERANCE, INTERACTIONS, bring_together, contact_frames,
+                       contact_poses, contact_targets, facing_dot, min_torso_gap,
+                       separate_bodies)
 from .idle import extend_idle, settle_tail
 from .relations import (FOLLOW_GAP_M, REACH_M, Leg, away_end, body_headings, circle_path,
                         floor_of, follow_leg, heading_to, smooth, straight, toward_end,
@@ -212,23 +213,42 @@ def _leg_for(slot: Slot, here, heading, where, done) -> list[Leg]:
     return []
 
 
-def _contacts(slots, done, generator, seed) -> None:
-    """Bring every interacting pair together at its contact frame, solve the touching hands and
-    let the generator blend each actor through its contact poses."""
+def _events(slots) -> list[tuple[str, Slot, list[int]]]:
+    """(initiator, slot, key frames) of every interaction, by time."""
+    out = []
+    for name, ss in slots.items():
+        for s in ss:
+            if s.beat.interaction and not s.mirror:
+                frames = contact_frames(s.beat.interaction, s.contact, s.split or s.start,
+                                        s.stop, FPS)
+                out.append((name, s, frames))
+    return sorted(out, key=lambda e: e[2][0])
+
+
+def _contact_keys(slots, done) -> dict[str, dict[int, np.ndarray]]:
+    """Pose keys {actor: {frame: (J, 3)}} with the touching hands solved on the current bodies."""
     keys: dict[str, dict[int, np.ndarray]] = {}
-    events = sorted(((s.contact, name, s) for name, ss in slots.items() for s in ss
-                     if s.beat.interaction and not s.mirror), key=lambda e: e[0])
-    for f, name, slot in events:
+    for name, slot, frames in _events(slots):
+        other, kind = slot.beat.target, slot.beat.interaction
+        for i, f in enumerate(frames):
+            # held hands pump: up and down on alternate keys, level on the first and last
+            phase = 0.0 if i in (0, len(frames) - 1) else 0.25 + 0.5 * i
+            ka, kb = contact_poses(kind, done[name].positions[f], done[other].positions[f], phase)
+            keys.setdefault(name, {})[f] = ka
+            keys.setdefault(other, {})[f] = kb
+    return keys
+
+
+def _contacts(slots, done, generator, seed) -> None:
+    """Bring every interacting pair together over its contact, solve the touching hands and let
+    the generator blend each actor through its contact poses."""
+    for name, slot, frames in _events(slots):
         other = slot.beat.target
         spec = INTERACTIONS[slot.beat.interaction]
-        a, b = bring_together(done[name].positions, done[other].positions, f, spec.distance, FPS)
-        ka, kb = contact_poses(slot.beat.interaction, a[f], b[f])
-        done[name].positions, done[other].positions = a, b
-        keys.setdefault(name, {})[f] = ka
-        keys.setdefault(other, {})[f] = kb
-    for i, (name, k) in enumerate(sorted(keys.items())):
-        m = done[name]
-        done[name] = generator.through_keyposes(m, k, seed=seed + 100 + i).motion
+        done[name].positions, done[other].positions = bring_together(
+            done[name].positions, done[other].positions, frames, spec.distance, FPS)
+    for i, (name, k) in enumerate(sorted(_contact_keys(slots, done).items())):
+        done[name] = generator.through_keyposes(done[name], k, seed=seed + 100 + i).motion
 
 
 def _touch_up(slots, done) -> None:
@@ -236,16 +256,7 @@ def _touch_up(slots, done) -> None:
     with the key blend: only arm bones turn, so torsos stay where the separation left them."""
     from engine.model.keyblend import DEFAULT_BLEND_S, blend_frames, honour_keys
 
-    keys: dict[str, dict[int, np.ndarray]] = {}
-    for name, ss in slots.items():
-        for s in ss:
-            if s.beat.interaction and not s.mirror:
-                f, other = s.contact, s.beat.target
-                ka, kb = contact_poses(s.beat.interaction, done[name].positions[f],
-                                       done[other].positions[f])
-                keys.setdefault(name, {})[f] = ka
-                keys.setdefault(other, {})[f] = kb
-    for name, k in keys.items():
+    for name, k in _contact_keys(slots, done).items():
         done[name].positions = honour_keys(done[name].positions, k,
                                            blend_frames(DEFAULT_BLEND_S, FPS))
 
@@ -263,13 +274,18 @@ def _measure(slots, done, notes) -> dict[str, float]:
             tag = f"{name}.{b.interaction or b.relation}.{b.target}"
             if b.interaction:
                 f = s.contact
+                held = contact_frames(b.interaction, f, s.split or s.start, s.stop, FPS)
                 gaps = contact_targets(b.interaction, me[f], other[f])
-                worst = max(g for _, _, g in gaps)
+                worst = max(g for t in held for _, _, g in
+                            contact_targets(b.interaction, me[t], other[t]))
                 out[tag + ".hand_gap_m"] = worst
                 out[tag + ".facing_dot"] = facing_dot(me, other, f, FPS)
                 detail = ", ".join(f"{w} {g * 100:.0f} cm" for _, w, g in gaps)
                 flag = "" if worst <= CONTACT_TOLERANCE else " (MISSED)"
-                notes.append(f"{name} {b.interaction} {b.target} at {f / FPS:.1f} s: {detail}{flag}")
+                span = (f" (held {(held[-1] - held[0]) / FPS:.1f} s, worst {worst * 100:.0f} cm)"
+                        if len(held) > 1 else "")
+                notes.append(f"{name} {b.interaction} {b.target} at {f / FPS:.1f} s: "
+                             f"{detail}{span}{flag}")
             elif b.relation == "toward":
                 f = s.stop - 1
                 d = float(np.linalg.norm(floor_of(me)[f] - floor_of(other)[f]))
