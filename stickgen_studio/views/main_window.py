@@ -11,8 +11,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QFrame, QLabel, QMainWindow, QMessageBox, QScrollArea,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from engine.style import STYLES
 
@@ -20,10 +20,12 @@ from ..document import Document, edits
 from ..jobs.generation import GenerationController
 from ..jobs.model_service import FAILED, LOADING, MISSING, READY, ModelService
 from ..jobs.runner import Runner
+from ..jobs.story import StoryController
 from .editor_page import EditorPage
 from .export_dialog import ExportDialog
 from .message_bar import MessageBar
 from .project_files import ProjectFiles
+from .story_panel import StoryPanel
 from .training_panel import TrainingPanel
 from .transport import Player
 
@@ -50,6 +52,9 @@ class MainWindow(QMainWindow):
         self.page = EditorPage(self.doc, self.generation, self.player, self)
         self.viewport, self.timeline = self.page.viewport, self.page.timeline
         self.prompt_panel, self.camera_editor = self.page.prompt_panel, self.page.camera_editor
+        self.story = StoryController(self.doc, self.service, self)
+        self.story_panel = StoryPanel(self.doc, self.story, self.settings)
+        self._add_story_tab()
         self.message_bar = MessageBar(self)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -158,6 +163,9 @@ class MainWindow(QMainWindow):
         a.addSeparator()
         self._action(a, "Add Camera &Key at Playhead", self.camera_editor.add_key, "K")
         self._action(a, "&Follow Pose Keys Again", self._refollow_poses)
+        a.addSeparator()
+        self._action(a, "Plan S&tory", self._plan_story, "Ctrl+Shift+P")
+        self._action(a, "Generate Sce&ne from Script", self._stage_story, "Ctrl+Shift+G")
 
         h = mb.addMenu("&Help")
         self._action(h, "&About Stick-Gen Studio", self._about)
@@ -197,8 +205,44 @@ class MainWindow(QMainWindow):
         self.camera_editor.look_through.connect(self.act_shot.setChecked)
         self.page.expression_panel.error.connect(lambda text: self.show_message(text, "error"))
         self.training.use_model.connect(self.use_trained_model)
+        self.story_panel.message.connect(self.show_message)
+        self.story.staged.connect(lambda _scene: self.viewport.frame_all())
         self.training.message.connect(lambda text, level: self.show_message(text, level))
         self._sync_style()
+
+    # -- the Story panel: a tab beside the prompt panel ------------------------------------------
+    def _add_story_tab(self) -> None:
+        split = self.page.top_split
+        prompt_pane = split.widget(0)
+        self.left_tabs = QTabWidget()
+        self.left_tabs.setDocumentMode(True)
+        self.left_tabs.addTab(prompt_pane, "Prompt")   # re-parenting takes it out of the split
+        area = QScrollArea()
+        area.setWidget(self.story_panel)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.NoFrame)
+        self.left_tabs.addTab(area, "Story")
+        split.insertWidget(0, self.left_tabs)
+        split.setSizes([330, 900, 380])
+        self.left_tabs.currentChanged.connect(self._left_tab_changed)
+
+    def _left_tab_changed(self, index: int) -> None:
+        # The script's tables have a dozen columns: give them room when the Story tab opens.
+        split = self.page.top_split
+        sizes = split.sizes()
+        if self.left_tabs.widget(index) is not self.left_tabs.widget(0) and sizes[0] < 560:
+            grow = min(560 - sizes[0], max(0, sizes[1] - 500))
+            split.setSizes([sizes[0] + grow, sizes[1] - grow] + sizes[2:])
+
+    def _plan_story(self) -> None:
+        self.tabs.setCurrentWidget(self.page)
+        self.left_tabs.setCurrentIndex(1)
+        self.story_panel.plan()
+
+    def _stage_story(self) -> None:
+        self.tabs.setCurrentWidget(self.page)
+        self.left_tabs.setCurrentIndex(1)
+        self.story_panel.stage()
 
     def use_trained_model(self, path: str) -> None:
         """Generate with a model the Training tab made."""
