@@ -10,6 +10,7 @@ from .model.features import PATH_CHANNELS, feature_dim, local_slice, to_features
 from .paths import plan_root_path
 from .planner.plan import Plan
 from .skeleton import JOINT_NAMES
+from .gesture_controls import apply_gesture_controls
 from .style_controls import apply_style_controls
 from .start_pose import standing_pose, starts_standing
 
@@ -33,8 +34,8 @@ def plan_controls(plan: Plan, bounds: list[tuple[int, int]], n_frames: int, num_
     """(values (T, C) float32, known (T, C) bool) for a plan spanning ``bounds``, or None when
     nothing is fixed. The first frame gets the standing pose (height and local joints) unless
     the plan opens with an action that starts elsewhere; frames on a planned path get its
-    velocity and turn channels; styled segments get their style's controls
-    (engine.style_controls)."""
+    velocity and turn channels; with ``styles``, styled segments get their style's controls
+    and gestures and dances theirs (engine.style_controls, engine.gesture_controls)."""
     C = feature_dim(num_joints)
     values = np.zeros((n_frames, C), np.float32)
     known = np.zeros((n_frames, C), bool)
@@ -51,18 +52,22 @@ def plan_controls(plan: Plan, bounds: list[tuple[int, int]], n_frames: int, num_
             _fix_height(values, known, slice(0, START_HOLD), height)
     for seg, (a, b) in zip(plan.segments, bounds):
         if seg.action in ENDS_UPRIGHT and 0 < b <= n_frames:
-            values[b - 1, channels] = pose[channels]      # ends fully upright
-            known[b - 1, channels] = True
+            # ends fully upright, and stands there for a moment
+            k = max(1, min(int(round(UPRIGHT_S * fps)), (b - a) // 4))
+            values[b - k:b, channels] = pose[channels]
+            known[b - k:b, channels] = True
     path = plan_root_path(plan.segments, bounds, n_frames, fps)
     values[:, PATH_CHANNELS] = np.where(path.known, path.values, values[:, PATH_CHANNELS])
     known[:, PATH_CHANNELS] |= path.known
     if styles:
         apply_style_controls(plan.segments, bounds, values, known, fps)
+        apply_gesture_controls(plan.segments, bounds, values, known, fps)
     return (values, known) if known.any() else None
 
 
-# actions that end upright whatever the model makes of their middle
+# actions that end upright whatever the model makes of their middle, standing for UPRIGHT_S
 ENDS_UPRIGHT = frozenset({"stand_up", "get_up"})
+UPRIGHT_S = 0.4
 _PELVIS_Y = 4 + 1     # the pelvis's own height among the local joint channels
 # local channels of every joint but the arms (what a held posture keeps)
 _BODY = [4 + 3 * j + k for j, name in enumerate(JOINT_NAMES) for k in range(3)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from .actions import default_expression
+from .energy import liven
 from .controls import hold_postures, plan_controls, posture_holds
 from .motion import Motion
 from .physics import PhysicsConfig, postprocess
@@ -156,7 +157,9 @@ class Generator:
             gen = self._sample(cond, seed, steps, sub_progress(progress, 0.5, 0.9), cancel,
                                *keys, channels=controls)
         t_sample = time.perf_counter()
-        result = self._finish(plan, gen.positions, bounds, seed, physics, keys=keys)
+        spans = [(a, b, s.action) for (a, b), s in zip(bounds, plan.segments)]
+        result = self._finish(plan, liven(gen.positions, spans, FPS), bounds, seed, physics,
+                              keys=keys)
         result.timings = {"plan": t_plan - t0, "sample": t_sample - t_plan,
                           "physics": time.perf_counter() - t_sample,
                           "total": time.perf_counter() - t0}

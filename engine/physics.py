@@ -190,6 +190,14 @@ def keep_feet(fixed: np.ndarray, model: np.ndarray, lengths: np.ndarray) -> np.n
         target = out[:, hip] + (model[:, foot] - model[:, hip])
         # bend the way the model bent the knee; a straight leg bends forward
         pole = model[:, knee] - 0.5 * (model[:, hip] + model[:, foot]) + 1e-3 * ahead
+        # Only a leg drawn clearly short is re-solved (fading in from 2 % to 6 % short): a leg
+        # of about the right length keeps its bone directions, as the model drew them. Blending
+        # the target, not the solutions, keeps the bone lengths exact.
+        reach = np.linalg.norm(model[:, foot] - model[:, hip], axis=-1)
+        short = 1.0 - reach / (lengths[knee] + lengths[foot])
+        w = np.clip((short - 0.02) / 0.04, 0.0, 1.0)[:, None]
+        w = w * w * (3 - 2 * w)
+        target = (1 - w) * out[:, foot] + w * target
         out[:, knee], out[:, foot] = two_bone_ik(out[:, hip], target, lengths[knee],
                                                  lengths[foot], pole)
     return out.astype(np.float32)

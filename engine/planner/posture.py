@@ -15,6 +15,10 @@ _UP = frozenset({"stand_up", "get_up"})
 START_STATE = re.compile(
     r"^\s*(?:(?:while|still)\s+)?(?:lying|laying|sitting|seated|kneeling|crouching|squatting|"
     r"on (?:his|her|their|its|the) (?:back|front|belly|stomach|knees))\b", re.I)
+# "gets down on all fours and crawls": the body goes down before it crawls
+GETS_DOWN = re.compile(r"\b(?:gets?|got|getting|drops?|dropp(?:ed|ing)|goes|go|went|going)\s+"
+                       r"down\b|\bdrops? to\b", re.I)
+GET_DOWN_S = 1.2
 STANDS_AGAIN = re.compile(r"\bstands?\b(?:\s+\w+)?\s+(?:again|back up|up again|back)\b|"
                           r"\bgets? back on (?:his|her|their|its) feet\b", re.I)
 
@@ -29,6 +33,13 @@ def fix_postures(segments: list[PlanSegment], clauses: list[str]) -> list[PlanSe
         if (not out and nxt is not None and nxt.action in _UP
                 and START_STATE.match(clause)):
             continue            # "lying on the floor, she gets up": she starts lying
+        if seg.action == "crawl" and (not out or out[-1].action not in _UP_FROM) \
+                and GETS_DOWN.search(clause):
+            down = min(GET_DOWN_S, seg.duration / 2) if seg.explicit_duration else GET_DOWN_S
+            out.append(PlanSegment("kneel", "gets down on hands and knees", down,
+                                   matched_by=seg.matched_by))
+            if seg.explicit_duration:       # the time asked for covers getting down too
+                seg.duration -= down
         if out and out[-1].action in _UP_FROM:
             if seg.action in _UP or (seg.action == "idle" and STANDS_AGAIN.search(seg.text)):
                 seg.action = _UP_FROM[out[-1].action]

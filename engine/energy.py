@@ -1,0 +1,57 @@
+"""Dance energy: a dance's movement about the body brought up to the range of real dancers.
+
+The model's dances move the limbs at 0.22-0.35 m/s relative to the pelvis, where real CMU dance
+clips measure 0.38-1.0 (it regresses toward the mean of its varied dance data). ``liven`` scales
+each dance segment's motion about its own slow average (an animator's "exaggerate") until the
+limbs move at ``TARGET_MS``, by at most ``MAX_GAIN``; bone lengths, the floor and foot contacts
+are restored afterwards by the physics post-processing. Other actions are left as drawn.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+DANCES = frozenset({"dance_disco", "dance_hiphop", "dance_salsa"})
+TARGET_MS = 0.62      # limb speed about the pelvis aimed at, m/s (real dances 0.38-1.0); the
+                      # physics (bone lengths, planted feet) takes back about a fifth
+MAX_GAIN = 2.5
+SLOW_S = 0.6          # the slow average the movement is scaled about
+EASE_S = 0.4
+
+
+def limb_speed(positions: np.ndarray, fps: float) -> float:
+    """Mean speed of all joints relative to the pelvis, m/s; positions (T, J, 3)."""
+    rel = positions - positions[:, :1]
+    return float(np.mean(np.linalg.norm(np.diff(rel, axis=0), axis=2)) * fps) if len(rel) > 1 else 0.0
+
+
+def _smooth(x: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian smoothing along axis 0 with edge padding."""
+    r = max(1, int(3 * sigma))
+    k = np.exp(-0.5 * (np.arange(-r, r + 1) / sigma) ** 2)
+    k /= k.sum()
+    pad = np.concatenate([np.repeat(x[:1], r, 0), x, np.repeat(x[-1:], r, 0)])
+    return np.apply_along_axis(lambda v: np.convolve(v, k, mode="valid"), 0, pad)
+
+
+def liven(positions: np.ndarray, spans: list[tuple[int, int, str]], fps: float) -> np.ndarray:
+    """positions (T, J, 3) with each dance span (start, stop, action) livened; a copy."""
+    out = np.array(positions, dtype=np.float64, copy=True)
+    for a, b, action in spans:
+        a, b = max(0, a), min(len(out), b)
+        if action not in DANCES or b - a < int(fps):
+            continue
+        seg = out[a:b]
+        pelvis = seg[:, :1]
+        rel = seg - pelvis
+        slow = _smooth(rel, SLOW_S * fps / 2)
+        # measured as the physics will leave it: frame-to-frame jitter, which smoothing
+        # removes, is not movement
+        now = limb_speed(_smooth(seg, 1.0), fps)
+        gain = float(np.clip(TARGET_MS / max(now, 1e-6), 1.0, MAX_GAIN))
+        k = max(1, min(int(EASE_S * fps), (b - a) // 2))
+        env = np.ones(b - a)
+        env[:k] = np.linspace(0, 1, k)
+        env[-k:] = np.minimum(env[-k:], np.linspace(1, 0, k))
+        g = 1.0 + (gain - 1.0) * env[:, None, None]
+        out[a:b] = pelvis + slow + g * (rel - slow)
+    return out.astype(np.float32)

@@ -1,0 +1,114 @@
+"""Gestures and dances as controls: the part of a gesture the model draws too faintly, stated
+as feature values it follows (as ``engine.style_controls`` does for styles).
+
+The model's nods move the head 2-3 degrees, its shrugs do not lift the shoulders, its bows end
+bent and its dances move the limbs at 0.27-0.35 m/s where real dance clips move at 0.38-1.0.
+So the generator fixes: for a nod, the trunk upright and the head pitching down and up; for a
+shrug, the shoulders rising and falling; for a bow, standing upright again over its last
+frames; for a dance, a bounce of the pelvis and alternating foot contacts on the music's beat.
+Everything else (arms, legs, the bow's bend, the dance's arm work) is the model's.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .skeleton import JOINT_INDEX
+from .start_pose import standing_pose
+
+_STAND = standing_pose().astype(np.float64)
+_PELVIS_H = float(_STAND[0, 1])
+_NECK, _HEAD = JOINT_INDEX["neck"], JOINT_INDEX["head"]
+_SHOULDERS = (JOINT_INDEX["l_shoulder"], JOINT_INDEX["r_shoulder"])
+
+NOD_DEG = 22.0        # how far a nod pitches the head down
+NOD_S = 0.7           # one nod, down and up
+SHRUG_M = 0.07        # how far a shrug lifts the shoulders
+SHRUG_S = 1.1         # one shrug: up, hold, down
+BOW_END_S = 0.5       # a bow stands fully upright again over its last half second
+# Dances: (beats per second, pelvis bounce amplitude m, steps per beat)
+DANCE_BEAT = {"dance_hiphop": (1.6, 0.045, 1.0), "dance_disco": (2.0, 0.035, 1.0),
+              "dance_salsa": (1.5, 0.03, 1.5)}
+
+
+def _cols(j: int) -> slice:
+    return slice(4 + 3 * j, 7 + 3 * j)
+
+
+def _pulses(n: int, fps: float, period_s: float, count: int) -> np.ndarray:
+    """(n,) ``count`` raised-cosine pulses in [0, 1] of ``period_s`` each, centred in n frames."""
+    k = max(2, int(round(period_s * fps)))
+    count = max(1, min(count, n // k))
+    one = 0.5 - 0.5 * np.cos(2 * np.pi * np.arange(k) / k)
+    out = np.zeros(n)
+    start = (n - count * k) // 2
+    out[start:start + count * k] = np.tile(one, count)
+    return out
+
+
+def _nod(values, known, a, b, count, fps) -> None:
+    n = b - a
+    pitch = np.radians(NOD_DEG) * _pulses(n, fps, NOD_S, count)
+    rel = _STAND[_HEAD] - _STAND[_NECK]
+    head = np.stack([np.full(n, rel[0]), rel[1] * np.cos(pitch) - rel[2] * np.sin(pitch),
+                     rel[1] * np.sin(pitch) + rel[2] * np.cos(pitch)], 1)
+    for j in (JOINT_INDEX["spine"], _NECK):             # an upright trunk to nod from
+        values[a:b, _cols(j)] = _STAND[j]
+        known[a:b, _cols(j)] = True
+    values[a:b, _cols(_HEAD)] = _STAND[_NECK] + head
+    known[a:b, _cols(_HEAD)] = True
+    values[a:b, 0] = values[a:b, 5] = _PELVIS_H
+    known[a:b, 0] = known[a:b, 5] = True
+
+
+def _shrug(values, known, a, b, count, fps) -> None:
+    lift = SHRUG_M * np.minimum(1.0, 1.6 * _pulses(b - a, fps, SHRUG_S, count))   # up, hold, down
+    for j in _SHOULDERS:
+        c = _cols(j)
+        values[a:b, c] = _STAND[j] + np.outer(lift, [0.0, 1.0, 0.0])
+        known[a:b, c] = True
+    values[a:b, _cols(_NECK)] = _STAND[_NECK]
+    known[a:b, _cols(_NECK)] = True
+
+
+def _bow_end(values, known, a, b, fps) -> None:
+    k = min(b - a - 1, int(round(BOW_END_S * fps)))
+    if k < 1:
+        return
+    local = slice(4, 4 + 3 * len(_STAND))
+    values[b - k:b, local] = _STAND.reshape(-1)
+    known[b - k:b, local] = True
+    values[b - k:b, 0] = _PELVIS_H
+    known[b - k:b, 0] = True
+
+
+def _dance(values, known, a, b, action, fps) -> None:
+    beats, bounce, steps = DANCE_BEAT[action]
+    t = np.arange(b - a) / fps
+    ease = np.clip(t / 0.5, 0.0, 1.0)
+    h = _PELVIS_H - 0.03 - bounce * ease * (0.5 + 0.5 * np.cos(2 * np.pi * beats * t))
+    values[a:b, 0] = values[a:b, 5] = h
+    known[a:b, 0] = known[a:b, 5] = True
+    phase = (t * beats * steps / 2.0) % 1.0              # one foot lifts on every step
+    C = values.shape[1]
+    values[a:b, C - 2] = np.where(ease < 1, 1.0, phase >= 0.35)          # left lifts, then
+    values[a:b, C - 1] = np.where(ease < 1, 1.0, (phase + 0.5) % 1.0 >= 0.35)  # the right
+    known[a:b, C - 2:] = True
+
+
+def apply_gesture_controls(segments, bounds, values: np.ndarray, known: np.ndarray,
+                           fps: float = 25.0) -> None:
+    """Add each gesture's or dance's controls to ``values`` / ``known`` (T, C), in place."""
+    T = len(values)
+    for seg, (a, b) in zip(segments, bounds):
+        a, b = max(0, a), min(T, b)
+        if b - a < 4:
+            continue
+        count = seg.repeats or 0
+        if seg.action == "nod":
+            _nod(values, known, a, b, count or 3, fps)
+        elif seg.action == "shrug":
+            _shrug(values, known, a, b, count or 1, fps)
+        elif seg.action == "bow":
+            _bow_end(values, known, a, b, fps)
+        elif seg.action in DANCE_BEAT:
+            _dance(values, known, a, b, seg.action, fps)

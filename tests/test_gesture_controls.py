@@ -1,0 +1,76 @@
+"""Gestures and dances as controls (engine.gesture_controls), dance energy (engine.energy) and
+getting down before a crawl (engine.planner.posture)."""
+import numpy as np
+import pytest
+
+from engine.controls import plan_controls
+from engine.energy import limb_speed, liven
+from engine.planner import plan_prompt
+from engine.planner.plan import Plan, PlanSegment
+from engine.skeleton import JOINT_INDEX as J, NUM_JOINTS
+from engine.start_pose import standing_pose
+
+FPS = 25.0
+
+
+def _controls(*segments):
+    plan = Plan("p", list(segments))
+    bounds = plan.frame_bounds(FPS)
+    return plan_controls(plan, bounds, bounds[-1][1], NUM_JOINTS, FPS), bounds
+
+
+def _joint(values, joint):
+    return values[:, 4 + 3 * J[joint]: 7 + 3 * J[joint]]
+
+
+def test_a_nod_pitches_the_head_down_and_up_three_times():
+    (values, known), _ = _controls(PlanSegment("nod", "nods", 3.0))
+    rel = _joint(values, "head") - _joint(values, "neck")
+    pitch = np.degrees(np.arctan2(rel[:, 2], rel[:, 1]))
+    assert pitch.max() == pytest.approx(22, abs=0.5) and pitch.min() == pytest.approx(0, abs=0.5)
+    assert np.sum(np.diff((pitch > 11).astype(int)) == 1) == 3
+    assert known[:, 4 + 3 * J["head"]].all() and not known[1:, 4 + 3 * J["l_hand"]].any()
+
+
+def test_a_shrug_lifts_both_shoulders():
+    (values, known), _ = _controls(PlanSegment("shrug", "shrugs", 2.0))
+    rise = _joint(values, "l_shoulder")[:, 1] - standing_pose()[J["l_shoulder"], 1]
+    assert rise.max() == pytest.approx(0.07, abs=1e-3) and rise[0] == pytest.approx(0, abs=1e-3)
+    assert np.allclose(_joint(values, "l_shoulder")[:, 1], _joint(values, "r_shoulder")[:, 1])
+
+
+def test_a_bow_ends_standing_and_its_middle_is_free():
+    (values, known), bounds = _controls(PlanSegment("bow", "bows", 3.0))
+    a, b = bounds[0]
+    assert known[b - 12:b, 4:4 + 3 * NUM_JOINTS].all()
+    assert np.allclose(values[b - 1, 4:4 + 3 * NUM_JOINTS], standing_pose().reshape(-1), atol=1e-6)
+    assert not known[(a + b) // 2, 4:4 + 3 * NUM_JOINTS].any()
+
+
+def test_a_dance_bounces_and_steps_on_the_beat():
+    (values, known), _ = _controls(PlanSegment("dance_hiphop", "dances", 5.0))
+    h = values[25:, 0]
+    assert known[:, 0].all() and np.ptp(h) == pytest.approx(0.045, abs=1e-3)   # 4.5 cm dips
+    left, right = values[25:, -2], values[25:, -1]
+    lifts = np.sum(np.diff(left) < -0.5) + np.sum(np.diff(right) < -0.5)
+    assert 5 <= lifts <= 8                 # one foot lifts on each beat, 1.6 beats/s over 4 s
+    assert np.all((left > 0.5) | (right > 0.5))      # never both feet off
+
+
+def test_liven_brings_a_faint_dance_up_to_energy_and_leaves_other_actions():
+    t = np.arange(100) / FPS
+    pose = np.repeat(standing_pose()[None], 100, 0).astype(np.float32)
+    pose[:, J["l_hand"], 0] += 0.05 * np.sin(2 * np.pi * 1.5 * t)    # a faint sway of one hand
+    pose[:, J["r_hand"], 2] += 0.05 * np.sin(2 * np.pi * 1.5 * t)
+    before = limb_speed(pose, FPS)
+    danced = liven(pose, [(0, 100, "dance_hiphop")], FPS)
+    assert limb_speed(danced[20:80], FPS) > 2.0 * limb_speed(pose[20:80], FPS)
+    assert np.allclose(danced[:, 0], pose[:, 0])                      # the pelvis stays
+    assert np.array_equal(liven(pose, [(0, 100, "wave")], FPS), pose)
+    assert before > 0
+
+
+def test_getting_down_on_all_fours_comes_before_the_crawl():
+    plan = plan_prompt("she gets down on all fours and crawls", None)
+    assert [s.action for s in plan.segments] == ["kneel", "crawl"]
+    assert [s.action for s in plan_prompt("a baby crawls", None).segments] == ["crawl"]
