@@ -52,8 +52,9 @@ def test_two_actors_told_to_meet_end_at_arms_reach_facing_each_other(gen):
     d = np.linalg.norm(floor_of(p["A"])[end] - floor_of(p["B"])[end])
     assert 0.6 <= d <= 1.0, d
     assert facing_vec(p["A"], end) @ facing_vec(p["B"], end) < -0.7
-    # they walked: each covered most of the way
-    assert np.linalg.norm(floor_of(p["A"])[end] - floor_of(p["A"])[0]) > 2.0
+    # both walked, and they met in the middle: each covered about half of the way
+    for name in "AB":
+        assert 2.0 < np.linalg.norm(floor_of(p[name])[end] - floor_of(p[name])[0]) < 3.0
     assert min_torso_gap(list(p.values())) >= 0.29
     drift = [np.abs(np.linalg.norm(m[:, 2] - m[:, 1], axis=1) - np.linalg.norm(m[0, 2] - m[0, 1])).max()
              for m in p.values()]

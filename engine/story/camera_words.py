@@ -65,7 +65,11 @@ def camera_keys(cues, names: Sequence[str], motions: Sequence[Motion], duration_
             # make_move follows the first motion it was given: point it at the real index
             made = [replace(k, follow=idx if idx is not None else 0) for k in made]
         if shot != "wide":
-            made = [_tighten(k, motions[idx], shot) for k in made]
+            # a zoom closes in with the lens, so it starts from one shot wider
+            dist = SHOT["medium" if shot == "close" and cue.move == "zoom" else shot][0]
+            turn = _clear_turn(made[0], idx, motions, shot, dist)
+            base = _view(made[0], motions[idx])[1]
+            made = [_tighten(k, motions[idx], shot, dist, turn, base) for k in made]
         else:
             made = _from_front(made, subject, a, b, aspect)
         keys += made
@@ -99,21 +103,60 @@ def _from_front(keys: list[CameraKey], motions: Sequence[Motion], a: int, b: int
     return out
 
 
-def _tighten(key: CameraKey, motion: Motion, shot: str) -> CameraKey:
-    """``key`` moved in on one actor: looking at its chest (medium) or head (close) from the
-    shot's distance, along the key's own direction."""
-    dist, height = SHOT[shot]
+def _look_point(key: CameraKey, motion: Motion, height: float) -> tuple[np.ndarray, np.ndarray]:
+    """(look-at point, anchor) of a tightened key: offsets from the followed actor's ground
+    point for a following key (anchor 0), world points otherwise."""
     frame = int(min(max(key.frame, 0), motion.num_frames - 1))
-    pos = np.asarray(key.position, float)
-    tgt = np.asarray(key.target, float)
     anchor = np.zeros(3) if key.follow is not None else follow_anchor(motion, frame)
-    look = anchor + np.array([0.0, height, 0.0])
-    view = pos - tgt
+    return anchor + np.array([0.0, height, 0.0]), anchor
+
+
+def _view(key: CameraKey, motion: Motion) -> tuple[np.ndarray, float]:
+    """(unit direction from target to camera, distance) of a key."""
+    view = np.asarray(key.position, float) - np.asarray(key.target, float)
     r = float(np.linalg.norm(view))
     if r < 1e-6:
-        view, r = facing(motion, frame), DEFAULT_DISTANCE
+        frame = int(min(max(key.frame, 0), motion.num_frames - 1))
+        return facing(motion, frame), DEFAULT_DISTANCE
+    return view / r, r
+
+
+def _clear_turn(key: CameraKey, idx: int, motions: Sequence[Motion], shot: str,
+                dist: float) -> float:
+    """A turn (radians about +Y) of the shot's direction that leaves no other actor between the
+    camera and the target: the actor someone faces often stands right in front of them."""
+    target = motions[idx]
+    frame = int(min(max(key.frame, 0), target.num_frames - 1))
+    look = follow_anchor(target, frame) + np.array([0.0, SHOT[shot][1], 0.0])
+    view, _ = _view(key, target)
+    others = [m.positions[min(frame, m.num_frames - 1)][[0, 2, 3]].astype(float)
+              for j, m in enumerate(motions) if j != idx]   # pelvis, neck, head
+    for deg in (0, 35, -35, 70, -70, 110, -110, 150, -150, 180):
+        c, s = np.cos(np.radians(deg)), np.sin(np.radians(deg))
+        v = np.array([c * view[0] + s * view[2], view[1], -s * view[0] + c * view[2]])
+        eye = look + v * dist
+        if all(_off_line(p, eye, look) > 0.35 for pts in others for p in pts):
+            return float(np.radians(deg))
+    return 0.0
+
+
+def _off_line(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    """Distance from point p to the segment a-b."""
+    d = b - a
+    t = float(np.clip(np.dot(p - a, d) / max(np.dot(d, d), 1e-12), 0.0, 1.0))
+    return float(np.linalg.norm(p - (a + d * t)))
+
+
+def _tighten(key: CameraKey, motion: Motion, shot: str, dist: float, turn: float = 0.0,
+             base: float = DEFAULT_DISTANCE) -> CameraKey:
+    """``key`` moved in on one actor: looking at its chest (medium) or head (close) from
+    ``dist`` metres, along the key's own direction turned by ``turn`` radians."""
+    look, _ = _look_point(key, motion, SHOT[shot][1])
+    view, r = _view(key, motion)
+    c, s = np.cos(turn), np.sin(turn)
+    view = np.array([c * view[0] + s * view[2], view[1], -s * view[0] + c * view[2]])
     # the move's own changes of distance and elevation (dolly, crane, orbit) carry over,
-    # scaled from the default framing's distance to the shot's
-    eye = look + view / r * dist * float(np.clip(r / DEFAULT_DISTANCE, 0.2, 3.0))
+    # relative to where the move started (``base`` metres away)
+    eye = look + view * dist * float(np.clip(r / base, 0.2, 3.0))
     return replace(key, position=tuple(float(x) for x in eye),
                    target=tuple(float(x) for x in look))

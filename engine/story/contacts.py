@@ -41,7 +41,7 @@ class Interaction:
 
 
 INTERACTIONS: dict[str, Interaction] = {
-    "high_five": Interaction(0.75, (("r_hand", "r_hand", "overhead"),), ("cheer", "cheer"),
+    "high_five": Interaction(0.7, (("r_hand", "r_hand", "overhead"),), ("cheer", "cheer"),
                              ("gives a high five", "gives a high five")),
     "handshake": Interaction(0.65, (("r_hand", "r_hand", "waist"),), ("idle", "idle"),
                              ("shakes hands", "shakes hands"), hold_s=1.0, shake_m=0.04),

@@ -21,7 +21,7 @@ from engine.model.features import headings
 
 REACH_M = 0.9           # "walks up to": pelvis to pelvis at arm's reach
 FOLLOW_GAP_M = 1.5      # a follower stays this far behind, along the leader's path
-CIRCLE_MIN_M = 1.2      # the smallest radius to circle someone without touching them
+CIRCLE_MIN_M = 1.5      # the smallest radius to circle someone (and whoever stands with them)
 CIRCLE_MAX_M = 3.0
 TURN_S = 0.6            # time a turn on the spot (or toward the end facing) takes
 SMOOTH_S = 0.25         # heading corrections are eased over this much either side

@@ -97,7 +97,9 @@ def estimate(script: Script, slots: dict[str, list[Slot]], starts: dict[str, np.
     where = {n: p.copy() for n, p in starts.items()}
     order = sorted(((s.start, i, name, s) for name, ss in slots.items()
                     for i, s in enumerate(ss)), key=lambda x: (x[0], x[1]))
+    seen: set[int] = set()
     for _, _, name, slot in order:
+        seen.add(id(slot))
         b = slot.beat
         me = where[name]
         slot.est_from = me.copy()
@@ -119,8 +121,9 @@ def estimate(script: Script, slots: dict[str, list[Slot]], starts: dict[str, np.
         elif b.relation == "toward":
             mutual = [s for s in slots[b.target] if s.beat.relation == "toward"
                       and s.beat.target == name and _overlaps(s, slot)]
-            if mutual:   # both walk: meet in the middle
-                mid = (me + other) / 2
+            if mutual:   # both walk: meet in the middle of where both set out from
+                them = mutual[0].est_from if id(mutual[0]) in seen else other
+                mid = (me + them) / 2
                 to = toward_end(me, mid, REACH_M / 2)
             else:
                 to = toward_end(me, other, REACH_M)
