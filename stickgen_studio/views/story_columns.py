@@ -48,7 +48,7 @@ ACTOR_COLUMNS = (
     Column("Z", ("start", "z"), NUMBER, tip="start position, metres; +Z is toward the camera"),
     Column("Facing", ("start", "facing"), NUMBER, tip="degrees: 0 faces the camera, 90 faces +X"),
     Column("Colour", ("look", "color"), OPT_TEXT, tip="#rrggbb; empty: the app's palette",
-           width=76),
+           width=100),
     Column("Height", ("look", "height"), NUMBER, tip="scale of the 1.75 m figure (0.5–1.3)"),
 )
 

@@ -56,16 +56,8 @@ class StoryPanel(QWidget):
         lay.addWidget(self.prompt)
         self.planner = PlannerGroup(qsettings, controller, self)
         lay.addWidget(self.planner)
-        lay.addLayout(self._plan_row())
+        lay.addLayout(self._buttons_row())
 
-        self.title = _section("Script — plan a scene to fill it, then edit any cell", self)
-        lay.addWidget(self.title)
-        self.editor = ScriptEditor(self)
-        self.editor.problem.connect(lambda text: self.message.emit(text, "error"))
-        self.editor.changed.connect(self._refresh_buttons)
-        lay.addWidget(self.editor, 1)
-
-        lay.addLayout(self._stage_row())
         busy = QHBoxLayout()
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1000)
@@ -81,7 +73,16 @@ class StoryPanel(QWidget):
         self.status.setWordWrap(True)
         lay.addWidget(self.status)
 
+        # The script comes last: it is the tall part, and the buttons above stay in view.
+        self.title = _section("Script — plan a scene to fill it, then edit any cell", self)
+        lay.addWidget(self.title)
+        self.editor = ScriptEditor(self)
+        self.editor.problem.connect(lambda text: self.message.emit(text, "error"))
+        self.editor.changed.connect(self._refresh_buttons)
+        lay.addWidget(self.editor, 1)
+
         controller.planned.connect(self._planned)
+        controller.staged.connect(self._staged)
         controller.progress.connect(self._progress)
         controller.busy_changed.connect(self._busy)
         controller.notes.connect(self._notes)
@@ -90,7 +91,7 @@ class StoryPanel(QWidget):
         doc.undo_stack.indexChanged.connect(self._undo_moved)
         self._busy(PLAN, False)
 
-    def _plan_row(self) -> QHBoxLayout:
+    def _buttons_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
         self.seed = QSpinBox(self)
         self.seed.setRange(0, 2**31 - 1)
@@ -100,19 +101,15 @@ class StoryPanel(QWidget):
         self.plan_button.setToolTip("Write the scene script for this sentence (nothing in the "
                                     "project changes until you generate the scene)")
         self.plan_button.clicked.connect(self.plan)
-        row.addWidget(self.plan_button, 1)
-        row.addWidget(self.seed)
-        return row
-
-    def _stage_row(self) -> QHBoxLayout:
-        row = QHBoxLayout()
         self.stage_button = QPushButton("Generate scene", self)
         self.stage_button.setObjectName("primary")
         self.stage_button.setToolTip("Generate every actor of the script and stage them "
                                      "together; replaces the scene's actors and camera keys "
                                      "(one undo step)")
         self.stage_button.clicked.connect(self.stage)
-        row.addWidget(self.stage_button, 1)
+        row.addWidget(self.plan_button, 1)
+        row.addWidget(self.stage_button, 2)
+        row.addWidget(self.seed)
         return row
 
     # -- actions --------------------------------------------------------------------------------
@@ -142,6 +139,11 @@ class StoryPanel(QWidget):
         who = {"offline": "the offline planner"}.get(plan.planner, f"the {plan.planner} model")
         self.status.setText(f"Planned by {who}: {n} actor{'s' if n != 1 else ''}, "
                             f"{plan.script.duration:g} s")
+
+    def _staged(self, scene) -> None:
+        n, seconds = len(scene.actors), self.doc.project.num_frames / self.doc.fps
+        self.status.setText(f"Staged {n} actor{'s' if n != 1 else ''}, {seconds:.1f} s; "
+                            "edit the script and generate again to change it")
 
     def _notes(self, notes: list[str], level: str) -> None:
         text = notes_text(notes)

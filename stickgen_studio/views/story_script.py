@@ -76,6 +76,15 @@ def _table(columns: tuple[Column, ...], parent: QWidget, rows_hint: int) -> QTab
     return t
 
 
+def _fit(table: QTableWidget, rows_hint: int, most: int = 6) -> None:
+    """As tall as its rows (at least ``rows_hint``, at most ``most``), so the short actor and
+    cue lists leave the room to the beats."""
+    rows = min(max(table.rowCount(), rows_hint), most)
+    bar = table.horizontalScrollBar().sizeHint().height()
+    table.setFixedHeight(table.horizontalHeader().height() + 24 * rows + 2 * table.frameWidth()
+                         + bar + 2)
+
+
 def _auto_length(script: Script) -> float:
     end = max(e for a in script.actors for _, e in beat_times(a))
     return max(MIN_SCENE_SECONDS, math.ceil(end * 10 - 1e-6) / 10)
@@ -253,6 +262,8 @@ class ScriptEditor(QWidget):
                 self.actors.setCurrentCell(min(row, len(self._data["actors"]) - 1),
                                            max(self.actors.currentColumn(), 0))
             self._fill(self.camera, CAMERA_COLUMNS, self._data.get("camera", []))
+            _fit(self.actors, 2)
+            _fit(self.camera, 1)
             self.length.setValue(0.0 if self._auto or self._script is None
                                  else self._script.duration)
             if self._script is not None and self._auto:
