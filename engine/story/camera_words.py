@@ -32,7 +32,10 @@ def cue_frames(cues, duration_s: float, fps: float) -> list[tuple[int, int]]:
     out = []
     for c in cues:
         later = [s for s in starts if s > c.start]
-        end = c.start + c.duration if c.duration is not None else (later[0] if later else duration_s)
+        if c.duration is not None:
+            end = c.start + c.duration
+        else:
+            end = later[0] if later else duration_s
         a = min(T - 1, int(round(c.start * fps)))
         out.append((a, max(a + 1, min(T, int(round(end * fps))))))
     return out

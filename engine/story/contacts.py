@@ -122,7 +122,9 @@ def _solve_arm(pose: np.ndarray, hand: str, target: np.ndarray) -> np.ndarray:
     l2 = float(np.linalg.norm(pose[h] - pose[e]))
     outward = pose[s] - pose[J["neck"]]
     outward[1] = 0.0
-    pole = outward / max(np.linalg.norm(outward), 1e-9) - np.array([0.0, 0.8, 0.0]) - _fwd(pose) * 0.3
+    # elbows bend down, out and back, as arms do
+    pole = (outward / max(np.linalg.norm(outward), 1e-9) - np.array([0.0, 0.8, 0.0])
+            - _fwd(pose) * 0.3)
     mid, end = two_bone_ik(pose[s][None].astype(np.float64), np.asarray(target, float)[None],
                            l1, l2, pole[None])
     out = pose.copy()
@@ -186,7 +188,8 @@ def contact_targets(kind: str, a: np.ndarray, b: np.ndarray) -> list[tuple[str, 
                         float(np.linalg.norm(a[J[hand_a]] - forearm))))
         elif where.startswith("back"):
             ta, _ = _contact_point(where, a, b, hand_a, hand_b)
-            out.append((kind, f"{hand_a} on partner's back", float(np.linalg.norm(a[J[hand_a]] - ta))))
+            out.append((kind, f"{hand_a} on partner's back",
+                        float(np.linalg.norm(a[J[hand_a]] - ta))))
         else:
             out.append((kind, f"{hand_a} to {hand_b}",
                         float(np.linalg.norm(a[J[hand_a]] - b[J[hand_b]]))))

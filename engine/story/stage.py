@@ -28,9 +28,9 @@ from .contacts import (CONTACT_TOLERANCE, INTERACTIONS, bring_together, contact_
                        contact_poses, contact_targets, facing_dot, min_torso_gap,
                        separate_bodies)
 from .idle import extend_idle, settle_tail
-from .relations import (FOLLOW_GAP_M, REACH_M, Leg, away_end, body_headings, circle_path,
-                        floor_of, follow_leg, heading_to, smooth, straight, toward_end,
-                        travel_distance, warp_to_legs, yaw)
+from .relations import (FOLLOW_GAP_M, REACH_M, Leg, arc_lengths, away_end, body_headings,
+                        circle_path, floor_of, follow_leg, heading_to, smooth, straight,
+                        toward_end, travel_distance, warp_to_legs, yaw)
 from .stage_plan import Slot, actor_plan, estimate, layout, scene_frames, slots_of
 
 FPS = 25.0
@@ -173,9 +173,15 @@ def _legs(name, slots, placed, starts, done) -> tuple[list[Leg], np.ndarray]:
     for slot in slots[name]:
         here = floor_of(pos)[slot.start]
         heading = float(body_headings(pos, FPS)[slot.start])
-        legs += _leg_for(slot, here, heading, lambda n, f: _where(n, f, slots, starts, done),
-                         done)
+        new = _leg_for(slot, here, heading, lambda n, f: _where(n, f, slots, starts, done),
+                       done)
+        legs += new
         pos = warp_to_legs(placed, legs, FPS)
+        paths = [g for g in new if g.path is not None]
+        if paths:   # what the model walked on its own, against the path it was put on
+            own = smooth(floor_of(placed)[slot.start:slot.stop], 2)
+            slot.walked = (float(np.linalg.norm(np.diff(own, axis=0), axis=1).sum()),
+                           float(sum(arc_lengths(g.path)[-1] for g in paths)))
     return legs, pos
 
 
@@ -292,13 +298,28 @@ def _measure(slots, done, notes) -> dict[str, float]:
                 out[tag + ".distance_m"] = d
                 out[tag + ".facing_dot"] = facing_dot(me, other, f, FPS)
                 notes.append(f"{name} walked up to {b.target}: ended {d:.2f} m away "
-                             f"(asked {REACH_M:.2f} m)")
+                             f"(asked {REACH_M:.2f} m), facing dot "
+                             f"{out[tag + '.facing_dot']:.2f}{_walked(s)}")
+            elif b.relation in ("away_from", "circle_around") and s.walked:
+                notes.append(f"{name} {b.relation.replace('_', ' ')} {b.target}:{_walked(s)}")
             elif b.relation == "follow":
                 behind = _behind_share(me[s.start:s.stop], other[s.start:s.stop])
                 out[tag + ".behind_share"] = behind
                 notes.append(f"{name} followed {b.target}: behind the leader on "
                              f"{behind * 100:.0f} % of the frames")
     return out
+
+
+def _walked(slot: Slot) -> str:
+    """How far the model's own steps went against the path the leg put them on."""
+    if not slot.walked:
+        return ""
+    own, path = slot.walked
+    if path < 0.05:
+        return ""
+    return (f"; the model walked {own:.1f} m of the {path:.1f} m path"
+            + (f" (strides stretched {path / own:.1f}x)" if own > 0.05 and
+               not 0.8 <= path / own <= 1.25 else ""))
 
 
 def _behind_share(follower: np.ndarray, leader: np.ndarray) -> float:

@@ -21,7 +21,7 @@ from .relations import FOLLOW_GAP_M, REACH_M, WALK_MS, away_end, toward_end, tra
 
 MIN_APART_M = 1.0        # start places closer than this are spread ...
 SPREAD_TO_M = 1.2        # ... to this far apart
-APPROACH_SLACK_M = 0.25  # an interaction starts with a walk when farther than this past its distance
+APPROACH_SLACK_M = 0.25  # an interaction opens with a walk when this much past its distance
 TRAVEL = ("toward", "away_from", "circle_around", "follow")
 
 
@@ -35,6 +35,7 @@ class Slot:
     split: int | None = None
     contact: int | None = None
     mirror: bool = False      # the partner's own copy of an interaction another slot leads
+    walked: tuple[float, float] | None = None   # (metres the model walked, metres of the path)
     est_from: np.ndarray = field(default_factory=lambda: np.zeros(2))
     est_to: np.ndarray = field(default_factory=lambda: np.zeros(2))
 
