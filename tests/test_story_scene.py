@@ -231,3 +231,40 @@ def test_same_seed_same_scene(gen):
     one, two = build_scene(s, gen, seed=7), build_scene(s, gen, seed=7)
     for a, b in zip(one.actors, two.actors):
         np.testing.assert_array_equal(a.motion.positions, b.motion.positions)
+
+
+def test_face_away_and_words_only_beats(gen):
+    s = script([actor("A", 0, 0, 0, [{"action": "idle", "duration": 3, "relation": "face",
+                                      "target": "B"}]),
+                actor("B", 3, -1, 0, [{"action": "walk", "duration": 3, "relation": "away_from",
+                                       "target": "A"}]),
+                actor("C", -3, 0, 0, [{"text": "jogs in a circle", "duration": 3}])])
+    scene = build_scene(s, gen, seed=8)
+    p = by_name(scene)
+    to_b = floor_of(p["B"])[74] - floor_of(p["A"])[74]
+    assert facing_vec(p["A"], 74) @ (to_b / np.linalg.norm(to_b)) > 0.9      # turned to B
+    start = np.linalg.norm(floor_of(p["B"])[0] - floor_of(p["A"])[0])
+    assert np.linalg.norm(to_b) > start + 1.5                                 # B got away
+    assert "jog" in scene.actors[2].motion.actions[:75]          # words read by the planner
+
+
+def test_close_shot_looks_past_whoever_stands_in_front(gen):
+    from engine.story.camera_words import _off_line
+
+    s = script([actor("A", 0, 0, 90, [{"action": "idle", "duration": 2}]),
+                actor("B", 0.8, 0, -90, [{"action": "idle", "duration": 2}])],
+               camera=[{"start": 0, "move": "static", "shot": "close", "target": "A"}])
+    scene = build_scene(s, gen, seed=0)
+    key = scene.camera[0]
+    b = scene.actors[1].motion.positions[0]
+    eye, look = np.array(key.position), np.array(key.target)
+    assert min(_off_line(b[j], eye, look) for j in (0, J["neck"], J["head"])) > 0.3
+    assert np.linalg.norm(eye - look) < 2.0
+
+
+def test_wide_shot_without_cues_looks_from_the_audience_side(gen):
+    s = script([actor("A", -1, 0, 90, [{"action": "idle", "duration": 2}]),
+                actor("B", 1, 0, -90, [{"action": "idle", "duration": 2}])])
+    key, = build_scene(s, gen).camera
+    view = np.subtract(key.position, key.target)
+    assert view[2] > 0.9 * np.linalg.norm(view[[0, 2]])     # from +Z, not from A's side
