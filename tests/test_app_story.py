@@ -3,6 +3,7 @@ settings (never the API key) and the offline fallback when the LLM server refuse
 import socket
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QComboBox
 
 from engine.formats.project_file import to_dict
 from engine.story.llm import API_KEY_ENV
@@ -72,6 +73,21 @@ def test_plan_edit_and_reject_bad_edits(window, qtbot):
         assert win.message_bar.isVisible() and win.message_bar.level == "error"
         assert says in win.message_bar.text.text()
         assert table.item(0, c).text() == old
+
+    # The action column offers the known actions in a drop-down; a pick applies at once.
+    c = col(BEAT_COLUMNS, "Action")
+    editor.beats.setCurrentCell(0, c)
+    editor.beats.editItem(editor.beats.item(0, c))
+    box = editor.beats.findChild(QComboBox)
+    assert box is not None and box.findText("jump") >= 0
+    box.setCurrentIndex(box.findText("jump"))
+    box.activated.emit(box.currentIndex())
+    qtbot.waitUntil(lambda: editor.script().actors[0].beats[0].action == "jump")
+
+    # The scene's length: shorter than the beats is refused and stays Auto.
+    editor.length.setValue(1.0)
+    assert editor.length.value() == 0.0 and "ends before the last beat" in \
+        win.message_bar.text.text()
 
     # Adding and removing rows goes through the same checks.
     n = len(editor.script().actors)

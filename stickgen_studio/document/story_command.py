@@ -10,7 +10,7 @@ from engine.camera import CameraKey
 from engine.project import Actor
 from engine.story.script import Script, script_to_dict
 
-from .commands import ReplaceActor, check_value
+from .commands import ACTOR_FIELDS, ITEM_TYPES, check_value
 
 
 class ApplyScene(QUndoCommand):
@@ -21,7 +21,8 @@ class ApplyScene(QUndoCommand):
         super().__init__(text)
         check_value("camera", camera, actor=False)
         for actor in actors:
-            ReplaceActor(doc, "", actor)     # checks the actor's key lists, changes nothing
+            for name in ITEM_TYPES.keys() & ACTOR_FIELDS:
+                check_value(name, getattr(actor, name), actor=True)
         self.doc = doc
         p = doc.project
         self.new = (copy.deepcopy(list(actors)), sorted(copy.deepcopy(list(camera)),

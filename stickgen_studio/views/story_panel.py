@@ -167,6 +167,9 @@ class StoryPanel(QWidget):
             self.progress.setValue(0)
             self.status.setText("Planning…" if channel == PLAN else "Staging the scene…")
         self.plan_button.setEnabled(not planning)
+        # The staged scene brings its script back into the editor: edits made meanwhile would
+        # be lost, so the script is read-only while it is staged.
+        self.editor.setEnabled(not staging)
         self._refresh_buttons()
 
     def _progress(self, fraction: float, message: str) -> None:

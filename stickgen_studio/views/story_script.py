@@ -216,6 +216,7 @@ class ScriptEditor(QWidget):
         self._auto = seconds == 0
         if not self._edit(lambda d: d.__setitem__("duration", float(seconds))):
             self._auto = auto_before
+            self._refresh()          # shows the length as it was (Auto again, if it was)
 
     # -- add and remove -------------------------------------------------------------------------
     def _add_actor(self) -> None:
