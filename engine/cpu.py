@@ -88,3 +88,14 @@ def background_env(env: dict[str, str]) -> dict[str, str]:
     out = {k: v for k, v in env.items() if k != "OMP_NUM_THREADS"}
     out["OMP_WAIT_POLICY"] = "PASSIVE"
     return out
+
+
+def native_bf16() -> bool:
+    """Whether this CPU computes bfloat16 matrix products natively (AVX-512 BF16 or AMX), so
+    the model runs faster in it; False where torch cannot tell."""
+    import torch
+
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False

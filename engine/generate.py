@@ -75,12 +75,18 @@ class Generator:
     """Loads a checkpoint and its text encoder once; generates many motions."""
 
     def __init__(self, model: str | os.PathLike = "small", encoder: str | None = None,
-                 steps: int | None = None, guidance: float | None = None) -> None:
+                 steps: int | None = None, guidance: float | None = None,
+                 precision: str = "auto") -> None:
         """``steps`` and ``guidance`` default to the checkpoint's own sampler settings (a
         distilled model samples in few steps with its guidance built in), else to
-        engine.defaults."""
+        engine.defaults. ``precision``: "fp32", "bf16", or "auto" (bfloat16 where the CPU
+        computes it natively: about a third faster, motions within a few millimetres)."""
         if guidance is not None and not guidance > 0:
             raise ValueError(f"guidance must be positive, got {guidance:g}")
+        if precision not in ("auto", "fp32", "bf16"):
+            raise ValueError(f"precision must be auto, fp32 or bf16, not {precision!r}")
+        self.precision = precision
+        self.bf16 = False
         self.model_ref = str(model)
         self.encoder_name = encoder
         self._asked = (steps, guidance)
@@ -112,12 +118,18 @@ class Generator:
         steps, guidance = self._asked
         self.steps = int(steps or own.get("steps") or DEFAULT_STEPS)
         self.guidance = float(guidance or own.get("guidance") or DEFAULT_GUIDANCE)
+        if self.precision == "auto":
+            from .cpu import native_bf16
+
+            self.bf16 = native_bf16()
+        else:
+            self.bf16 = self.precision == "bf16"
         report(progress, 1.0, "model ready")
         return self
 
     def guide(self, steps: int) -> dict:
-        """The sampler's guidance arguments for ``steps`` denoising steps."""
-        return {"guidance": self.guidance,
+        """The sampler's guidance and precision arguments for ``steps`` denoising steps."""
+        return {"guidance": self.guidance, "bf16": self.bf16,
                 "guided_steps": max(1, int(np.ceil(steps * GUIDED_SHARE)))}
 
     def nearest(self) -> NearestAction:

@@ -45,9 +45,20 @@ def test_guidance_is_a_setting_of_the_generator(tiny_checkpoint, gen):
     plain = Generator(tiny_checkpoint, guidance=1.0).load()
     unguided = plain.generate("a person waves", seconds=2, seed=4).motion.positions
     assert np.abs(guided - unguided).max() > 1e-3
-    assert gen.guide(8) == {"guidance": gen.guidance, "guided_steps": 4}
+    assert gen.guide(8) == {"guidance": gen.guidance, "guided_steps": 4, "bf16": gen.bf16}
     with pytest.raises(ValueError, match="guidance must be positive"):
         Generator(tiny_checkpoint, guidance=0.0)
+
+
+def test_bfloat16_sampling_stays_close_to_float32(tiny_checkpoint):
+    fp32 = Generator(tiny_checkpoint, precision="fp32").load()
+    bf16 = Generator(tiny_checkpoint, precision="bf16").load()
+    assert (fp32.bf16, bf16.bf16) == (False, True)
+    a = fp32.generate("a person waves", seconds=2, seed=4).motion.positions
+    b = bf16.generate("a person waves", seconds=2, seed=4).motion.positions
+    assert 0 < np.abs(a - b).max() < 0.15          # metres: the same motion, rounded
+    with pytest.raises(ValueError, match="precision"):
+        Generator(tiny_checkpoint, precision="fp16")
 
 
 def test_the_generators_planner_checks_rules_against_the_meaning(gen):

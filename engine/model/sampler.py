@@ -117,14 +117,16 @@ def denoise(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: 
             guidance: float = 1.0, window: int | None = None, overlap: int | None = None,
             progress: ProgressFn | None = None, cancel: CancelLike | None = None,
             guided_steps: int | None = None,
-            key_blend: Callable[[torch.Tensor], torch.Tensor] | None = None
-            ) -> tuple[torch.Tensor, torch.Tensor]:
+            key_blend: Callable[[torch.Tensor], torch.Tensor] | None = None,
+            bf16: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     """The core loop in normalised feature space.
 
     known: (T, C) normalised features; known_mask: (T, C) bool. ``guidance`` applies to the
     first ``guided_steps`` steps (all when None), where the coarse motion is decided; later steps
     refine detail from the conditioned prediction alone. ``key_blend`` (a
     keyblend.FeatureKeyBlend) eases key poses into their neighbours on every step's prediction.
+    ``bf16`` runs the model's matrix products in bfloat16 (about a third faster on CPUs that
+    compute it natively); the sampler's own arithmetic stays float32.
     Returns x0 (T, C) and action logits (T, A), both float32 tensors on the CPU.
     """
     cfg = model.cfg
@@ -143,7 +145,10 @@ def denoise(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: 
     for n, t in enumerate(ts):
         check_cancel(cancel)   # raises engine.progress.Cancelled
         guided = drop is not None and (guided_steps is None or n < guided_steps)
-        x0w, logits_w = _predict_windows(model, x[win.idx], t, inputs, drop, guided, guidance)
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=bf16):
+            x0w, logits_w = _predict_windows(model, x[win.idx], t, inputs, drop, guided,
+                                             guidance)
+        x0w, logits_w = x0w.float(), logits_w.float()
         x0 = win.merge(x0w)                                                    # (Tp, C)
         if key_blend is not None:   # before re-imposing: it eases the keys' residuals around
             x0 = key_blend(x0)
@@ -289,7 +294,8 @@ def sample(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: i
            window: int | None = None, overlap: int | None = None,
            progress: ProgressFn | None = None, cancel: CancelLike | None = None,
            guided_steps: int | None = None, key_blend: int = 0,
-           channels: tuple[np.ndarray, np.ndarray] | None = None) -> Generated:
+           channels: tuple[np.ndarray, np.ndarray] | None = None,
+           bf16: bool = False) -> Generated:
     """Generate ``cond.n_frames`` frames.
 
     known: (T, J, 3) positions with mask (T,) bool: frames where mask is True are kept exactly
@@ -345,7 +351,7 @@ def sample(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: i
         kv = np.where(fixed, (values - mean) / std, kv).astype(np.float32)
         km = km | fixed
     x0, logits = denoise(model, cond, seed, steps, kv, km, guidance, window, overlap,
-                         progress, cancel, guided_steps, key_blend=blend)
+                         progress, cancel, guided_steps, key_blend=blend, bf16=bf16)
     feats = x0.numpy() * std + mean
     pos = from_features(feats)
     if anchors is not None:
