@@ -268,3 +268,19 @@ def test_wide_shot_without_cues_looks_from_the_audience_side(gen):
     key, = build_scene(s, gen).camera
     view = np.subtract(key.position, key.target)
     assert view[2] > 0.9 * np.linalg.norm(view[[0, 2]])     # from +Z, not from A's side
+
+
+def test_a_child_and_an_adult_hold_hands_at_a_child_sized_distance(gen):
+    from engine.story.contacts import contact_frames, contact_targets
+
+    kid = actor("Kid", 0, 0, 90, [{"duration": 4, "interaction": "dance_together",
+                                   "target": "Dad", "action": "dance_salsa"}])
+    kid["look"] = {"height": 0.7}
+    s = script([kid, actor("Dad", 1.2, 0, -90, [{"action": "dance_salsa", "duration": 4}])])
+    scene = build_scene(s, gen, seed=9)
+    (_, _, _, f), = scene.contacts
+    p = by_name(scene)
+    held = contact_frames("dance_together", f, 0, 100, 25.0)
+    assert max(g for t in held for _, _, g in contact_targets("dance_together", p["Kid"][t],
+                                                               p["Dad"][t])) <= 0.10
+    assert p["Kid"][:, J["head"], 1].max() < 0.8 * p["Dad"][:, J["head"], 1].max()

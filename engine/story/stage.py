@@ -24,7 +24,7 @@ from engine.project import ACTOR_COLORS, Actor, TimedSegment
 from engine.story.script import Script
 
 from .camera_words import camera_keys
-from .contacts import (CONTACT_TOLERANCE, INTERACTIONS, bring_together, contact_frames,
+from .contacts import (CONTACT_TOLERANCE, bring_together, contact_frames,
                        contact_poses, contact_targets, facing_dot, min_torso_gap,
                        separate_bodies)
 from .idle import extend_idle, settle_tail
@@ -188,11 +188,10 @@ def _legs(name, slots, placed, starts, done) -> tuple[list[Leg], np.ndarray]:
 def _leg_for(slot: Slot, here, heading, where, done) -> list[Leg]:
     b, a, z = slot.beat, slot.start, slot.stop
     if b.interaction:
-        spec = INTERACTIONS[b.interaction]
         other = where(b.target, slot.contact)
         if slot.split is None or slot.mirror:
             return [Leg(a, z, "face", face=heading_to(here, other))]
-        end = toward_end(here, other, spec.distance)
+        end = toward_end(here, other, slot.distance)
         return [Leg(a, slot.split, "path", straight(here, end), face=heading_to(end, other)),
                 Leg(slot.split, z, "face", face=heading_to(end, other))]
     if b.relation == "toward":
@@ -250,9 +249,8 @@ def _contacts(slots, done, generator, seed) -> None:
     the generator blend each actor through its contact poses."""
     for name, slot, frames in _events(slots):
         other = slot.beat.target
-        spec = INTERACTIONS[slot.beat.interaction]
         done[name].positions, done[other].positions = bring_together(
-            done[name].positions, done[other].positions, frames, spec.distance, FPS)
+            done[name].positions, done[other].positions, frames, slot.distance, FPS)
     for i, (name, k) in enumerate(sorted(_contact_keys(slots, done).items())):
         done[name] = generator.through_keyposes(done[name], k, seed=seed + 100 + i).motion
 

@@ -36,6 +36,7 @@ class Slot:
     contact: int | None = None
     mirror: bool = False      # the partner's own copy of an interaction another slot leads
     walked: tuple[float, float] | None = None   # (metres the model walked, metres of the path)
+    distance: float = 0.0     # an interaction's pelvis-to-pelvis distance for this pair
     est_from: np.ndarray = field(default_factory=lambda: np.zeros(2))
     est_to: np.ndarray = field(default_factory=lambda: np.zeros(2))
 
@@ -110,13 +111,13 @@ def estimate(script: Script, slots: dict[str, list[Slot]], starts: dict[str, np.
         if lead is not None:   # both list the same interaction: one contact, led by the first
             slot.mirror, slot.contact = True, lead.contact
         elif b.interaction:
-            spec = INTERACTIONS[b.interaction]
-            far = float(np.linalg.norm(other - me)) > spec.distance + APPROACH_SLACK_M
+            dist = slot.distance = pair_distance(script, name, b.target, b.interaction)
+            far = float(np.linalg.norm(other - me)) > dist + APPROACH_SLACK_M
             n = slot.stop - slot.start
             if far:
-                walk = float(np.linalg.norm(other - me)) - spec.distance
+                walk = float(np.linalg.norm(other - me)) - dist
                 slot.split = slot.start + int(np.clip(walk / WALK_MS * fps, 0.8 * fps, 0.6 * n))
-                to = toward_end(me, other, spec.distance)
+                to = toward_end(me, other, dist)
             rest = slot.stop - (slot.split or slot.start)
             slot.contact = min(slot.stop - 1, (slot.split or slot.start) + int(0.45 * rest))
         elif b.relation == "toward":
@@ -138,6 +139,13 @@ def estimate(script: Script, slots: dict[str, list[Slot]], starts: dict[str, np.
                                                             (slot.stop - slot.start) / fps)])
         slot.est_to = np.asarray(to, float)
         where[name] = slot.est_to.copy()
+
+
+def pair_distance(script: Script, a: str, b: str, kind: str) -> float:
+    """Pelvis-to-pelvis distance (m) for an interaction between actors ``a`` and ``b``: the
+    interaction's own, scaled by the pair's mean height (a child reaches less far)."""
+    size = {x.name: x.look.height for x in script.actors}
+    return INTERACTIONS[kind].distance * (size[a] + size[b]) / 2
 
 
 def _mirrored(slots: dict[str, list[Slot]], name: str, slot: Slot) -> Slot | None:
