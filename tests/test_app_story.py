@@ -98,6 +98,17 @@ def test_plan_edit_and_reject_bad_edits(window, qtbot):
     assert len(editor.script().actors) == n
     qtbot.mouseClick(editor._buttons["Camera cues"][0], Qt.LeftButton)
     assert len(editor.script().camera) == len(script.camera) + 1
+    # An actor someone else's beat refers to cannot go: the message names the dangling target.
+    targeted = next(b.target for a in script.actors for b in a.beats if b.target)
+    editor.actors.setCurrentCell(editor.names().index(targeted), 0)
+    good = script_to_json(editor.script())
+    qtbot.mouseClick(editor._buttons["Actors"][1], Qt.LeftButton)
+    assert script_to_json(editor.script()) == good
+    assert f"no actor named {targeted!r}" in win.message_bar.text.text()
+    beats = len(editor.script().actors[editor.current_actor()].beats)
+    editor.beats.setCurrentCell(beats - 1, 0)
+    qtbot.mouseClick(editor._buttons["Beats"][1], Qt.LeftButton)
+    assert len(editor.script().actors[editor.current_actor()].beats) == beats - 1
 
 
 def test_generate_scene_is_one_undo_step_and_saves_with_the_project(window, qtbot, tmp_path,
