@@ -143,18 +143,28 @@ def away_end(me: np.ndarray, target: np.ndarray, distance: float) -> np.ndarray:
     return np.asarray(me, float) + u * distance
 
 
-def circle_path(me: np.ndarray, centre: np.ndarray, heading: float, n: int = 72) -> np.ndarray:
-    """A full circle round ``centre`` starting at ``me`` (radius clamped to a sensible range),
-    turning the way that starts closest to the actor's ``heading``."""
+def circle_radius(distance: float, action: str | None, seconds: float) -> float:
+    """The radius to circle someone ``distance`` metres away: no wider than the action's pace
+    goes round in ``seconds`` (else the strides would have to stretch), no tighter than
+    CIRCLE_MIN_M, no wider than CIRCLE_MAX_M."""
+    pace = travel_distance(action, seconds) / (2 * np.pi)
+    return float(np.clip(min(distance, pace), CIRCLE_MIN_M, CIRCLE_MAX_M))
+
+
+def circle_path(me: np.ndarray, centre: np.ndarray, heading: float, radius: float,
+                n: int = 72) -> np.ndarray:
+    """A full circle of ``radius`` round ``centre``, entered from ``me`` (a straight lead-in
+    where the actor stands nearer or farther), turning the way that starts closest to the
+    actor's ``heading``."""
     d = np.asarray(me, float) - np.asarray(centre, float)
-    r = float(np.clip(np.linalg.norm(d), CIRCLE_MIN_M, CIRCLE_MAX_M))
+    r = float(radius)
     a0 = np.arctan2(d[0], d[1]) if np.linalg.norm(d) > 1e-6 else heading + np.pi
     ccw_tangent = a0 + np.pi / 2          # heading of the tangent when the angle increases
     sign = 1.0 if abs(wrap(ccw_tangent - heading)) <= np.pi / 2 else -1.0
     ang = a0 + sign * np.linspace(0, 2 * np.pi, n + 1)
     pts = np.asarray(centre, float) + r * np.stack([np.sin(ang), np.cos(ang)], axis=1)
-    pts[0] = me                            # start exactly where the actor stands
-    return pts
+    return np.vstack([np.asarray(me, float)[None], pts[1:]] if abs(np.linalg.norm(d) - r) < 0.05
+                     else [np.asarray(me, float)[None], pts])
 
 
 def follow_leg(start: int, stop: int, me: np.ndarray, leader_floor: np.ndarray,

@@ -29,8 +29,8 @@ from .contacts import (CONTACT_TOLERANCE, bring_together, contact_frames,
                        separate_bodies)
 from .idle import extend_idle, settle_tail
 from .relations import (FOLLOW_GAP_M, REACH_M, Leg, arc_lengths, away_end, body_headings,
-                        circle_path, floor_of, follow_leg, heading_to, smooth, straight,
-                        toward_end, travel_distance, warp_to_legs, yaw)
+                        circle_path, circle_radius, floor_of, follow_leg, heading_to, smooth,
+                        straight, toward_end, travel_distance, warp_to_legs, yaw)
 from .stage_plan import Slot, actor_plan, estimate, layout, scene_frames, slots_of
 
 FPS = 25.0
@@ -202,7 +202,9 @@ def _leg_for(slot: Slot, here, heading, where, done) -> list[Leg]:
         end = away_end(here, where(b.target, a), travel_distance(b.action, (z - a) / FPS))
         return [Leg(a, z, "path", straight(here, end))]
     if b.relation == "circle_around":
-        return [Leg(a, z, "path", circle_path(here, where(b.target, a), heading))]
+        centre = where(b.target, a)
+        radius = circle_radius(float(np.linalg.norm(here - centre)), b.action, (z - a) / FPS)
+        return [Leg(a, z, "path", circle_path(here, centre, heading, radius))]
     if b.relation == "follow":
         if b.target not in done:   # a follow cycle: walk up behind where the leader will be
             end = toward_end(here, where(b.target, z - 1), FOLLOW_GAP_M)
@@ -299,7 +301,8 @@ def _measure(slots, done, notes) -> dict[str, float]:
                              f"(asked {REACH_M:.2f} m), facing dot "
                              f"{out[tag + '.facing_dot']:.2f}{_walked(s)}")
             elif b.relation in ("away_from", "circle_around") and s.walked:
-                notes.append(f"{name} {b.relation.replace('_', ' ')} {b.target}:{_walked(s)}")
+                notes.append(f"{name} {b.relation.replace('_', ' ')} {b.target}: "
+                             f"{_walked(s).lstrip('; ')}")
             elif b.relation == "follow":
                 behind = _behind_share(me[s.start:s.stop], other[s.start:s.stop])
                 out[tag + ".behind_share"] = behind

@@ -17,7 +17,8 @@ from engine.planner.plan import PathCue, Plan, PlanSegment
 from engine.story.script import Beat, Script, beat_times
 
 from .contacts import INTERACTIONS
-from .relations import FOLLOW_GAP_M, REACH_M, WALK_MS, away_end, toward_end, travel_distance
+from .relations import (FOLLOW_GAP_M, REACH_M, WALK_MS, away_end, circle_radius, toward_end,
+                        travel_distance)
 
 MIN_APART_M = 1.0        # start places closer than this are spread ...
 SPREAD_TO_M = 1.2        # ... to this far apart
@@ -37,6 +38,8 @@ class Slot:
     mirror: bool = False      # the partner's own copy of an interaction another slot leads
     walked: tuple[float, float] | None = None   # (metres the model walked, metres of the path)
     distance: float = 0.0     # an interaction's pelvis-to-pelvis distance for this pair
+    radius: float = 0.0       # circling someone: the circle's radius
+    path_m: float = 0.0       # ... and the length of its way round, lead-in included
     est_from: np.ndarray = field(default_factory=lambda: np.zeros(2))
     est_to: np.ndarray = field(default_factory=lambda: np.zeros(2))
 
@@ -129,6 +132,12 @@ def estimate(script: Script, slots: dict[str, list[Slot]], starts: dict[str, np.
                 to = toward_end(me, mid, REACH_M / 2)
             else:
                 to = toward_end(me, other, REACH_M)
+        elif b.relation == "circle_around":
+            slot.radius = circle_radius(float(np.linalg.norm(other - me)), b.action,
+                                        (slot.stop - slot.start) / fps)
+            lead_in = abs(float(np.linalg.norm(other - me)) - slot.radius)
+            to = other + (me - other) / max(float(np.linalg.norm(me - other)), 1e-6) * slot.radius
+            slot.path_m = 2 * np.pi * slot.radius + lead_in
         elif b.relation == "away_from":
             to = away_end(me, other, travel_distance(b.action, (slot.stop - slot.start) / fps))
         elif b.relation == "follow":
@@ -169,8 +178,8 @@ def _cue(slot: Slot, beat: Beat) -> PathCue | None:
     if beat.relation in ("toward", "away_from") or beat.interaction or beat.path in (
             "toward_camera", "away"):
         return PathCue(distance_m=max(0.3, dist), stops=True)
-    if beat.relation == "circle_around":
-        return PathCue(shape="circle", turn_deg=360.0)
+    if beat.relation == "circle_around":   # the model covers the circle at its own pace
+        return PathCue(shape="circle", turn_deg=360.0, distance_m=slot.path_m)
     if beat.relation == "follow":
         return PathCue()
     if beat.path == "circle":
