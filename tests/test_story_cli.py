@@ -78,8 +78,7 @@ def test_project_output_holds_the_actors(tiny_checkpoint, script_file, tmp_path)
     project = load_project(out)
     assert [a.name for a in project.actors] == ["Ann", "Bob"]
     assert project.camera
-    if hasattr(project, "script"):
-        assert parse_script(project.script).actors[0].name == "Ann"
+    assert parse_script(project.script).actors[0].name == "Ann"      # re-stageable
 
 
 @pytest.mark.parametrize("args,out,words", [

@@ -146,20 +146,15 @@ def _write_bvh(scene, out: Path) -> list[Path]:
 
 
 def _write_project(scene, out: Path) -> Path:
-    """A project file with the actors, the camera and (where the project has a place for it)
-    the script, so the app can re-stage an edited scene."""
-    from dataclasses import fields
-
+    """A project file with the actors, the camera and the script, so the app can re-stage an
+    edited scene."""
     from ..formats.project_file import save_project
     from ..project import Generation, Project
     from ..story.script import script_to_dict
 
     project = Project(actors=list(scene.actors), camera=list(scene.camera),
                       history=[Generation(scene.script.prompt, scene.actors[0].seed,
-                                          scene.script.duration)])
-    if "script" in {f.name for f in fields(Project)}:
-        project.script = script_to_dict(scene.script)
-    else:
-        _warn("this build's project file has no place for the script; it was not stored")
+                                          scene.script.duration)],
+                      script=script_to_dict(scene.script))
     save_project(out, project)
     return out
