@@ -70,7 +70,7 @@ def build_scene(script: Script, generator, seed: int = 0, progress=None, cancel=
             T, step, notes)
     check_cancel(cancel)
     report(progress, 0.85, "bringing actors into contact")
-    _contacts(slots, done, generator, seed)
+    _contacts(script, slots, done, generator, seed)
     names = [a.name for a in script.actors]
     moved, push = separate_bodies([done[n].positions for n in names], FPS)
     for n, pos in zip(names, moved):
@@ -246,15 +246,24 @@ def _contact_keys(slots, done) -> dict[str, dict[int, np.ndarray]]:
     return keys
 
 
-def _contacts(slots, done, generator, seed) -> None:
+def _contacts(script, slots, done, generator, seed) -> None:
     """Bring every interacting pair together over its contact, solve the touching hands and let
     the generator blend each actor through its contact poses."""
     for name, slot, frames in _events(slots):
         other = slot.beat.target
         done[name].positions, done[other].positions = bring_together(
             done[name].positions, done[other].positions, frames, slot.distance, FPS)
+    size = {a.name: np.float32(a.look.height) for a in script.actors}
     for i, (name, k) in enumerate(sorted(_contact_keys(slots, done).items())):
-        done[name] = generator.through_keyposes(done[name], k, seed=seed + 100 + i).motion
+        # The model and its physics make standard-sized bodies: a smaller or taller actor
+        # goes through at standard size and is scaled back, or the remade frames would grow it.
+        h = size[name]
+        m = done[name].copy()
+        m.positions = m.positions / h
+        made = generator.through_keyposes(m, {f: p / h for f, p in k.items()},
+                                          seed=seed + 100 + i).motion
+        made.positions = made.positions * h
+        done[name] = made
 
 
 def _touch_up(slots, done) -> None:
