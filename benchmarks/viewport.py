@@ -1,13 +1,17 @@
-"""Viewport redraw speed and app start-up (DESIGN.md §5: >= 60 fps with one figure at
-1280x720, >= 30 fps with ten; a usable window within 3 s).
+"""Viewport redraw speed and app start-up (DESIGN.md §5, at 1280x720: >= 120 fps with one
+figure, >= 60 fps with ten, >= 30 fps with ten and onion skin; a usable window within 3 s).
 
     python benchmarks/viewport.py [--frames 250] [--startup-runs 3]
 
-Redraw: the real Viewport widget, 1280x720, repainted synchronously for every frame of a clip
-(draw list built and painted, as in playback), in the editor view and through the shot camera,
-with and without onion skin. Motions are procedural training samples, so the figures move like
-real ones. Start-up: a fresh interpreter from launch until the main window is shown and the
-event loop has run once (the model keeps loading in the background after that).
+Redraw: the real Viewport (a pyqtgraph GraphicsView), 1280x720, repainted synchronously for
+every frame of a clip (draw list built and painted, as in playback), for 1 actor, 10 actors
+and 10 actors with onion skin, each in the editor view and through the shot camera. Every
+frame must have painted the draw-list item once, or the figure is not counted. Besides the
+clock, each frame's CPU time is measured: the "CPU fps" column is what a quiet machine would
+give, as other work on the machine slows the clock figures. Motions are procedural training
+samples, so the figures move like real ones. Start-up: a fresh interpreter from launch until
+the main window is shown and the event loop has run once (the model keeps loading in the
+background after that).
 Runs under QT_QPA_PLATFORM=offscreen unless a display is set; painting is Qt's raster engine
 either way.
 """
@@ -65,7 +69,10 @@ def motions(n: int, frames: int):
     return out
 
 
-def redraw_fps(n_actors: int, frames: int, shot: bool, onion: bool) -> tuple[float, float]:
+def redraw_fps(n_actors: int, frames: int, shot: bool, onion: bool
+               ) -> tuple[float, float, float]:
+    """(median fps by the clock, median fps by this process's CPU time, worst frame in ms).
+    The CPU-time figure is what the machine would give with no other work on it."""
     from PySide6.QtWidgets import QApplication
 
     from engine.project import Generation
@@ -83,16 +90,21 @@ def redraw_fps(n_actors: int, frames: int, shot: bool, onion: bool) -> tuple[flo
     vp.frame_all()
     vp.set_through_shot(shot)
     vp.set_onion(onion)
-    times = []
+    times, cpu = [], []
+    painted = vp.picture_item.paint_count
     for f in range(frames):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         doc.playhead.set_frame(f)
         vp.repaint()
         times.append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
+    painted = vp.picture_item.paint_count - painted
+    if painted != frames:
+        raise RuntimeError(f"{frames} frames repainted but the picture was painted {painted}x")
     vp.close()
     doc.undo_stack.setClean()
-    ms = statistics.median(times) * 1000
-    return 1000.0 / ms, max(times) * 1000
+    return (1.0 / statistics.median(times), 1.0 / max(statistics.median(cpu), 1e-6),
+            max(times) * 1000)
 
 
 def startup(runs: int) -> list[float]:
@@ -111,17 +123,22 @@ def main() -> int:
     ap.add_argument("--frames", type=int, default=250)
     ap.add_argument("--startup-runs", type=int, default=3)
     args = ap.parse_args()
-    print(f"{'what':52s} {'median fps':>10s} {'worst ms':>9s} {'target':>8s}")
-    for n, target in ((1, 60), (10, 30)):
-        for shot, onion in ((False, False), (True, False), (False, True)):
-            fps, worst = redraw_fps(n, args.frames, shot, onion)
+    print(f"load average before: {os.getloadavg()[0]:.2f} (a busy machine draws slower)")
+    print(f"{'what':52s} {'median fps':>10s} {'CPU fps':>8s} {'worst ms':>9s} {'target':>8s}")
+    for n, onion, target in ((1, False, 120), (10, False, 60), (10, True, 30)):
+        for shot in (False, True):
+            fps, cpu_fps, worst = redraw_fps(n, args.frames, shot, onion)
             view = "shot camera" if shot else "editor view"
             what = f"redraw 1280x720, {n:2d} actor{'s' if n > 1 else ' '}, {view}" + (
                 ", onion skin" if onion else "")
-            print(f"{what:52s} {fps:10.1f} {worst:9.1f} {'>= ' + str(target):>8s}", flush=True)
+            print(f"{what:52s} {fps:10.1f} {cpu_fps:8.1f} {worst:9.1f} {'>= ' + str(target):>8s}",
+                  flush=True)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    if args.startup_runs <= 0:
+        return 0
     times = startup(args.startup_runs)
     print(f"{'start-up to a usable window (s), median':52s} {statistics.median(times):10.2f} "
-          f"{max(times):9.2f} {'<= 3 s':>8s}")
+          f"{'':8s} {max(times):9.2f} {'<= 3 s':>8s}")
     return 0
 
 

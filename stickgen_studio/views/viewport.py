@@ -1,4 +1,5 @@
-"""The live 2.5D viewport: the engine draw list of the current frame, painted with QPainter.
+"""The live 2.5D viewport: a pyqtgraph GraphicsView whose scene holds the engine draw list of
+the current frame (:class:`~.viewport_items.DrawListItem`) under the editor's marks.
 
 Two ways to look: the editor camera (orbit with the left button, pan with the middle button or
 Shift+left, zoom with the wheel, double-click to frame everything), which shows the shot
@@ -6,6 +7,9 @@ camera as a small frustum; or "through the shot camera", the exported picture in
 outline. Onion skin paints fading figures before and after the playhead. In pose mode the
 current actor's joints get handles; dragging one poses the figure with bone lengths kept
 (stickgen_studio.document.posing) and makes a pose key, one undo step per drag.
+
+The scene is in widget pixels (pyqtgraph's automatic pixel range), so mouse positions, the
+picture's rectangle and the draw list's pixels are all one coordinate system.
 """
 from __future__ import annotations
 
@@ -14,9 +18,10 @@ from collections import OrderedDict
 from dataclasses import replace
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QSizePolicy, QWidget
 
 from engine.camera import facing
 from engine.drawlist import build_drawlist, pose_at
@@ -26,21 +31,28 @@ from ..document import edits
 from ..document.posing import drag_joint
 from ..document.scene import shot_size
 from .orbit import OrbitCamera
-from .painter import DrawListPainter, paint_guarded, paint_items
+from .painter import Layer
+from .viewport_items import DrawListItem, OverlayItem, Picture
+from .viewport_overlay import paint_overlay
 
-HANDLE_RADIUS = 5.0
 PICK_RADIUS = 12.0
 PASSEPARTOUT = QColor(38, 41, 48)
-ACCENT = QColor(66, 133, 244)
 _drag_ids = itertools.count(1)
+# Mouse events sent to the view itself rather than to its viewport child (QTest does so, as
+# may accessibility tools) are dropped by QAbstractScrollArea; the view handles them alike.
+_MOUSE_HANDLERS = {QEvent.MouseButtonPress: "mousePressEvent",
+                   QEvent.MouseMove: "mouseMoveEvent",
+                   QEvent.MouseButtonRelease: "mouseReleaseEvent",
+                   QEvent.MouseButtonDblClick: "mouseDoubleClickEvent",
+                   QEvent.Wheel: "wheelEvent"}
 
 
-class Viewport(QWidget):
+class Viewport(pg.GraphicsView):
     pose_dragged = Signal(int, int, str)   # actor, frame, merge key: a pose drag just ended
     view_changed = Signal()
 
     def __init__(self, doc, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, useOpenGL=False, background=PASSEPARTOUT)
         self.doc = doc
         self.orbit = OrbitCamera()
         self.through_shot = False
@@ -49,42 +61,78 @@ class Viewport(QWidget):
         self.onion_step = 5
         self.pose_mode = False
         self.last_drawlist = None
-        self._painter = DrawListPainter()
         self._drag: dict | None = None
         self._hover: int | None = None
-        # Onion-skin figures by (frame, camera, size): while playing, the ghosts slide along
-        # and all but one are reused from the frame before.
-        self._ghosts: OrderedDict[tuple, object] = OrderedDict()
-        self.setMinimumSize(320, 200)
-        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
-        self.setMouseTracking(True)
-        self.setFocusPolicy(Qt.ClickFocus)
+        # Onion-skin figures (painted layers) by (frame, camera, size). While playing, a ghost
+        # frame comes round again as the playhead moves on, so the cache spans the whole ghost
+        # window: one new ghost per played frame instead of one per ghost.
+        self._ghosts: OrderedDict[tuple, Layer] = OrderedDict()
+        self._setup_view()
         for sig in (doc.motion_changed, doc.expressions_changed, doc.speech_changed,
                     doc.poses_changed, doc.actors_changed, doc.camera_changed,
                     doc.settings_changed, doc.project_replaced):
             sig.connect(self._changed)
         for sig in (doc.playhead.frame_changed, doc.selection.actor_changed):
-            sig.connect(self.update)
+            sig.connect(self.refresh)
         doc.project_replaced.connect(self.frame_all)
+
+    def _setup_view(self) -> None:
+        self.setCentralItem(None)          # pyqtgraph's layout widget: nothing to lay out here
+        self.scene().setItemIndexMethod(QGraphicsScene.NoIndex)   # two items, both full size
+        # Every frame repaints the whole picture: skip Qt's exposed-region bookkeeping.
+        self.setViewportUpdateMode(QGraphicsView.FullViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.DontAdjustForAntialiasing, True)
+        self.picture_item = DrawListItem(self._compose)
+        self.overlay_item = OverlayItem(lambda p: paint_overlay(p, self))
+        self.addItem(self.picture_item)
+        self.addItem(self.overlay_item)
+        self._fit_items()
+        self.setMinimumSize(320, 200)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setFocusPolicy(Qt.ClickFocus)
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self._fit_items()
+
+    def _fit_items(self) -> None:
+        for item in (getattr(self, "picture_item", None), getattr(self, "overlay_item", None)):
+            if item is not None:
+                item.set_size(self.width(), self.height())
+
+    def refresh(self, *_) -> None:
+        """Schedule a repaint of the picture (the view's own update() only repaints its frame)."""
+        if not self.closed:
+            self.viewport().update()
 
     def _changed(self, *_) -> None:
         self._ghosts.clear()
-        self.update()
+        self.refresh()
+
+    def event(self, e) -> bool:
+        handler = _MOUSE_HANDLERS.get(e.type())
+        if handler is not None:
+            getattr(self, handler)(e)
+            return True
+        return super().event(e)
+
+    def keyPressEvent(self, e) -> None:
+        e.ignore()     # keys go on to the window's shortcuts, as from any plain widget
 
     # -- settings from the toolbar -----------------------------------------------------------
     def set_through_shot(self, on: bool) -> None:
         self.through_shot = bool(on)
-        self.update()
+        self.refresh()
         self.view_changed.emit()
 
     def set_onion(self, on: bool) -> None:
         self.onion = bool(on)
-        self.update()
+        self.refresh()
 
     def set_pose_mode(self, on: bool) -> None:
         self.pose_mode = bool(on)
         self._hover = None
-        self.update()
+        self.refresh()
 
     def frame_all(self) -> None:
         """Aim the editor camera so every visible actor shows over the whole clip."""
@@ -96,7 +144,7 @@ class Viewport(QWidget):
             self.orbit.frame(pts, self.width() / max(1, self.height()))
         else:
             self.orbit = OrbitCamera()
-        self.update()
+        self.refresh()
         self.view_changed.emit()
 
     # -- geometry ---------------------------------------------------------------------------
@@ -123,44 +171,25 @@ class Viewport(QWidget):
             return self.shot_state(aspect=rect.width() / rect.height()), rect
         return self.orbit.state(), QRectF(0, 0, self.width(), self.height())
 
-    # -- painting ---------------------------------------------------------------------------
-    def paintEvent(self, event) -> None:
-        paint_guarded(self, self._paint)
-
-    def _paint(self, p: QPainter) -> None:
-        p.setRenderHint(QPainter.Antialiasing)
+    # -- the picture ------------------------------------------------------------------------
+    def _compose(self) -> Picture:
+        """The current frame's draw list (and ghosts), built when the picture is painted."""
         doc = self.doc
         cam, rect = self.view()
         w, h = int(rect.width()), int(rect.height())
         frame = doc.playhead.frame
-        indices = doc.visible_actors()
-        motions = doc.motions(indices)
+        motions = doc.motions(doc.visible_actors())
         style = doc.style()
-        if self.through_shot:
-            p.fillRect(self.rect(), PASSEPARTOUT)
-        p.save()
-        p.translate(rect.topLeft())
-        p.setClipRect(QRectF(0, 0, w, h))
         dl = build_drawlist(motions, cam, frame, w, h, style)
         self.last_drawlist = dl
-        self._painter.paint_static(p, dl, (cam, style.name, style.background))
-        if self.onion and motions:
-            self._paint_onion(p, motions, cam, frame, w, h, style)
-        paint_items(p, dl.items[dl.static_count:])
-        if self.pose_mode:
-            self._paint_handles(p, cam, w, h)
-        p.restore()
-        if self.through_shot:
-            p.setPen(QPen(QColor(255, 255, 255, 200), 1.0))
-            p.setBrush(Qt.NoBrush)
-            p.drawRect(rect.adjusted(-0.5, -0.5, 0.5, 0.5))
-        elif doc.project.actors:
-            self._paint_frustum(p, cam)
-        self._paint_caption(p, rect, bool(doc.project.actors))
+        ghosts = self._onion(motions, cam, frame, w, h, style) if self.onion and motions else []
+        return Picture(cam, rect, dl, (cam, style.name, style.background), ghosts)
 
-    def _paint_onion(self, p, motions, cam, frame, w, h, style) -> None:
+    def _onion(self, motions, cam, frame, w, h, style) -> list:
         ghost = replace(style, floor=None, ground="none", shadow=False)
         last = self.doc.playhead.last_frame
+        keep = 2 * self.onion_count * (self.onion_step + 1) + 4
+        out = []
         for k in range(self.onion_count, 0, -1):
             fade = 0.32 * (1.0 - (k - 1) / self.onion_count)
             for f in (frame - k * self.onion_step, frame + k * self.onion_step):
@@ -168,96 +197,38 @@ class Viewport(QWidget):
                     key = (f, cam, w, h)
                     g = self._ghosts.get(key)
                     if g is None:
-                        g = self._ghosts[key] = build_drawlist(motions, cam, f, w, h, ghost)
-                        while len(self._ghosts) > 4 * self.onion_count + 4:
+                        dl = build_drawlist(motions, cam, f, w, h, ghost)
+                        g = self._ghosts[key] = Layer(dl.items, w, h)
+                        while len(self._ghosts) > keep:
                             self._ghosts.popitem(last=False)
-                    p.setOpacity(fade)
-                    paint_items(p, g.items)
-        p.setOpacity(1.0)
+                    out.append((fade, g))
+        return out
 
+    # -- pose handles -----------------------------------------------------------------------
     def _pose_now(self) -> tuple[int, np.ndarray] | None:
         i = self.doc.selection.actor
         if not 0 <= i < len(self.doc.project.actors) or not self.doc.project.actors[i].visible:
             return None
         return i, pose_at(self.doc.motion_of(i), self.doc.playhead.frame)
 
-    def _handles(self, cam: CameraState, w: int, h: int):
+    def handles(self, cam: CameraState, w: int, h: int):
+        """(actor, joint pixels (J, 2), depths (J,)) of the current actor, or None."""
         now = self._pose_now()
         if now is None:
             return None
         px, depth = cam.project(now[1], w, h)
         return now[0], px, depth
 
-    def _paint_handles(self, p: QPainter, cam: CameraState, w: int, h: int) -> None:
-        hs = self._handles(cam, w, h)
-        if hs is None:
-            return
-        _, px, depth = hs
-        keyed = any(k.frame == self.doc.playhead.frame
-                    for k in self.doc.current_actor().pose_keys)
-        for j in np.argsort(-depth):
-            if depth[j] <= 0.05:
-                continue
-            hot = j == self._hover or (self._drag and self._drag["joint"] == j)
-            r = HANDLE_RADIUS + (2.0 if hot else 0.0)
-            p.setPen(QPen(ACCENT if hot else QColor(40, 44, 52), 1.6))
-            p.setBrush(QColor(255, 196, 0) if keyed else QColor(255, 255, 255))
-            p.drawEllipse(QPointF(*px[j]), r, r)
+    def hover_joint(self) -> int | None:
+        return self._hover
 
-    def _paint_frustum(self, p: QPainter, editor: CameraState) -> None:
-        """The shot camera seen from the editor camera: a small pyramid and its up mark."""
-        sw, sh = shot_size(self.doc.project)
-        shot = self.shot_state()
-        right, up, fwd = shot.basis()
-        eye = np.asarray(shot.position)
-        d = 0.45
-        ty = np.tan(np.radians(shot.fov) / 2) * d
-        tx = ty * sw / sh
-        c = [eye + fwd * d + right * sx * tx + up * sy * ty
-             for sx, sy in ((-1, -1), (1, -1), (1, 1), (-1, 1))]
-        pts = np.array([eye] + c + [eye + fwd * d + up * ty * 1.5])
-        px, depth = editor.project(pts, self.width(), self.height())
-        if (depth < 0.1).any():
-            return
-        q = [QPointF(*xy) for xy in px]
-        p.setPen(QPen(QColor(90, 96, 110, 220), 1.3))
-        p.setBrush(Qt.NoBrush)
-        for k in range(1, 5):
-            p.drawLine(q[0], q[k])
-            p.drawLine(q[k], q[1 + k % 4])
-        p.setBrush(QColor(90, 96, 110, 200))
-        p.drawPolygon([q[3], q[4], q[5]])
-
-    def _paint_caption(self, p: QPainter, rect: QRectF, has_actors: bool) -> None:
-        font = QFont(self.font())
-        font.setPointSizeF(max(8.0, font.pointSizeF() * 0.9))
-        p.setFont(font)
-        sw, sh = shot_size(self.doc.project)
-        text = f"Shot camera · {sw}×{sh}" if self.through_shot else "Editor view"
-        if self.pose_mode:
-            actor = self.doc.current_actor()
-            keyed = actor is not None and any(k.frame == self.doc.playhead.frame
-                                               for k in actor.pose_keys)
-            text += " · Pose key at this frame" if keyed else " · Pose: drag a joint"
-        light = (self.through_shot and rect.top() >= 22) or \
-            sum(self.doc.style().background) < 3 * 110
-        p.setPen(QColor(230, 232, 236) if light else QColor(90, 96, 110))
-        top = rect.top() - 20 if self.through_shot and rect.top() >= 22 else rect.top() + 6
-        p.drawText(QRectF(rect.left() + (0 if self.through_shot else 10), top,
-                          rect.width() - 20, 18),
-                   Qt.AlignLeft | Qt.AlignVCenter, text)
-        if not has_actors:
-            big = QFont(self.font())
-            big.setPointSizeF(big.pointSizeF() * 1.25)
-            p.setFont(big)
-            p.setPen(QColor(110, 116, 128))
-            p.drawText(rect, Qt.AlignCenter,
-                       "Type what should happen in the prompt box and press Generate")
+    def dragged_joint(self) -> int | None:
+        return self._drag["joint"] if self._drag and self._drag["mode"] == "pose" else None
 
     # -- mouse ------------------------------------------------------------------------------
     def _pick(self, pos: QPointF) -> int | None:
         cam, rect = self.view()
-        hs = self._handles(cam, int(rect.width()), int(rect.height()))
+        hs = self.handles(cam, int(rect.width()), int(rect.height()))
         if hs is None:
             return None
         _, px, depth = hs
@@ -303,8 +274,9 @@ class Viewport(QWidget):
                 hover = self._pick(pos)
                 if hover != self._hover:
                     self._hover = hover
-                    self.setCursor(Qt.OpenHandCursor if hover is not None else Qt.ArrowCursor)
-                    self.update()
+                    self.viewport().setCursor(Qt.OpenHandCursor if hover is not None
+                                              else Qt.ArrowCursor)
+                    self.refresh()
             return
         if d["mode"] == "pose":
             m = self.doc.motion_of(d["actor"])
@@ -320,14 +292,14 @@ class Viewport(QWidget):
             self.orbit.orbit(delta.x(), delta.y())
         else:
             self.orbit.pan(delta.x(), delta.y(), self.height())
-        self.update()
+        self.refresh()
         self.view_changed.emit()
 
     def mouseReleaseEvent(self, e) -> None:
         d, self._drag = self._drag, None
         if d and d["mode"] == "pose" and d["moved"]:
             self.pose_dragged.emit(d["actor"], d["frame"], d["key"])
-        self.update()
+        self.refresh()
 
     def mouseDoubleClickEvent(self, e) -> None:
         if not self.through_shot and self._pick(e.position()) is None:
@@ -337,5 +309,5 @@ class Viewport(QWidget):
         if self.through_shot:
             return
         self.orbit.zoom(e.angleDelta().y() / 120.0)
-        self.update()
+        self.refresh()
         self.view_changed.emit()
