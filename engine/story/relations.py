@@ -71,14 +71,17 @@ def floor_of(positions: np.ndarray) -> np.ndarray:
 
 
 def smooth(a: np.ndarray, half: int) -> np.ndarray:
-    """Moving average over +-``half`` frames along axis 0, the window shrinking at the ends."""
+    """Moving average over +-``half`` frames along axis 0. Near the ends the window shrinks on
+    both sides alike, so a steady drift is not pulled back (the end frames stay as they are:
+    a leader's smoothed track still ends where the leader stands)."""
     a = np.asarray(a, dtype=np.float64)
     if half <= 0 or len(a) < 3:
         return a.copy()
     c = np.concatenate([np.zeros((1,) + a.shape[1:]), np.cumsum(a, axis=0)])
     n = len(a)
     i = np.arange(n)
-    lo, hi = np.maximum(0, i - half), np.minimum(n, i + half + 1)
+    r = np.minimum(half, np.minimum(i, n - 1 - i))
+    lo, hi = i - r, i + r + 1
     shape = (-1,) + (1,) * (a.ndim - 1)
     return (c[hi] - c[lo]) / (hi - lo).reshape(shape)
 
