@@ -170,8 +170,9 @@ class Generator:
                                *keys, channels=controls)
         t_sample = time.perf_counter()
         spans = [(a, b, s.action) for (a, b), s in zip(bounds, plan.segments)]
+        held = controls[1][:, 0] if controls is not None else None
         result = self._finish(plan, liven(gen.positions, spans, FPS), bounds, seed, physics,
-                              keys=keys)
+                              keys=keys, held=held)
         result.timings = {"plan": t_plan - t0, "sample": t_sample - t_plan,
                           "physics": time.perf_counter() - t_sample,
                           "total": time.perf_counter() - t0}
@@ -269,9 +270,10 @@ class Generator:
 
     def _finish(self, plan: Plan, positions: np.ndarray, bounds, seed: int,
                 physics: PhysicsConfig, base: Motion | None = None,
-                keep: np.ndarray | None = None, keys=(None, 0)) -> GenerationResult:
+                keep: np.ndarray | None = None, keys=(None, 0),
+                held: np.ndarray | None = None) -> GenerationResult:
         raw = np.asarray(positions, np.float32)
-        fixed, contacts = postprocess(raw, FPS, physics)
+        fixed, contacts = postprocess(raw, FPS, physics, held_height=held)
         if keys[0]:
             from .model.keyblend import honour_keys
 

@@ -156,14 +156,21 @@ def ground(positions: np.ndarray) -> np.ndarray:
 
 
 def postprocess(positions: np.ndarray, fps: float, cfg: PhysicsConfig = PhysicsConfig(),
-                lengths: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Apply the enabled steps; returns (positions (T, J, 3) float32, contacts (T, 2) bool)."""
+                lengths: np.ndarray | None = None,
+                held_height: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Apply the enabled steps; returns (positions (T, J, 3) float32, contacts (T, 2) bool).
+
+    held_height: (T,) bool, frames whose pelvis height the generator fixed (a crouched style, a
+    dance's bounce): there the legs bend to the model's feet (``keep_feet``) instead of being
+    straightened, which would lift the body out of the height it was given."""
     pos = np.asarray(positions, dtype=np.float32)
     lengths = REST_BONE_LENGTHS if lengths is None else lengths
     if cfg.smooth:
         pos = gaussian_smooth(pos, cfg.smooth_sigma)
     if cfg.bone_lengths:
-        pos = keep_feet(enforce_bone_lengths(pos, lengths), pos, lengths)
+        fixed = enforce_bone_lengths(pos, lengths)
+        pos = fixed if held_height is None or not np.any(held_height) else \
+            keep_feet(fixed, pos, lengths, held_height)
     if cfg.ground:
         pos = ground(settle(pos, fps))
     contacts = detect_contacts(pos, fps, cfg.contact_height, cfg.contact_speed)
@@ -175,13 +182,17 @@ def postprocess(positions: np.ndarray, fps: float, cfg: PhysicsConfig = PhysicsC
     return pos.astype(np.float32), contacts
 
 
-def keep_feet(fixed: np.ndarray, model: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def keep_feet(fixed: np.ndarray, model: np.ndarray, lengths: np.ndarray,
+              frames: np.ndarray | None = None) -> np.ndarray:
     """Legs re-solved so each foot stays where the model put it (relative to its hip), the
     knee bending to take up a leg the model drew too short.
 
     Restoring bone lengths outward from the pelvis straightens a leg the model shortened (a
     crouched walk drawn with short legs) and pushes its foot through the floor, and grounding
-    then lifts the whole body out of the crouch. fixed, model: (T, J, 3); returns a copy."""
+    then lifts the whole body out of the crouch. fixed, model: (T, J, 3); ``frames`` (T,)
+    bool limits it to some frames (eased over a few frames at their edges). Returns a copy."""
+    only = np.ones(len(fixed)) if frames is None else np.convolve(
+        np.asarray(frames, np.float64), np.ones(5) / 5, mode="same")
     out = np.array(fixed, dtype=np.float64, copy=True)
     left = out[:, J["l_hip"]] - out[:, J["r_hip"]]
     ahead = np.cross(left, [0.0, 1.0, 0.0])                 # the body's forward, (T, 3)
@@ -196,7 +207,7 @@ def keep_feet(fixed: np.ndarray, model: np.ndarray, lengths: np.ndarray) -> np.n
         reach = np.linalg.norm(model[:, foot] - model[:, hip], axis=-1)
         short = 1.0 - reach / (lengths[knee] + lengths[foot])
         w = np.clip((short - 0.02) / 0.04, 0.0, 1.0)[:, None]
-        w = w * w * (3 - 2 * w)
+        w = w * w * (3 - 2 * w) * only[:, None]
         target = (1 - w) * out[:, foot] + w * target
         out[:, knee], out[:, foot] = two_bone_ik(out[:, hip], target, lengths[knee],
                                                  lengths[foot], pole)
