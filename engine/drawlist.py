@@ -141,9 +141,12 @@ def build_drawlist(motions: Motion | Sequence[Motion], camera: CameraTrack | Cam
         for m, pose in zip(motions, poses):
             items.extend(_shadow(pose, m.joints, cam, width, height, st))
     figure: list[tuple[float, int, Primitive]] = []
+    camps = [cam.to_camera(pose) for pose in poses]                 # (J, 3) each
+    limbs = _limbs(motions, camps, cam, width, height)
     for i, (m, pose) in enumerate(zip(motions, poses)):
         face = (faces[i] if faces is not None else tracks_for(m)).params(frame)
-        _figure(m, pose, face, cam, f_px, width, height, st, st.actor_color(i), figure)
+        _figure(m, pose, camps[i], limbs[i], face, cam, f_px, width, height, st,
+                st.actor_color(i), figure)
     figure.sort(key=lambda t: (-t[0], t[1]))
     items.extend(p for _, _, p in figure)
     return DrawList(width, height, st.background, items, static_count)
@@ -236,27 +239,45 @@ def _shadow(pose: np.ndarray, names: tuple[str, ...], cam: CameraState, w: int, 
     return [Polygon(tuple(map(tuple, ring)), color) for ring in np.round(px, 3).tolist()]
 
 
-def _figure(m: Motion, pose: np.ndarray, face: FaceParams, cam: CameraState, f_px: float,
-            w: int, h: int, st: Style, color: RGB, out: list) -> None:
-    """Limbs, head and face of one actor, appended to ``out`` as (depth, seq, primitive)."""
+def _limbs(motions: list[Motion], camps: list[np.ndarray], cam: CameraState, w: int, h: int
+           ) -> list[tuple[np.ndarray, ...]]:
+    """Every actor's bones clipped to the view and projected, all actors in one go: per actor
+    (pa, da, pb, db, keep), the ends' pixels (B, 2) and depths (B,) and which are in view."""
+    ends = []
+    for m, camp in zip(motions, camps):
+        head_i = m.joints.index("head")
+        child = np.array([j for j, p in enumerate(m.parents) if p >= 0], dtype=np.intp)
+        a = camp[np.asarray(m.parents, dtype=np.intp)[child]]
+        b = camp[child]
+        for k in np.nonzero(child == head_i)[0]:
+            # the neck stops at the head's outline instead of running into it
+            d = b[k] - a[k]
+            n = np.linalg.norm(d)
+            if n > HEAD_RADIUS:
+                b[k] = a[k] + d * (n - HEAD_RADIUS) / n
+        ends.append((a, b))
+    if not ends:
+        return []
+    a, b, keep = clip_segments(np.concatenate([a for a, _ in ends]),
+                               np.concatenate([b for _, b in ends]),
+                               view_planes(cam, w, h, margin=1.5))
+    pa, da = cam.project_camera(a, w, h)
+    pb, db = cam.project_camera(b, w, h)
+    cuts = np.cumsum([len(a) for a, _ in ends])[:-1]
+    return list(zip(*(np.split(x, cuts) for x in (pa, da, pb, db, keep))))
+
+
+def _figure(m: Motion, pose: np.ndarray, camp: np.ndarray, limbs: tuple[np.ndarray, ...],
+            face: FaceParams, cam: CameraState, f_px: float, w: int, h: int, st: Style,
+            color: RGB, out: list) -> None:
+    """Limbs, head and face of one actor, appended to ``out`` as (depth, seq, primitive);
+    camp: the pose in camera space (J, 3); limbs: its bones from :func:`_limbs`."""
     names = m.joints
     head_i = names.index("head")
     neck_i = names.index("neck")
-    camp = cam.to_camera(pose)                      # (J, 3)
     centre_depth = float(camp[:, 2].mean())
     head_c = camp[head_i]
-    child = np.array([j for j, p in enumerate(m.parents) if p >= 0], dtype=np.intp)
-    a = camp[np.asarray(m.parents, dtype=np.intp)[child]]
-    b = camp[child]
-    for k in np.nonzero(child == head_i)[0]:
-        # the neck stops at the head's outline instead of running into it
-        d = b[k] - a[k]
-        n = np.linalg.norm(d)
-        if n > HEAD_RADIUS:
-            b[k] = a[k] + d * (n - HEAD_RADIUS) / n
-    a, b, keep = clip_segments(a, b, view_planes(cam, w, h, margin=1.5))
-    pa, da = cam.project_camera(a, w, h)
-    pb, db = cam.project_camera(b, w, h)
+    pa, da, pb, db, keep = limbs
     seq = len(out)
     # All limbs at once (a Python loop per limb was a third of building a frame); every
     # number is computed as the one-limb-at-a-time code did, so the pictures are unchanged.
