@@ -14,6 +14,7 @@ from engine.project import Generation, TimedSegment
 from engine.raster import rasterize
 from stickgen_studio.document import Document, edits
 from stickgen_studio.views import viewport as viewport_module
+from stickgen_studio.views.orbit import ORBIT_RATE
 from stickgen_studio.views.viewport import Viewport
 from stickgen_studio.views.viewport_items import DrawListItem
 from test_app_editing import drag
@@ -108,6 +109,9 @@ def test_pose_drag_through_the_viewport_widget_is_one_undo_step(view, qtbot):
     hand = doc.motion_of(0).joints.index("r_hand")
     px, _ = cam.project(pose, int(rect.width()), int(rect.height()))
     a = QPoint(int(px[hand][0] + rect.left()), int(px[hand][1] + rect.top()))
+    assert vp.viewport().hasMouseTracking()
+    qtbot.mouseMove(vp.viewport(), a)                 # hovering a joint marks it
+    assert vp.hover_joint() == hand
     steps = doc.undo_stack.count()
     with qtbot.waitSignal(vp.pose_dragged):
         drag(qtbot, vp.viewport(), a, a + QPoint(30, -50))
@@ -122,11 +126,11 @@ def test_orbit_and_zoom_through_the_viewport_widget(view, qtbot):
     yaw, distance = vp.orbit.yaw, vp.orbit.distance
     centre = QPoint(vp.width() // 2, vp.height() // 2)
     drag(qtbot, vp.viewport(), centre, centre + QPoint(60, 0))
-    assert vp.orbit.yaw != yaw
+    assert vp.orbit.yaw == pytest.approx(yaw - 60 * ORBIT_RATE)     # handled once, not twice
     wheel = QWheelEvent(QPointF(centre), QPointF(vp.mapToGlobal(centre)), QPoint(0, 0),
                         QPoint(0, 120), Qt.NoButton, Qt.NoModifier, Qt.NoScrollPhase, False)
     QApplication.sendEvent(vp.viewport(), wheel)
-    assert vp.orbit.distance < distance
+    assert vp.orbit.distance == pytest.approx(distance * 0.87)
     assert doc.undo_stack.count() == 1          # looking around is not an edit
 
 

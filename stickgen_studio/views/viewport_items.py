@@ -24,8 +24,8 @@ from .painter import DrawListPainter, Layer, paint_items, paint_safely
 @dataclass
 class Picture:
     """One frame as the viewport shows it: ``drawlist``, seen by ``camera``, painted into
-    ``rect`` (widget pixels), with ``ghosts`` (opacity, draw list) under its figures; ``key``
-    names the static part (floor and grid)."""
+    ``rect`` (widget pixels), with onion-skin ``ghosts`` (opacity, painted layer) under its
+    figures; ``key`` names the static part (floor and grid)."""
     camera: CameraState
     rect: QRectF
     drawlist: DrawList
