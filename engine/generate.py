@@ -90,6 +90,7 @@ class Generator:
         self.model_ref = str(model)
         self.encoder_name = encoder
         self._asked = (steps, guidance)
+        self.times: list[int] | None = None
         self.steps = steps or DEFAULT_STEPS
         self.guidance = float(guidance or DEFAULT_GUIDANCE)
         self.model = None
@@ -117,6 +118,8 @@ class Generator:
         own = meta.extra.get("sampler") if isinstance(meta.extra.get("sampler"), dict) else {}
         steps, guidance = self._asked
         self.steps = int(steps or own.get("steps") or DEFAULT_STEPS)
+        # a distilled model's own sampling times, unless other steps are asked for
+        self.times = list(own["times"]) if own.get("times") and not steps else None
         self.guidance = float(guidance or own.get("guidance") or DEFAULT_GUIDANCE)
         if self.precision == "auto":
             from .cpu import native_bf16
@@ -130,7 +133,8 @@ class Generator:
     def guide(self, steps: int) -> dict:
         """The sampler's guidance and precision arguments for ``steps`` denoising steps."""
         return {"guidance": self.guidance, "bf16": self.bf16,
-                "guided_steps": max(1, int(np.ceil(steps * GUIDED_SHARE)))}
+                "guided_steps": max(1, int(np.ceil(steps * GUIDED_SHARE))),
+                "times": self.times if steps == self.steps else None}
 
     def nearest(self) -> NearestAction:
         """The planner's meaning match, built on first use (it loads the shipped bank

@@ -56,7 +56,8 @@ def test_a_distillation_run_writes_a_few_step_checkpoint_and_resumes(
     base = dict(data_dir=str(tiny_data), crop_frames=32, min_crop_frames=16, batch_size=4,
                 steps=4, warmup_steps=1, lr=1e-3, eval_interval=2, eval_batches=1,
                 ckpt_interval=2, log_interval=2, threads=1, cond_drop=0.0,
-                distil={"teacher": str(tiny_checkpoint), "student_steps": 3, "per": 2})
+                distil={"teacher": str(tiny_checkpoint), "student_steps": 3, "per": 2,
+                        "end_at": 250})
     train(TrainConfig.from_dict(base), tmp_path, resume="never", stdout=False)
     done = train(TrainConfig.from_dict({**base, "steps": 6}), tmp_path, resume="auto",
                  stdout=False)
@@ -67,13 +68,34 @@ def test_a_distillation_run_writes_a_few_step_checkpoint_and_resumes(
     model, meta = load_model(tmp_path / "model.pt")
     sampler = meta.extra["sampler"]
     assert sampler["steps"] == 3 and sampler["guidance"] == 1.0
+    top = model.cfg.diffusion_steps - 1
+    assert sampler["times"][0] == top and sampler["times"][-1] == 250 and len(sampler["times"]) == 3
     assert sampler["distilled_from"]["teacher_steps"] == 6
     gen = Generator(tmp_path / "model.pt").load()
-    assert (gen.steps, gen.guidance) == (3, 1.0)
+    assert (gen.steps, gen.guidance, gen.times) == (3, 1.0, sampler["times"])
+    assert gen.guide(3)["times"] == sampler["times"] and gen.guide(8)["times"] is None
     assert Generator(tmp_path / "model.pt", steps=5, guidance=2.0).load().steps == 5
     assert Generator(tiny_checkpoint).load().steps == 8        # an undistilled model: defaults
     motion = gen.generate("a man walks forward", 2.0, seed=0).motion
     assert motion.positions.shape[0] == 50 and torch.isfinite(torch.from_numpy(motion.positions)).all()
+
+
+def test_a_student_that_ends_above_zero_learns_the_teachers_end(tiny_checkpoint):
+    """With end_at > 0 the last student step's target is where the teacher's whole way down
+    ends (a prediction at step 0), not a one-step jump."""
+    teacher, _ = load_model(tiny_checkpoint)
+    batch = _batch(teacher, B=16)
+    sched = CosineSchedule(teacher.cfg.diffusion_steps)
+    spec = DistilSpec(student_steps=3, per=1, guidance=1.0, end_at=300)
+    times = spec.student_times(sched)
+    assert times[0] == sched.steps - 1 and times[-1] == 300 and len(times) == 3
+    x_s, s, target = distil_targets(teacher, batch, sched, spec, torch.Generator().manual_seed(5))
+    last = s == 300
+    assert last.any() and (~last).any()
+    with torch.no_grad():
+        own = teacher_predict(teacher, x_s, s, batch, spec)
+    assert torch.allclose(target[~last], own[~last], atol=2e-3)     # one step: its own
+    assert not torch.allclose(target[last], own[last], atol=1e-3)   # the end: further down
 
 
 def test_the_distillation_preset_reads():

@@ -45,7 +45,8 @@ def test_guidance_is_a_setting_of_the_generator(tiny_checkpoint, gen):
     plain = Generator(tiny_checkpoint, guidance=1.0).load()
     unguided = plain.generate("a person waves", seconds=2, seed=4).motion.positions
     assert np.abs(guided - unguided).max() > 1e-3
-    assert gen.guide(8) == {"guidance": gen.guidance, "guided_steps": 4, "bf16": gen.bf16}
+    assert gen.guide(8) == {"guidance": gen.guidance, "guided_steps": 4, "bf16": gen.bf16,
+                            "times": None}
     with pytest.raises(ValueError, match="guidance must be positive"):
         Generator(tiny_checkpoint, guidance=0.0)
 

@@ -39,6 +39,9 @@ class DistilSettings:
     """The teacher's classifier-free guidance (folded into the student)."""
     guided_above: int = 500
     """The teacher is guided at diffusion steps above this (the coarse half, as it samples)."""
+    end_at: int = 0
+    """The student's last sampling step; above 0 its prediction there is the result (no pass
+    is spent on a clean-up step at 0), the teacher's whole way down to 0 its target."""
 
 
 @dataclass

@@ -28,9 +28,15 @@ class DistilSpec:
     per: int = 2                 # teacher DDIM steps per student step
     guidance: float = 3.0        # the teacher's classifier-free guidance
     guided_above: int = 500      # the teacher is guided at diffusion steps above this
+    end_at: int = 0              # the student's last step (> 0: its prediction there is final)
 
     def student_times(self, schedule: CosineSchedule) -> list[int]:
-        return schedule.sampling_steps(self.student_steps)
+        """The diffusion steps the student samples at: ``student_steps`` evenly spaced from the
+        noisiest down to ``end_at``. Ending above 0 spends no pass on a last clean-up step."""
+        if self.end_at <= 0:
+            return schedule.sampling_steps(self.student_steps)
+        top, n = schedule.steps - 1, max(1, self.student_steps)
+        return [round(top - (top - self.end_at) * k / max(1, n - 1)) for k in range(n)]
 
 
 def teacher_predict(teacher, x: torch.Tensor, t: torch.Tensor, batch: Batch,
@@ -73,27 +79,27 @@ def distil_targets(teacher, batch: Batch, schedule: CosineSchedule, spec: Distil
     x0 = batch.x0
     B, dev = x0.shape[0], x0.device
     ab = schedule.alpha_bar.to(dev)
-    times = spec.student_times(schedule) + [0]                       # s_k and s_{k+1}
-    k = torch.randint(0, len(times) - 1, (B,), generator=generator).to(dev)
+    times = spec.student_times(schedule)
+    n = len(times)
+    k = torch.randint(0, n, (B,), generator=generator).to(dev)
     s = torch.tensor(times, device=dev)[k]                           # (B,)
-    s_next = torch.tensor(times, device=dev)[k + 1]
+    s_next = torch.tensor(times + [0], device=dev)[k + 1]
+    final = k == n - 1                # the student's prediction here is the motion itself
     noise = torch.randn(x0.shape, generator=generator).to(dev)
     x_s = schedule.add_noise(x0, noise, s)                           # (B, T, C)
     x = x_s
-    last = s == 0                                                    # the final clean-up step
-    x0_t = None
-    for j in range(spec.per):
-        t = torch.where(last, s, s - ((s - s_next) * j) // spec.per)
-        t_next = torch.where(last, s, s - ((s - s_next) * (j + 1)) // spec.per)
+    for j in range(spec.per):         # the teacher's DDIM steps from s down to s_next
+        t = s - ((s - s_next) * j) // spec.per
+        t_next = s - ((s - s_next) * (j + 1)) // spec.per
         x0_t = teacher_predict(teacher, x, t, batch, spec)
-        if j == 0:
-            first = x0_t
-        x = torch.where(last[:, None, None], x, _ddim(x, x0_t, ab[t], ab[t_next]))
+        x = torch.where((t > t_next)[:, None, None], _ddim(x, x0_t, ab[t], ab[t_next]), x)
     # One DDIM step from x_s with clean motion y lands on x: solve for y.
     a, a_n = ab[s][:, None, None], ab[s_next][:, None, None]
     c = (1 - a_n).sqrt() / (1 - a).sqrt()
     target = (x - c * x_s) / (a_n.sqrt() - c * a.sqrt())
-    target = torch.where(last[:, None, None], first, target)
+    if bool(final.any()):             # the final step: what the teacher ends with, at step 0
+        end = teacher_predict(teacher, x, torch.zeros_like(s), batch, spec)
+        target = torch.where(final[:, None, None], end, target)
     km = batch.known_mask
     return x_s, s, km * x0 + (1 - km) * target
 
@@ -129,7 +135,7 @@ def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec
 def distil_spec(settings) -> DistilSpec:
     """The DistilSpec of a run's ``TrainConfig.distil`` settings."""
     return DistilSpec(int(settings.student_steps), int(settings.per), float(settings.guidance),
-                      int(settings.guided_above))
+                      int(settings.guided_above), int(settings.end_at))
 
 
 def load_teacher(path: str, table, device) -> tuple[torch.nn.Module, str]:
@@ -144,10 +150,11 @@ def load_teacher(path: str, table, device) -> tuple[torch.nn.Module, str]:
     return teacher, fingerprint
 
 
-def distilled_sampler(settings, teacher_fingerprint: str) -> dict:
+def distilled_sampler(settings, teacher_fingerprint: str, schedule: CosineSchedule) -> dict:
     """The sampler settings a distilled checkpoint carries (engine.generate reads them): its
     steps, guidance off (it is folded in), and what it was distilled from."""
-    return {"steps": int(settings.student_steps), "guidance": 1.0,
+    times = distil_spec(settings).student_times(schedule)
+    return {"steps": int(settings.student_steps), "guidance": 1.0, "times": times,
             "distilled_from": {"fingerprint": teacher_fingerprint,
                                "teacher_steps": int(settings.student_steps * settings.per),
                                "guidance": float(settings.guidance)}}

@@ -168,7 +168,8 @@ class Session:
             payload.update(lora_header(cfg.lora, cfg.init_from, self.base_fp))
         payload["extra"] = {"train_config": cfg.to_dict()}
         if self.teacher is not None:
-            payload["extra"]["sampler"] = distilled_sampler(cfg.distil, self.teacher_fp)
+            payload["extra"]["sampler"] = distilled_sampler(cfg.distil, self.teacher_fp,
+                                                             self.schedule)
         return payload
 
 

@@ -118,7 +118,8 @@ def denoise(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: 
             progress: ProgressFn | None = None, cancel: CancelLike | None = None,
             guided_steps: int | None = None,
             key_blend: Callable[[torch.Tensor], torch.Tensor] | None = None,
-            bf16: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
+            bf16: bool = False, times: list[int] | None = None
+            ) -> tuple[torch.Tensor, torch.Tensor]:
     """The core loop in normalised feature space.
 
     known: (T, C) normalised features; known_mask: (T, C) bool. ``guidance`` applies to the
@@ -126,7 +127,9 @@ def denoise(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: 
     refine detail from the conditioned prediction alone. ``key_blend`` (a
     keyblend.FeatureKeyBlend) eases key poses into their neighbours on every step's prediction.
     ``bf16`` runs the model's matrix products in bfloat16 (about a third faster on CPUs that
-    compute it natively); the sampler's own arithmetic stays float32.
+    compute it natively); the sampler's own arithmetic stays float32. ``times`` (descending
+    diffusion steps) replaces the evenly spaced ``steps``: a distilled model samples at the
+    steps it was distilled for, and the last one's prediction is the result.
     Returns x0 (T, C) and action logits (T, A), both float32 tensors on the CPU.
     """
     cfg = model.cfg
@@ -139,7 +142,7 @@ def denoise(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: 
 
     sched = CosineSchedule(cfg.diffusion_steps)
     ab = sched.alpha_bar.to(dev)
-    ts = sched.sampling_steps(steps)
+    ts = [int(t) for t in times] if times else sched.sampling_steps(steps)
     gen = torch.Generator().manual_seed(int(seed))
     x = torch.randn(Tp, C, generator=gen).to(dev)                              # (Tp, C)
     for n, t in enumerate(ts):
@@ -295,7 +298,7 @@ def sample(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: i
            progress: ProgressFn | None = None, cancel: CancelLike | None = None,
            guided_steps: int | None = None, key_blend: int = 0,
            channels: tuple[np.ndarray, np.ndarray] | None = None,
-           bf16: bool = False) -> Generated:
+           bf16: bool = False, times: list[int] | None = None) -> Generated:
     """Generate ``cond.n_frames`` frames.
 
     known: (T, J, 3) positions with mask (T,) bool: frames where mask is True are kept exactly
@@ -351,7 +354,8 @@ def sample(model: MotionTransformer, cond: Conditioning, seed: int = 0, steps: i
         kv = np.where(fixed, (values - mean) / std, kv).astype(np.float32)
         km = km | fixed
     x0, logits = denoise(model, cond, seed, steps, kv, km, guidance, window, overlap,
-                         progress, cancel, guided_steps, key_blend=blend, bf16=bf16)
+                         progress, cancel, guided_steps, key_blend=blend, bf16=bf16,
+                         times=times)
     feats = x0.numpy() * std + mean
     pos = from_features(feats)
     if anchors is not None:
