@@ -157,6 +157,12 @@ def plan_root_path(segments: list[PlanSegment], bounds: list[tuple[int, int]], n
             heading += float(np.degrees(rate.sum()))
         elif stopped and seg.action == "idle":
             known[a:b] = True                              # stays where it stopped
+        elif seg.action in TURN_ACTIONS and n > 2:
+            # a turn on the spot: the whole angle, eased over most of the segment (the model
+            # alone turned a quarter of the way on one seed in four)
+            values[a:b, 2] = np.radians(TURN_ACTIONS[seg.action]) * _bump(n, n / 2, 0.8 * n)
+            known[a:b, 2] = True
+            heading += TURN_ACTIONS[seg.action]
         else:
             heading += TURN_ACTIONS.get(seg.action, 0.0)
         moving = base is not None and not (cue is not None and cue.stops)

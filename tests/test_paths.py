@@ -74,9 +74,11 @@ def test_there_and_back_turns_half_round_and_returns():
 def test_away_from_the_camera_turns_to_face_away_after_a_planned_turn():
     segs = [PlanSegment("turn_left", "turns left", 1.5), _walk(PathCue(direction="away"))]
     path = plan_root_path(segs, _bounds(segs), _bounds(segs)[-1][1])
-    # already facing +90 after the turn: another +90 reaches 180 (away from the camera)
-    assert np.degrees(path.values[:, 2].sum()) == pytest.approx(90.0, abs=0.5)
-    assert not path.known[: _bounds(segs)[0][1]].any()  # the turn itself stays free
+    # the turn gives +90, and the walk another +90 to reach 180 (away from the camera)
+    end = _bounds(segs)[0][1]
+    assert np.degrees(path.values[:end, 2].sum()) == pytest.approx(90.0, abs=0.5)
+    assert np.degrees(path.values[end:, 2].sum()) == pytest.approx(90.0, abs=0.5)
+    assert path.known[:end, 2].all() and not path.known[:end, :2].any()
 
 
 def test_free_speed_unless_the_words_fix_it():
@@ -178,3 +180,16 @@ def test_a_held_seat_keeps_trunk_and_legs_and_frees_the_arms():
     assert known[60:, knee:knee + 3].all()                        # the legs keep the seat
     assert np.allclose(values[60:, knee:knee + 3], first[59, knee:knee + 3])
     assert not known[:60].any()
+
+
+def test_a_turn_on_the_spot_is_given_its_whole_angle():
+    from engine.paths import plan_root_path
+
+    segs = [PlanSegment("turn_around", "turns around", 2.0), PlanSegment("walk", "walks", 2.0)]
+    plan = Plan("p", segs)
+    bounds = plan.frame_bounds(FPS)
+    path = plan_root_path(plan.segments, bounds, bounds[-1][1], FPS)
+    a, b = bounds[0]
+    assert path.known[a:b, 2].all() and not path.known[a:b, :2].any()   # it may step as it turns
+    assert np.degrees(path.values[a:b, 2].sum()) == pytest.approx(180.0, abs=0.5)
+    assert not path.known[b:].any()                                     # the walk is free
