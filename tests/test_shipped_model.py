@@ -1,5 +1,6 @@
-"""Smoke test of what ships: ``resources/models/stickgen-small.pt`` loads, and a short walk and a
-wave it generates are plausible motions that the shipped judge
+"""Smoke test of what ships: ``resources/models/stickgen-small.pt`` and its 4-step distilled
+student ``stickgen-small-fast.pt`` load, and a short walk and a wave each generates are
+plausible motions that the shipped judge
 (``resources/models/motion-classifier.pt``) recognises. Every other test uses a tiny random
 model, so this is the one that fails when the shipped checkpoint breaks.
 """
@@ -11,15 +12,16 @@ import pytest
 from resources import ROOT
 
 MODEL = ROOT / "models" / "stickgen-small.pt"
+FAST = ROOT / "models" / "stickgen-small-fast.pt"
 JUDGE = ROOT / "models" / "motion-classifier.pt"
 
 
-@pytest.fixture(scope="module")
-def shipped():
+@pytest.fixture(scope="module", params=[MODEL, FAST], ids=["small", "small-fast"])
+def shipped(request):
     from engine.generate import Generator
     from training.classifier import load_classifier
 
-    return Generator(MODEL).load(), load_classifier(JUDGE)
+    return Generator(request.param).load(), load_classifier(JUDGE)
 
 
 def _judged(judge_model, positions: np.ndarray) -> str:
@@ -43,13 +45,27 @@ def _plausible(motion) -> None:
     assert 1.3 < np.median(head) < 2.0                     # a standing adult's head height
 
 
-def test_the_shipped_checkpoint_loads_with_its_card_settings():
+@pytest.mark.parametrize("path", [MODEL, FAST], ids=["small", "small-fast"])
+def test_the_shipped_checkpoint_loads_with_its_card_settings(path):
     from engine.model.checkpoint import load_model
 
-    model, meta = load_model(MODEL)
+    model, meta = load_model(path)
     assert meta.config.name == "small" and meta.kind == "model" and meta.step > 0
     assert (meta.config.width, meta.config.layers) == (256, 6)
     assert all(bool(np.isfinite(v.numpy()).all()) for v in model.state_dict().values())
+
+
+def test_the_fast_model_samples_in_its_own_four_unguided_steps():
+    from engine.generate import Generator
+    from engine.model.checkpoint import load_model
+
+    _, meta = load_model(FAST)
+    sampler = meta.extra["sampler"]
+    assert sampler["steps"] == 4 and sampler["guidance"] == 1.0
+    assert sampler["times"] == [999, 749, 500, 250]
+    gen = Generator("small-fast").load()
+    assert (gen.steps, gen.guidance, gen.times) == (4, 1.0, [999, 749, 500, 250])
+    assert Generator("small").load().steps == 8
 
 
 @pytest.mark.parametrize("seed", [0, 1])
