@@ -101,3 +101,19 @@ def test_bad_input_is_one_clear_line_and_non_zero(tiny_checkpoint, tmp_path, cap
     err = capsys.readouterr().err
     assert err.startswith("stickgen: error:") and words in err
     assert not out.exists()
+
+
+def test_a_video_draws_each_actor_in_its_script_colour(tiny_checkpoint, tmp_path):
+    from PIL import Image
+
+    script = json.loads(json.dumps(SCRIPT))
+    script["actors"][0]["look"] = {"color": "#00c800"}        # Ann green
+    script["actors"][1]["look"] = {"color": "#c800c8"}        # Bob magenta
+    path = tmp_path / "coloured.script.json"
+    path.write_text(json.dumps(script))
+    out = tmp_path / "frames"
+    assert cli(["story", "--script", str(path), "--model", str(tiny_checkpoint), "--out",
+                f"{out}/", "--width", "320", "--height", "180"]) == 0
+    pixels = np.asarray(Image.open(sorted(out.glob("*.png"))[10]).convert("RGB")).reshape(-1, 3)
+    assert np.any(np.all(pixels == [0, 200, 0], axis=1))
+    assert np.any(np.all(pixels == [200, 0, 200], axis=1))

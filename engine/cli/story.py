@@ -128,7 +128,22 @@ def _write(scene, out: Path, args) -> list[Path]:
     doc = MotionFile([Actor(a.name, a.motion) for a in scene.actors],
                      prompt=scene.script.prompt, seed=scene.actors[0].seed,
                      camera=[k.to_dict() for k in scene.camera])
-    return [write_output(doc, out, args, progress=terminal_progress("rendering"))]
+    look = argparse.Namespace(**{**vars(args), "style": _actor_style(scene, args)})
+    return [write_output(doc, out, look, progress=terminal_progress("rendering"))]
+
+
+def _actor_style(scene, args):
+    """The chosen look with each actor drawn in its own colour (the script's, else the
+    palette's), so the video shows the colours the app and the script give them."""
+    from dataclasses import replace
+
+    from ..style import get_style, parse_color
+
+    try:
+        st = get_style(getattr(args, "style", None))
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    return replace(st, actor_colors=tuple(parse_color(a.color) for a in scene.actors))
 
 
 def _write_bvh(scene, out: Path) -> list[Path]:
