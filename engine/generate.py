@@ -175,8 +175,9 @@ class Generator:
         t_sample = time.perf_counter()
         spans = [(a, b, s.action) for (a, b), s in zip(bounds, plan.segments)]
         held = controls[1][:, 0] if controls is not None else None
+        planted = (controls[0][:, -2:], controls[1][:, -2:]) if controls is not None else None
         result = self._finish(plan, liven(gen.positions, spans, FPS), bounds, seed, physics,
-                              keys=keys, held=held)
+                              keys=keys, held=held, planted=planted)
         result.timings = {"plan": t_plan - t0, "sample": t_sample - t_plan,
                           "physics": time.perf_counter() - t_sample,
                           "total": time.perf_counter() - t0}
@@ -275,9 +276,9 @@ class Generator:
     def _finish(self, plan: Plan, positions: np.ndarray, bounds, seed: int,
                 physics: PhysicsConfig, base: Motion | None = None,
                 keep: np.ndarray | None = None, keys=(None, 0),
-                held: np.ndarray | None = None) -> GenerationResult:
+                held: np.ndarray | None = None, planted=None) -> GenerationResult:
         raw = np.asarray(positions, np.float32)
-        fixed, contacts = postprocess(raw, FPS, physics, held_height=held)
+        fixed, contacts = postprocess(raw, FPS, physics, held_height=held, planted=planted)
         if keys[0]:
             from .model.keyblend import honour_keys
 

@@ -157,12 +157,17 @@ def ground(positions: np.ndarray) -> np.ndarray:
 
 def postprocess(positions: np.ndarray, fps: float, cfg: PhysicsConfig = PhysicsConfig(),
                 lengths: np.ndarray | None = None,
-                held_height: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                held_height: np.ndarray | None = None,
+                planted: tuple[np.ndarray, np.ndarray] | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
     """Apply the enabled steps; returns (positions (T, J, 3) float32, contacts (T, 2) bool).
 
     held_height: (T,) bool, frames whose pelvis height the generator fixed (a crouched style, a
     dance's bounce): there the legs bend to the model's feet (``keep_feet``) instead of being
-    straightened, which would lift the body out of the height it was given."""
+    straightened, which would lift the body out of the height it was given.
+    planted: (contacts (T, 2) in [0, 1], given (T, 2) bool): foot contacts the generator fixed
+    (a style's step rhythm); on those frames they replace the detected ones, so the feet are
+    locked where the rhythm plants them."""
     pos = np.asarray(positions, dtype=np.float32)
     lengths = REST_BONE_LENGTHS if lengths is None else lengths
     if cfg.smooth:
@@ -174,6 +179,8 @@ def postprocess(positions: np.ndarray, fps: float, cfg: PhysicsConfig = PhysicsC
     if cfg.ground:
         pos = ground(settle(pos, fps))
     contacts = detect_contacts(pos, fps, cfg.contact_height, cfg.contact_speed)
+    if planted is not None:
+        contacts = np.where(planted[1], planted[0] > 0.5, contacts)
     if cfg.foot_lock:
         pos = lock_feet(pos, contacts, lengths if cfg.bone_lengths else
                         np.median(bone_lengths(pos), axis=0))

@@ -66,3 +66,22 @@ def test_a_hovering_walk_is_settled_but_a_jump_keeps_its_flight():
     jump[:, :, 1] += np.where(air, 4.9 * (t - 1.0) * (1.6 - t), 0.0)[:, None]  # 0.44 m apex
     kept = physics.settle(jump, fps)
     assert kept[:, J["l_foot"], 1].max() > 0.4
+
+
+def test_given_contacts_lock_a_sliding_foot():
+    """A foot the generator says is planted is held still even where it slid in the motion."""
+    from engine.physics import postprocess
+    from engine.start_pose import standing_pose
+
+    T = 20
+    pos = np.repeat(standing_pose()[None], T, 0).astype(np.float32)
+    lf = J["l_foot"]
+    pos[:, lf, 2] += np.linspace(0.0, 0.6, T)          # the left foot slides at 0.8 m/s
+    contacts = np.zeros((T, 2), np.float32)
+    given = np.zeros((T, 2), bool)
+    contacts[5:15, 0], given[:, 0] = 1.0, True           # planted from frame 5 to 14
+    out, planted = postprocess(pos, 25.0, planted=(contacts, given))
+    assert planted[5:15, 0].all() and not planted[:5, 0].any()
+    assert np.ptp(out[6:14, lf, 2]) < 0.01               # held in place while planted
+    free, _ = postprocess(pos, 25.0)
+    assert np.ptp(free[6:14, lf, 2]) > 0.1               # without the given contacts it slides
