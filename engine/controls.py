@@ -10,6 +10,7 @@ from .model.features import PATH_CHANNELS, feature_dim, local_slice, to_features
 from .paths import plan_root_path
 from .planner.plan import Plan
 from .skeleton import JOINT_NAMES
+from .control_channels import fix_height
 from .gesture_controls import apply_gesture_controls
 from .style_controls import apply_style_controls
 from .start_pose import standing_pose, starts_standing
@@ -49,7 +50,7 @@ def plan_controls(plan: Plan, bounds: list[tuple[int, int]], n_frames: int, num_
     elif start_pose and plan.segments:
         height = start_height(plan.segments[0])
         if height is not None:          # the model places the body; the height says where
-            _fix_height(values, known, slice(0, START_HOLD), height)
+            fix_height(values, known, slice(0, START_HOLD), height)
     for seg, (a, b) in zip(plan.segments, bounds):
         if seg.action in ENDS_UPRIGHT and 0 < b <= n_frames:
             # ends fully upright, and stands there for a moment
@@ -68,18 +69,9 @@ def plan_controls(plan: Plan, bounds: list[tuple[int, int]], n_frames: int, num_
 # actions that end upright whatever the model makes of their middle, standing for UPRIGHT_S
 ENDS_UPRIGHT = frozenset({"stand_up", "get_up"})
 UPRIGHT_S = 0.4
-_PELVIS_Y = 4 + 1     # the pelvis's own height among the local joint channels
 # local channels of every joint but the arms (what a held posture keeps)
 _BODY = [4 + 3 * j + k for j, name in enumerate(JOINT_NAMES) for k in range(3)
          if not name.endswith(("shoulder", "elbow", "hand"))]
-
-
-def _fix_height(values: np.ndarray, known: np.ndarray, frames, height: float) -> None:
-    """Fix the pelvis height on ``frames``: the root height and the pelvis's local height,
-    which is the one that places the body."""
-    for c in (0, _PELVIS_Y):
-        values[frames, c] = height
-        known[frames, c] = True
 
 
 # Actions that leave the body low, and what may go on while it stays there.
@@ -118,7 +110,7 @@ def hold_postures(controls: tuple[np.ndarray, np.ndarray] | None, first_pass: np
     values, known = values.copy(), known.copy()
     for a, b, src in holds:
         low = src[0] + int(np.argmin(first_pass[src[0]:src[1], 0]))
-        _fix_height(values, known, slice(a, b), float(first_pass[low, 0]))
+        fix_height(values, known, slice(a, b), float(first_pass[low, 0]))
         # the seat itself: trunk, head and legs as the first pass left them; the arms are free
         values[a:b, _BODY] = first_pass[low, _BODY]
         known[a:b, _BODY] = True

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .physics import gaussian_smooth
+
 DANCES = frozenset({"dance_disco", "dance_hiphop", "dance_salsa"})
 TARGET_MS = 0.62      # limb speed about the pelvis aimed at, m/s (real dances 0.38-1.0); the
                       # physics (bone lengths, planted feet) takes back about a fifth
@@ -20,17 +22,10 @@ EASE_S = 0.4
 
 def limb_speed(positions: np.ndarray, fps: float) -> float:
     """Mean speed of all joints relative to the pelvis, m/s; positions (T, J, 3)."""
+    if len(positions) < 2:
+        return 0.0
     rel = positions - positions[:, :1]
-    return float(np.mean(np.linalg.norm(np.diff(rel, axis=0), axis=2)) * fps) if len(rel) > 1 else 0.0
-
-
-def _smooth(x: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian smoothing along axis 0 with edge padding."""
-    r = max(1, int(3 * sigma))
-    k = np.exp(-0.5 * (np.arange(-r, r + 1) / sigma) ** 2)
-    k /= k.sum()
-    pad = np.concatenate([np.repeat(x[:1], r, 0), x, np.repeat(x[-1:], r, 0)])
-    return np.apply_along_axis(lambda v: np.convolve(v, k, mode="valid"), 0, pad)
+    return float(np.mean(np.linalg.norm(np.diff(rel, axis=0), axis=2)) * fps)
 
 
 def liven(positions: np.ndarray, spans: list[tuple[int, int, str]], fps: float) -> np.ndarray:
@@ -43,10 +38,10 @@ def liven(positions: np.ndarray, spans: list[tuple[int, int, str]], fps: float) 
         seg = out[a:b]
         pelvis = seg[:, :1]
         rel = seg - pelvis
-        slow = _smooth(rel, SLOW_S * fps / 2)
+        slow = gaussian_smooth(rel, SLOW_S * fps / 2)
         # measured as the physics will leave it: frame-to-frame jitter, which smoothing
         # removes, is not movement
-        now = limb_speed(_smooth(seg, 1.0), fps)
+        now = limb_speed(gaussian_smooth(seg, 1.0), fps)
         gain = float(np.clip(TARGET_MS / max(now, 1e-6), 1.0, MAX_GAIN))
         k = max(1, min(int(EASE_S * fps), (b - a) // 2))
         env = np.ones(b - a)

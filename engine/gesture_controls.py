@@ -13,10 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from .skeleton import JOINT_INDEX
-from .start_pose import standing_pose
+from .control_channels import PELVIS_H, STANDING, fix_height, joint_cols
 
-_STAND = standing_pose().astype(np.float64)
-_PELVIS_H = float(_STAND[0, 1])
 _NECK, _HEAD = JOINT_INDEX["neck"], JOINT_INDEX["head"]
 _SHOULDERS = (JOINT_INDEX["l_shoulder"], JOINT_INDEX["r_shoulder"])
 
@@ -28,10 +26,6 @@ BOW_END_S = 0.5       # a bow stands fully upright again over its last half seco
 # Dances: (beats per second, pelvis bounce amplitude m, steps per beat)
 DANCE_BEAT = {"dance_hiphop": (1.6, 0.045, 1.0), "dance_disco": (2.0, 0.035, 1.0),
               "dance_salsa": (1.5, 0.03, 1.5)}
-
-
-def _cols(j: int) -> slice:
-    return slice(4 + 3 * j, 7 + 3 * j)
 
 
 def _pulses(n: int, fps: float, period_s: float, count: int) -> np.ndarray:
@@ -48,36 +42,35 @@ def _pulses(n: int, fps: float, period_s: float, count: int) -> np.ndarray:
 def _nod(values, known, a, b, count, fps) -> None:
     n = b - a
     pitch = np.radians(NOD_DEG) * _pulses(n, fps, NOD_S, count)
-    rel = _STAND[_HEAD] - _STAND[_NECK]
+    rel = STANDING[_HEAD] - STANDING[_NECK]
     head = np.stack([np.full(n, rel[0]), rel[1] * np.cos(pitch) - rel[2] * np.sin(pitch),
                      rel[1] * np.sin(pitch) + rel[2] * np.cos(pitch)], 1)
     for j in (JOINT_INDEX["spine"], _NECK):             # an upright trunk to nod from
-        values[a:b, _cols(j)] = _STAND[j]
-        known[a:b, _cols(j)] = True
-    values[a:b, _cols(_HEAD)] = _STAND[_NECK] + head
-    known[a:b, _cols(_HEAD)] = True
-    values[a:b, 0] = values[a:b, 5] = _PELVIS_H
-    known[a:b, 0] = known[a:b, 5] = True
+        values[a:b, joint_cols(j)] = STANDING[j]
+        known[a:b, joint_cols(j)] = True
+    values[a:b, joint_cols(_HEAD)] = STANDING[_NECK] + head
+    known[a:b, joint_cols(_HEAD)] = True
+    fix_height(values, known, slice(a, b), PELVIS_H)
 
 
 def _shrug(values, known, a, b, count, fps) -> None:
     lift = SHRUG_M * np.minimum(1.0, 1.6 * _pulses(b - a, fps, SHRUG_S, count))   # up, hold, down
     for j in _SHOULDERS:
-        c = _cols(j)
-        values[a:b, c] = _STAND[j] + np.outer(lift, [0.0, 1.0, 0.0])
+        c = joint_cols(j)
+        values[a:b, c] = STANDING[j] + np.outer(lift, [0.0, 1.0, 0.0])
         known[a:b, c] = True
-    values[a:b, _cols(_NECK)] = _STAND[_NECK]
-    known[a:b, _cols(_NECK)] = True
+    values[a:b, joint_cols(_NECK)] = STANDING[_NECK]
+    known[a:b, joint_cols(_NECK)] = True
 
 
 def _bow_end(values, known, a, b, fps) -> None:
     k = min(b - a - 1, int(round(BOW_END_S * fps)))
     if k < 1:
         return
-    local = slice(4, 4 + 3 * len(_STAND))
-    values[b - k:b, local] = _STAND.reshape(-1)
+    local = slice(4, 4 + 3 * len(STANDING))
+    values[b - k:b, local] = STANDING.reshape(-1)
     known[b - k:b, local] = True
-    values[b - k:b, 0] = _PELVIS_H
+    values[b - k:b, 0] = PELVIS_H
     known[b - k:b, 0] = True
 
 
@@ -85,9 +78,8 @@ def _dance(values, known, a, b, action, fps) -> None:
     beats, bounce, steps = DANCE_BEAT[action]
     t = np.arange(b - a) / fps
     ease = np.clip(t / 0.5, 0.0, 1.0)
-    h = _PELVIS_H - 0.03 - bounce * ease * (0.5 + 0.5 * np.cos(2 * np.pi * beats * t))
-    values[a:b, 0] = values[a:b, 5] = h
-    known[a:b, 0] = known[a:b, 5] = True
+    h = PELVIS_H - 0.03 - bounce * ease * (0.5 + 0.5 * np.cos(2 * np.pi * beats * t))
+    fix_height(values, known, slice(a, b), h)
     phase = (t * beats * steps / 2.0) % 1.0              # one foot lifts on every step
     C = values.shape[1]
     values[a:b, C - 2] = np.where(ease < 1, 1.0, phase >= 0.35)          # left lifts, then

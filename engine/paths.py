@@ -48,7 +48,7 @@ class RootPath:
         return bool(self.known.any())
 
 
-def _ramp(n: int, frames: float) -> np.ndarray:
+def ease_in(n: int, frames: float) -> np.ndarray:
     """(n,) raised-cosine rise from ~0 to 1 over ``frames`` frames, then 1."""
     k = max(1, int(round(frames)))
     x = np.clip((np.arange(n) + 1) / k, 0.0, 1.0)
@@ -109,10 +109,10 @@ def _speed_shape(cue: PathCue, n: int, fps: float, moving_before: bool) -> np.nd
     """(n,) speed relative to the action's: ramps from and to standing, dips to turn back."""
     shape = np.ones(n)
     if not moving_before:
-        shape *= _ramp(n, START_RAMP_S * fps)
+        shape *= ease_in(n, START_RAMP_S * fps)
     if cue.stops:   # slow down, then stand still for a moment before the segment ends
         hold = min(int(round(STOP_HOLD_S * fps)), n // 4)
-        shape[: n - hold] *= _ramp(n - hold, STOP_RAMP_S * fps)[::-1]
+        shape[: n - hold] *= ease_in(n - hold, STOP_RAMP_S * fps)[::-1]
         shape[n - hold:] = 0.0
     for c in _reversals(cue, n, fps) if cue.shape in ("there_and_back", "back_and_forth") else []:
         dip = _bump(n, c, REVERSE_S * fps)

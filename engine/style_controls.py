@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .planner.paths import CADENCE, SPEED_MS
+from .control_channels import PELVIS_H, STANDING, fix_height, joint_cols
+from .paths import START_RAMP_S, TRAVEL_SPEED, ease_in
+from .planner.paths import CADENCE
 from .skeleton import JOINT_INDEX
-from .start_pose import standing_pose
 
 EASE_S = 0.5      # seconds to lean into a style and out of it again
 
@@ -62,8 +63,6 @@ STYLE_CONTROLS: dict[str, StyleControl] = {
     "penguin": StyleControl(speed=0.45, cadence=1.3, sway=0.04, arms="penguin"),
 }
 
-_STAND = standing_pose().astype(np.float64)        # (J, 3), pelvis over the origin
-_PELVIS_H = float(_STAND[0, 1])
 _TRUNK = [JOINT_INDEX[n] for n in ("spine", "neck", "l_shoulder", "r_shoulder")]
 _HEAD = JOINT_INDEX["head"]
 _ARMS = [JOINT_INDEX[n] for n in ("l_elbow", "l_hand", "r_elbow", "r_hand")]
@@ -81,8 +80,8 @@ def _pitch(v: np.ndarray, deg: float | np.ndarray) -> np.ndarray:
 def _arm_pose(kind: str) -> np.ndarray:
     """(4, 3) elbows and hands (l_elbow, l_hand, r_elbow, r_hand) relative to their shoulders
     for an arm carriage; bone lengths are the standing pose's."""
-    upper = np.linalg.norm(_STAND[JOINT_INDEX["l_elbow"]] - _STAND[JOINT_INDEX["l_shoulder"]])
-    fore = np.linalg.norm(_STAND[JOINT_INDEX["l_hand"]] - _STAND[JOINT_INDEX["l_elbow"]])
+    upper = np.linalg.norm(STANDING[JOINT_INDEX["l_elbow"]] - STANDING[JOINT_INDEX["l_shoulder"]])
+    fore = np.linalg.norm(STANDING[JOINT_INDEX["l_hand"]] - STANDING[JOINT_INDEX["l_elbow"]])
     if kind == "forward":     # straight out in front, a little below shoulder height
         d = np.array([0.0, -0.12, 1.0])
     elif kind == "penguin":   # stiff, a little away from the body
@@ -97,24 +96,25 @@ def _arm_pose(kind: str) -> np.ndarray:
     return np.array(rows)
 
 
-def style_pose(ctl: StyleControl, amount: np.ndarray, pelvis_h: np.ndarray) -> dict[int, np.ndarray]:
+def style_pose(ctl: StyleControl, amount: np.ndarray, pelvis_h: np.ndarray
+               ) -> dict[int, np.ndarray]:
     """Local positions {joint: (n, 3)} a style fixes on n frames: trunk and head leaned by
     ``amount`` (n,) in [0, 1] of the style, arms in their carriage; heights follow the pelvis
     (n,)."""
-    lift = (pelvis_h - _PELVIS_H)[:, None]
+    lift = (pelvis_h - PELVIS_H)[:, None]
     lean = ctl.lean * amount
     out = {}
-    pelvis = _STAND[0]
+    pelvis = STANDING[0]
     for j in _TRUNK:
-        out[j] = pelvis + _pitch(_STAND[j] - pelvis, lean) + [0, 1, 0] * lift
+        out[j] = pelvis + _pitch(STANDING[j] - pelvis, lean) + [0, 1, 0] * lift
     neck = out[JOINT_INDEX["neck"]]
-    head = _STAND[_HEAD] - _STAND[JOINT_INDEX["neck"]]
+    head = STANDING[_HEAD] - STANDING[JOINT_INDEX["neck"]]
     out[_HEAD] = neck + _pitch(head, lean + ctl.neck * amount)
     if ctl.arms:
         rel = _arm_pose(ctl.arms)
         for k, j in enumerate(_ARMS):
             shoulder = out[JOINT_INDEX["l_shoulder" if k < 2 else "r_shoulder"]]
-            rest = _STAND[j] - _STAND[JOINT_INDEX["l_shoulder" if k < 2 else "r_shoulder"]]
+            rest = STANDING[j] - STANDING[JOINT_INDEX["l_shoulder" if k < 2 else "r_shoulder"]]
             out[j] = shoulder + (1 - amount[:, None]) * rest + amount[:, None] * _pitch(
                 rel[k], lean)
     return out
@@ -122,14 +122,9 @@ def style_pose(ctl: StyleControl, amount: np.ndarray, pelvis_h: np.ndarray) -> d
 
 def envelope(n: int, ease: int, rise: bool, fall: bool) -> np.ndarray:
     """(n,) share of the style on each frame: eases in at the start and out at the end."""
-    e = np.ones(n)
     k = max(1, min(ease, n // 2))
-    ramp = 0.5 - 0.5 * np.cos(np.pi * (np.arange(k) + 1) / (k + 1))
-    if rise:
-        e[:k] = np.minimum(e[:k], ramp)
-    if fall:
-        e[n - k:] = np.minimum(e[n - k:], ramp[::-1])
-    return e
+    e = ease_in(n, k) if rise else np.ones(n)
+    return np.minimum(e, ease_in(n, k)[::-1]) if fall else e
 
 
 def rhythm(action: str, ctl: StyleControl, n: int, fps: float) -> tuple[np.ndarray, np.ndarray]:
@@ -142,11 +137,10 @@ def rhythm(action: str, ctl: StyleControl, n: int, fps: float) -> tuple[np.ndarr
 
 
 def travel_speed(action: str, ctl: StyleControl, tempo: float) -> float | None:
-    """Forward speed m/s of a travelling action in this style, None for one that stays put."""
-    if action not in SPEED_MS or action in ("sidestep", "hop", "crawl"):
-        return None
-    v = SPEED_MS[action] * ctl.speed * tempo
-    return -v if action == "walk_backward" else v
+    """Forward speed m/s of a travelling action in this style (negative backward), None for one
+    that stays put or does not follow a forward path."""
+    base = TRAVEL_SPEED.get(action)
+    return None if base is None or action == "crawl" else base * ctl.speed * tempo
 
 
 # Actions whose whole body a style may hold (trunk, head, arms, pelvis height): walking gaits
@@ -154,7 +148,6 @@ def travel_speed(action: str, ctl: StyleControl, tempo: float) -> float | None:
 POSTURED = frozenset({"walk", "walk_backward", "limp", "tiptoe", "march", "stumble", "idle"})
 GAIT_BOB = 0.015       # a walk's own pelvis bounce, metres, once the pelvis height is held
 _WALK_DROP = 0.02      # a walking pelvis rides this much below its standing height
-START_RAMP_S = 0.6     # from standing to the style's speed
 
 
 def apply_style_controls(segments, bounds, values: np.ndarray, known: np.ndarray,
@@ -176,7 +169,7 @@ def apply_style_controls(segments, bounds, values: np.ndarray, known: np.ndarray
         if speed is not None and not known[a:b, 2].any():
             prev = segments[i - 1].action if i > 0 else None
             ramp = np.ones(n) if prev is not None and travel_speed(prev, ctl, 1.0) else \
-                envelope(n, int(round(START_RAMP_S * fps)), True, False)
+                ease_in(n, START_RAMP_S * fps)
             values[a:b, 2] = speed / fps * ramp
             known[a:b, 2] = True
         side, up = rhythm(seg.action, ctl, n, fps)
@@ -194,17 +187,15 @@ def _hold_body(values, known, a, b, ctl: StyleControl, amount, up, gait: bool) -
     and arm carriage on frames [a, b)."""
     if not (ctl.lean or ctl.neck or ctl.arms or ctl.height or ctl.bob):
         return
-    base = _PELVIS_H - (_WALK_DROP if gait else 0.0)
+    base = PELVIS_H - (_WALK_DROP if gait else 0.0)
     bob = (ctl.bob or (GAIT_BOB if gait else 0.0)) * up
     pelvis_h = base * (1 + ctl.height * amount) + bob * amount
-    values[a:b, 0] = pelvis_h
-    values[a:b, 4 + 1] = pelvis_h
-    known[a:b, 0] = known[a:b, 4 + 1] = True
+    fix_height(values, known, slice(a, b), pelvis_h)
     if not (ctl.lean or ctl.neck or ctl.arms):
         return
     for j, pos in style_pose(ctl, amount, pelvis_h).items():
-        values[a:b, 4 + 3 * j: 7 + 3 * j] = pos
-        known[a:b, 4 + 3 * j: 7 + 3 * j] = True
+        values[a:b, joint_cols(j)] = pos
+        known[a:b, joint_cols(j)] = True
 
 
 STANCE_SHARE = 0.62    # share of a stride each foot is planted, at a walk

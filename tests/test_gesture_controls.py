@@ -62,12 +62,10 @@ def test_liven_brings_a_faint_dance_up_to_energy_and_leaves_other_actions():
     pose = np.repeat(standing_pose()[None], 100, 0).astype(np.float32)
     pose[:, J["l_hand"], 0] += 0.05 * np.sin(2 * np.pi * 1.5 * t)    # a faint sway of one hand
     pose[:, J["r_hand"], 2] += 0.05 * np.sin(2 * np.pi * 1.5 * t)
-    before = limb_speed(pose, FPS)
     danced = liven(pose, [(0, 100, "dance_hiphop")], FPS)
     assert limb_speed(danced[20:80], FPS) > 2.0 * limb_speed(pose[20:80], FPS)
     assert np.allclose(danced[:, 0], pose[:, 0])                      # the pelvis stays
     assert np.array_equal(liven(pose, [(0, 100, "wave")], FPS), pose)
-    assert before > 0
 
 
 def test_getting_down_on_all_fours_comes_before_the_crawl():

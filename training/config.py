@@ -138,18 +138,8 @@ class TrainConfig:
         unknown = sorted(set(d) - known)
         if unknown:
             raise ValueError(f"unknown training settings: {', '.join(unknown)}")
-        lora = d.pop("lora", None) or {}
-        if not isinstance(lora, LoRASettings):
-            bad = sorted(set(lora) - {f.name for f in dataclasses.fields(LoRASettings)})
-            if bad:
-                raise ValueError(f"unknown lora settings: {', '.join(bad)}")
-            lora = LoRASettings(**_numbers(LoRASettings, lora))
-        distil = d.pop("distil", None) or {}
-        if not isinstance(distil, DistilSettings):
-            bad = sorted(set(distil) - {f.name for f in dataclasses.fields(DistilSettings)})
-            if bad:
-                raise ValueError(f"unknown distil settings: {', '.join(bad)}")
-            distil = DistilSettings(**_numbers(DistilSettings, distil))
+        lora = _nested(d.pop("lora", None), LoRASettings, "lora")
+        distil = _nested(d.pop("distil", None), DistilSettings, "distil")
         d = _numbers(TrainConfig, d)
         if "betas" in d:
             d["betas"] = tuple(float(b) for b in d["betas"])
@@ -185,6 +175,18 @@ class TrainConfig:
             raise ValueError(f"unknown actions in action_weights: {', '.join(unknown)}")
         if any(not float(w) > 0 for w in self.action_weights.values()):
             raise ValueError("action_weights must be positive numbers")
+
+
+def _nested(value, cls, name: str):
+    """A nested settings block (``lora:``, ``distil:``) as its dataclass: unknown keys are a
+    clear error, numbers given as text are read as numbers."""
+    if isinstance(value, cls):
+        return value
+    value = value or {}
+    bad = sorted(set(value) - {f.name for f in dataclasses.fields(cls)})
+    if bad:
+        raise ValueError(f"unknown {name} settings: {', '.join(bad)}")
+    return cls(**_numbers(cls, value))
 
 
 def _numbers(cls, d: dict) -> dict:

@@ -71,13 +71,15 @@ class Session:
                 self.model, device_ids=[self.d.device.index] if self.d.device.type == "cuda"
                 else None, forward_sync_buffers=False)  # the buffers (normalisation) never change
 
-    def losses(self, batch, generator):
-        """(total, per-head losses) of one batch: the diffusion losses, or the distillation
-        losses against the teacher when the run distils."""
+    def losses(self, batch, generator, net=None):
+        """(total, per-head losses) of one batch through ``net`` (the training wrapper when
+        None): the diffusion losses, or the distillation losses against the teacher when the
+        run distils."""
+        net = self.net if net is None else net
         if self.teacher is None:
-            return diffusion_losses(self.net, batch, self.schedule, generator,
+            return diffusion_losses(net, batch, self.schedule, generator,
                                     self.cfg.loss_weights)
-        return distil_losses(self.net, self.teacher, batch, self.schedule,
+        return distil_losses(net, self.teacher, batch, self.schedule,
                              distil_spec(self.cfg.distil), generator,
                              self.cfg.loss_weights.get("action", 0.2))
 
@@ -126,9 +128,7 @@ class Session:
         sums = dict.fromkeys(("loss",) + HEADS, 0.0)
         with torch.no_grad(), self.autocast():
             for b in self.val_batches:
-                net, self.net = self.net, self.model
-                total, parts = self.losses(batch_to(b, self.d.device), g)
-                self.net = net
+                total, parts = self.losses(batch_to(b, self.d.device), g, self.model)
                 sums["loss"] += total.item()
                 for k, v in parts.items():
                     sums[k] += v.item()
