@@ -9,24 +9,19 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QGridLayout, QHBoxLayout,
                                QLabel, QListWidget, QListWidgetItem, QPlainTextEdit,
-                               QProgressBar, QPushButton, QSpinBox, QToolButton, QVBoxLayout,
+                               QPushButton, QSpinBox, QToolButton, QVBoxLayout,
                                QWidget)
 
 from engine.defaults import MAX_CLIP_SECONDS
 from engine.generate import shipped_variants
 
 from .icons import icon
+from .panel_parts import add_busy_row, section
 from .segment_style import SegmentStyle
 from .variations import VariationsView
 
 CHOOSE_FILE = "__choose__"
 EXAMPLE = "a man walks forward, then jumps and waves happily"
-
-
-def _section(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setObjectName("section")
-    return label
 
 
 class PromptPanel(QWidget):
@@ -38,7 +33,7 @@ class PromptPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 12, 12, 12)
         lay.setSpacing(8)
-        lay.addWidget(_section("Prompt", self))
+        lay.addWidget(section("Prompt", self))
         self.prompt = QPlainTextEdit(self)
         self.prompt.setPlaceholderText(f"Describe the motion, e.g. “{EXAMPLE}”")
         self.prompt.setFixedHeight(84)
@@ -56,22 +51,9 @@ class PromptPanel(QWidget):
         self.style_row = SegmentStyle(doc, controller, self.seed, self)
         lay.addWidget(self.style_row)
 
-        busy = QHBoxLayout()
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
-        self.progress.setFixedHeight(6)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.clicked.connect(controller.cancel)
-        busy.addWidget(self.progress, 1)
-        busy.addWidget(self.cancel_button)
-        lay.addLayout(busy)
-        self.status = QLabel("", self)
-        self.status.setObjectName("muted")
-        self.status.setWordWrap(True)
-        lay.addWidget(self.status)
+        self.progress, self.cancel_button, self.status = add_busy_row(lay, self, controller.cancel)
 
-        self.variations_title = _section("Variations — click one to use it", self)
+        self.variations_title = section("Variations — click one to use it", self)
         lay.addWidget(self.variations_title)
         self.variations = VariationsView(self)
         self.variations.picked.connect(self._pick_variation)
@@ -79,7 +61,7 @@ class PromptPanel(QWidget):
         self.variations_title.hide()
         self.variations.hide()
 
-        lay.addWidget(_section("History", self))
+        lay.addWidget(section("History", self))
         self.history = QListWidget(self)
         self.history.setToolTip("Double-click a take to bring it back")
         self.history.setWordWrap(True)

@@ -8,23 +8,18 @@ script again.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
-                               QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QPlainTextEdit, QPushButton, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from engine.story.script import ScriptError, parse_script
 
 from ..jobs.story import PLAN, STAGE, StoryController
+from .panel_parts import add_busy_row, section
 from .story_planner import PlannerGroup
 from .story_script import ScriptEditor
 
 EXAMPLE = "two friends meet in a park; one waves, the other runs over and they high-five"
 SHOWN_NOTES = 4          # more than this in the message bar would push the window down
-
-
-def _section(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setObjectName("section")
-    return label
 
 
 def notes_text(notes: list[str]) -> str:
@@ -48,7 +43,7 @@ class StoryPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 12, 12, 12)
         lay.setSpacing(6)
-        lay.addWidget(_section("Scene", self))
+        lay.addWidget(section("Scene", self))
         self.prompt = QPlainTextEdit(self)
         self.prompt.setPlaceholderText(f"Describe a scene with several people, e.g. “{EXAMPLE}”")
         self.prompt.setFixedHeight(64)
@@ -58,23 +53,10 @@ class StoryPanel(QWidget):
         lay.addWidget(self.planner)
         lay.addLayout(self._buttons_row())
 
-        busy = QHBoxLayout()
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
-        self.progress.setFixedHeight(6)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.clicked.connect(self.cancel)
-        busy.addWidget(self.progress, 1)
-        busy.addWidget(self.cancel_button)
-        lay.addLayout(busy)
-        self.status = QLabel("", self)
-        self.status.setObjectName("muted")
-        self.status.setWordWrap(True)
-        lay.addWidget(self.status)
+        self.progress, self.cancel_button, self.status = add_busy_row(lay, self, self.cancel)
 
         # The script comes last: it is the tall part, and the buttons above stay in view.
-        self.title = _section("Script — plan a scene to fill it, then edit any cell", self)
+        self.title = section("Script — plan a scene to fill it, then edit any cell", self)
         lay.addWidget(self.title)
         self.editor = ScriptEditor(self)
         self.editor.problem.connect(lambda text: self.message.emit(text, "error"))

@@ -23,6 +23,7 @@ from training.data.user_clips import build_user_dataset
 from ..jobs.training_estimates import estimate_preparation, measured_speeds
 from ..jobs.training_process import RunBusy, TrainingJob
 from ..jobs.runner import Runner
+from .panel_parts import section
 from .training.data_panel import DataPanel
 from .training.run_view import RunView
 from .training.runs_list import RunsList
@@ -32,12 +33,6 @@ from .training.settings_panel import SettingsPanel
 def default_runs_root() -> Path:
     base = QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)
     return Path(base or Path.home() / ".stickgen") / "runs"
-
-
-def _section(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setObjectName("section")
-    return label
 
 
 class TrainingPanel(QWidget):
@@ -69,7 +64,7 @@ class TrainingPanel(QWidget):
         rl = QVBoxLayout(right)
         rl.setContentsMargins(12, 8, 12, 8)
         head = QHBoxLayout()
-        head.addWidget(_section("Runs", right))
+        head.addWidget(section("Runs", right))
         self.root_label = QLabel(right)
         self.root_label.setObjectName("muted")
         head.addWidget(self.root_label, 1)
@@ -110,10 +105,10 @@ class TrainingPanel(QWidget):
         inner = QWidget(scroll)
         il = QVBoxLayout(inner)
         il.setContentsMargins(0, 0, 4, 0)
-        il.addWidget(_section("Data", inner))
+        il.addWidget(section("Data", inner))
         self.data = DataPanel(self.runner, inner)
         il.addWidget(self.data)
-        il.addWidget(_section("Method and settings", inner))
+        il.addWidget(section("Method and settings", inner))
         self.settings_panel = SettingsPanel(inner)
         il.addWidget(self.settings_panel)
         il.addStretch(1)
