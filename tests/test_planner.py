@@ -96,6 +96,9 @@ def test_unknown_verbs_use_the_nearest_matcher():
     ("trots wearily at a slow pace", ["jog"]),               # "pace" is not a walk
     ("topples over triumphantly", ["fall_down"]),            # "triumphantly" is not a cheer
     ("turns all the way around", ["turn_around"]),
+    ("reverses direction", ["turn_around"]),                 # not a walk backward
+    ("doubles back", ["turn_around"]),
+    ("pirouettes in place", ["spin"]),                       # a pirouette is a spin
     ("bounces the ball", ["dribble"]),                       # a ball, not a jump
     # everyday verbs that describe another action ("lifts", "throws", "jabs", "swings", "rises")
     ("lifts both shoulders", ["shrug"]),
@@ -215,7 +218,8 @@ def test_independent_descriptions_plan_to_their_action(text_encoder):
     assert nearest.known_action("the man walks") == "walk"       # worded like the bank: no encoding
     assert nearest.known_action("a man ambles about the garden") is None
     assert actions("a person ambles about the garden", nearest=nearest) == ["walk"]
-    assert actions("a person pirouettes across the stage", nearest=nearest) == ["dance_ballet"]
+    assert actions("a person pirouettes across the stage", nearest=nearest) == ["spin"]
+    assert actions("a person does ballet across the stage", nearest=nearest) == ["dance_ballet"]
 
 
 def test_the_model_hears_the_plain_phrasing_with_the_clauses_own_manner_words():
