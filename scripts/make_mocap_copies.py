@@ -2,8 +2,8 @@
 
     python scripts/make_mocap_copies.py SOURCE_DIR [DEST_DIR]
 
-SOURCE_DIR holds the originals and their INDEX.tsv. Only the sets under CMU terms are copied:
-BVH files gzip-compressed (.bvh.gz), AMP clips as their pickle-free *_positions.npz. The iClone
+SOURCE_DIR holds the originals and their INDEX.tsv. BVH files are copied gzip-compressed
+(.bvh.gz), AMP clips as their pickle-free *_positions.npz, DeepMimic clips as they are. The iClone
 BVH files are cut down to the joints the importer reads (body, eyes, toe bases: 27 of about
 100): the kept channels' numbers are the original text, byte for byte, so the kept joints move
 exactly as in the original. INDEX.tsv is rewritten to point at the copies, with three columns
@@ -22,10 +22,16 @@ from engine.formats.bvh import parse_bvh
 from engine.formats.loader import default_mocap_root
 
 SHIPPED_SETS = ("cmu_dragonforged_iclone", "cmu_tmoco_inversekinematics", "cmu_bvh11",
-                "cmu_fairmotion", "cmu_beemsoft_salsa", "cmu_isaacgymenvs_amp")
+                "cmu_fairmotion", "cmu_beemsoft_salsa", "cmu_isaacgymenvs_amp",
+                "deepmimic_humanoid3d")
+# DeepMimic clips are small JSON-like .txt files the importer reads as they are; the character
+# file beside them describes their skeleton
+VERBATIM_SETS = ("deepmimic_humanoid3d",)
+VERBATIM_EXTRAS = ("deepmimic_humanoid3d/character_humanoid3d.txt",)
 LICENCE_FILES = ("cmu_bvh11/LICENSE_bvh11_repo.txt", "cmu_fairmotion/LICENSE_fairmotion_repo.txt",
                  "cmu_isaacgymenvs_amp/LICENSE_IsaacGymEnvs_repo.txt",
                  "cmu_isaacgymenvs_amp/amp_motions-acknowledgement.txt",
+                 "deepmimic_humanoid3d/LICENSE_DeepMimic_repo.txt",
                  "LICENSES/CMU_MOCAP_TERMS.txt")
 ICLONE_KEEP = {"CC_Base_Hip", "CC_Base_Pelvis", "CC_Base_Waist", "CC_Base_Spine01",
                "CC_Base_Spine02", "CC_Base_NeckTwist01", "CC_Base_NeckTwist02", "CC_Base_Head",
@@ -101,7 +107,11 @@ def main(argv: list[str]) -> int:
     for row in rows:
         rel = Path(row["file"])
         trial = row["subject_clip_id"]
-        if rel.suffix == ".npy":
+        if rel.parts[0] in VERBATIM_SETS:
+            new = rel
+            (dest / new).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src / rel, dest / new)
+        elif rel.suffix == ".npy":
             new = rel.with_name(rel.stem + "_positions.npz")
             (dest / new).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src / new, dest / new)
@@ -129,6 +139,8 @@ def main(argv: list[str]) -> int:
         writer = csv.DictWriter(fh, fieldnames=fields, delimiter="\t", lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+    for name in VERBATIM_EXTRAS:
+        shutil.copyfile(src / name, dest / name)
     (dest / "LICENSES").mkdir(exist_ok=True)
     for name in LICENCE_FILES:
         shutil.copyfile(src / name, dest / "LICENSES" / Path(name).name)

@@ -6,7 +6,7 @@ from engine.generate import Generator
 from engine.model import load_model
 from engine.model.diffusion import Batch, CosineSchedule
 from training.config import TrainConfig
-from training.distil import DistilSpec, distil_targets, teacher_predict
+from training.distil import DistilSpec, distil_targets, jitter_text, teacher_predict
 from training.loop import train
 from training.run_config import read_run_config
 from training.runs import read_events
@@ -35,6 +35,24 @@ def test_one_teacher_step_unguided_gives_the_teachers_own_prediction(tiny_checkp
     with torch.no_grad():
         own = teacher_predict(teacher, x_s, s, batch, spec)
     assert torch.allclose(target, own, atol=2e-3), (target - own).abs().max()
+
+
+def test_text_jitter_nudges_each_embedding_within_its_bound_and_keeps_unit_length(
+        tiny_checkpoint):
+    teacher, _ = load_model(tiny_checkpoint)
+    batch = _batch(teacher, B=64)
+    unit = lambda e: e / e.norm(dim=-1, keepdim=True)
+    batch.caption, batch.segments = unit(batch.caption), unit(batch.segments)
+    assert jitter_text(batch, 0.0) is batch
+    out = jitter_text(batch, 0.5, torch.Generator().manual_seed(0))
+    assert torch.allclose(out.caption.norm(dim=-1), torch.ones(64), atol=1e-5)
+    cos = (out.caption * batch.caption).sum(-1)
+    # a nudge of length r <= 0.5 in any direction keeps the cosine at least sqrt(1 - 0.5**2)
+    assert cos.min() >= 0.866 and cos.max() < 1.0
+    assert (cos < 0.97).any()                         # lengths are drawn, some are large
+    seg_cos = (out.segments * batch.segments).sum(-1)
+    assert seg_cos.min() >= 0.866 and not torch.equal(out.segments, batch.segments)
+    assert torch.equal(out.x0, batch.x0) and torch.equal(out.actions, batch.actions)
 
 
 def test_guided_two_step_targets_differ_from_one_plain_prediction(tiny_checkpoint):

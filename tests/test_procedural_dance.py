@@ -31,7 +31,8 @@ def turned(clip) -> float:
 
 @pytest.fixture(scope="module")
 def real_range() -> tuple[float, float]:
-    """Limb energy (m/s) of the shipped real dance clips (salsa pair, modern/ballet, AMP)."""
+    """Limb energy (m/s) of the shipped real dance clips (salsa pair, modern/ballet, AMP,
+    DeepMimic)."""
     clips = load_mocap_catalogue(include=lambda row: "dance" in row.get("action_tags", ""))
     assert len(clips) >= 8
     energies = [limb_energy(c.motion.positions, c.motion.fps) for c in clips]
@@ -40,7 +41,7 @@ def real_range() -> tuple[float, float]:
 
 def test_the_real_dances_span_what_we_aim_for(real_range):
     lo, hi = real_range
-    assert 0.25 < lo < 0.4 and 1.0 < hi < 1.5, real_range
+    assert 0.25 < lo < 0.4 and 1.0 < hi < 1.7, real_range
 
 
 @pytest.mark.parametrize("name", DANCES)

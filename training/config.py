@@ -42,6 +42,11 @@ class DistilSettings:
     end_at: int = 0
     """The student's last sampling step; above 0 its prediction there is the result (no pass
     is spent on a clean-up step at 0), the teacher's whole way down to 0 its target."""
+    text_jitter: float = 0.0
+    """Largest nudge of a crop's text embeddings (caption and segments) in a random direction,
+    drawn per crop from [0, text_jitter]; teacher and student read the same nudged text. 0.5
+    keeps a cosine of about 0.9 to the original. The student then copies the teacher around
+    the training captions too, where wording unlike theirs lands."""
 
 
 @dataclass

@@ -13,7 +13,7 @@ instead of about 12.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 import torch.nn.functional as F
@@ -29,6 +29,7 @@ class DistilSpec:
     guidance: float = 3.0        # the teacher's classifier-free guidance
     guided_above: int = 500      # the teacher is guided at diffusion steps above this
     end_at: int = 0              # the student's last step (> 0: its prediction there is final)
+    text_jitter: float = 0.0     # largest random nudge of a crop's text embeddings
 
     def student_times(self, schedule: CosineSchedule) -> list[int]:
         """The diffusion steps the student samples at: ``student_steps`` evenly spaced from the
@@ -37,6 +38,25 @@ class DistilSpec:
             return schedule.sampling_steps(self.student_steps)
         top, n = schedule.steps - 1, max(1, self.student_steps)
         return [round(top - (top - self.end_at) * k / max(1, n - 1)) for k in range(n)]
+
+
+def jitter_text(batch: Batch, amount: float, generator: torch.Generator | None = None) -> Batch:
+    """The batch with each crop's caption and segment embeddings nudged in one random direction
+    per embedding by a length drawn per crop from [0, amount], then put back on the unit
+    sphere (the text encoder's embeddings are unit length). amount 0: the batch itself."""
+    if amount <= 0:
+        return batch
+    B = batch.caption.shape[0]
+    size = amount * torch.rand(B, generator=generator).to(batch.caption.device)   # (B,)
+
+    def nudge(e: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
+        d = torch.randn(e.shape, generator=generator).to(e.device)
+        d = d / d.norm(dim=-1, keepdim=True).clamp(min=1e-8)
+        out = e + scale * d
+        return out / out.norm(dim=-1, keepdim=True).clamp(min=1e-8)
+
+    return replace(batch, caption=nudge(batch.caption, size[:, None]),
+                   segments=nudge(batch.segments, size[:, None, None]))
 
 
 def teacher_predict(teacher, x: torch.Tensor, t: torch.Tensor, batch: Batch,
@@ -112,6 +132,7 @@ def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec
     action head's cross-entropy on the data's labels. Returns (total, parts)."""
     net = getattr(student, "module", student)
     cfg = net.cfg
+    batch = jitter_text(batch, spec.text_jitter, generator)
     x_s, s, target = distil_targets(teacher, batch, schedule, spec, generator)
     nodrop = torch.zeros(x_s.shape[0], dtype=torch.bool, device=x_s.device)
     out = student(x_s, s, batch.x0, batch.known_mask, batch.actions, batch.caption,
@@ -135,7 +156,8 @@ def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec
 def distil_spec(settings) -> DistilSpec:
     """The DistilSpec of a run's ``TrainConfig.distil`` settings."""
     return DistilSpec(int(settings.student_steps), int(settings.per), float(settings.guidance),
-                      int(settings.guided_above), int(settings.end_at))
+                      int(settings.guided_above), int(settings.end_at),
+                      float(getattr(settings, "text_jitter", 0.0)))
 
 
 def load_teacher(path: str, table, device) -> tuple[torch.nn.Module, str]:
