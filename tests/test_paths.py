@@ -39,6 +39,18 @@ def test_a_circle_turns_once_round_and_comes_back():
     assert np.linalg.norm(pos[-1, 0, [0, 2]] - pos[0, 0, [0, 2]]) < 0.25 * loop
 
 
+def test_a_circle_keeps_its_speed_so_it_closes_whatever_pace_the_model_likes():
+    """A circle turns in step with its planned speed; were the speed free, a model that
+    slowed down half way would leave the loop open, so the speed is fixed too."""
+    segs = [_walk(PathCue(shape="circle", turn_deg=-360.0), 6.0, action="jog")]
+    path = plan_root_path(segs, _bounds(segs), 150)
+    assert path.known.all()
+    assert path.values[40:110, 1].mean() * FPS == pytest.approx(TRAVEL_SPEED["jog"], rel=0.01)
+    pos = _integrate(path.values, 150)
+    loop = np.linalg.norm(np.diff(pos[:, 0, [0, 2]], axis=0), axis=1).sum()
+    assert np.linalg.norm(pos[-1, 0, [0, 2]] - pos[0, 0, [0, 2]]) < 0.02 * loop
+
+
 def test_off_to_the_right_ends_up_on_the_figures_right():
     segs = [_walk(PathCue(direction="right", distance_m=4.0))]
     path = plan_root_path(segs, _bounds(segs), 100)
@@ -82,7 +94,7 @@ def test_away_from_the_camera_turns_to_face_away_after_a_planned_turn():
 
 
 def test_free_speed_unless_the_words_fix_it():
-    segs = [_walk(PathCue(shape="circle", turn_deg=-360.0))]
+    segs = [_walk(PathCue(direction="left"))]
     path = plan_root_path(segs, _bounds(segs), 100)
     assert path.known[:, [0, 2]].all() and not path.known[:, 1].any()
     no_cue = [_walk(None)]
