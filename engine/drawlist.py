@@ -43,6 +43,16 @@ def pose_at(motion: Motion, frame: float) -> np.ndarray:
     return motion.positions[i0].astype(np.float64) * (1 - w) + motion.positions[i1] * w
 
 
+def head_yaw_at(motion: Motion, frame: float) -> float:
+    """The head's turn (radians, toward the figure's left) at a possibly fractional frame."""
+    T = motion.num_frames
+    f = min(max(float(frame), 0.0), T - 1.0)
+    i0 = int(math.floor(f))
+    i1 = min(i0 + 1, T - 1)
+    w = f - i0
+    return float(motion.head_yaw[i0]) * (1 - w) + float(motion.head_yaw[i1]) * w
+
+
 def build_drawlist(motions: Motion | Sequence[Motion], camera: CameraTrack | CameraState | None,
                    frame: float, width: int, height: int, style: Style | str | None = None,
                    faces: Sequence[FaceTracks] | None = None) -> DrawList:
@@ -76,7 +86,7 @@ def build_drawlist(motions: Motion | Sequence[Motion], camera: CameraTrack | Cam
     limbs = _limbs(motions, camps, cam, width, height)
     for i, (m, pose) in enumerate(zip(motions, poses)):
         face = (faces[i] if faces is not None else tracks_for(m)).params(frame)
-        _figure(m, pose, camps[i], limbs[i], face, cam, f_px, width, height, st,
+        _figure(m, frame, pose, camps[i], limbs[i], face, cam, f_px, width, height, st,
                 st.actor_color(i), figure)
     figure.sort(key=lambda t: (-t[0], t[1]))
     items.extend(p for _, _, p in figure)
@@ -198,11 +208,11 @@ def _limbs(motions: list[Motion], camps: list[np.ndarray], cam: CameraState, w: 
     return list(zip(*(np.split(x, cuts) for x in (pa, da, pb, db, keep))))
 
 
-def _figure(m: Motion, pose: np.ndarray, camp: np.ndarray, limbs: tuple[np.ndarray, ...],
-            face: FaceParams, cam: CameraState, f_px: float, w: int, h: int, st: Style,
-            color: RGB, out: list) -> None:
-    """Limbs, head and face of one actor, appended to ``out`` as (depth, seq, primitive);
-    camp: the pose in camera space (J, 3); limbs: its bones from :func:`_limbs`."""
+def _figure(m: Motion, frame: float, pose: np.ndarray, camp: np.ndarray,
+            limbs: tuple[np.ndarray, ...], face: FaceParams, cam: CameraState, f_px: float,
+            w: int, h: int, st: Style, color: RGB, out: list) -> None:
+    """Limbs, head and face of one actor at ``frame``, appended to ``out`` as (depth, seq,
+    primitive); camp: the pose in camera space (J, 3); limbs: its bones from :func:`_limbs`."""
     names = m.joints
     head_i = names.index("head")
     neck_i = names.index("neck")
@@ -235,7 +245,8 @@ def _figure(m: Motion, pose: np.ndarray, camp: np.ndarray, limbs: tuple[np.ndarr
     lw = max(st.min_width, 0.85 * st.limb_width * f_px / head_c[2])
     out.append((float(head_c[2]), seq, Circle(_pt(hp), round(r_px, 3), round(lw, 3),
                                               _rgba(color), _rgba(st.head_fill_color()))))
-    for prim in _face(pose, names, head_i, neck_i, face, cam, w, h, r_px, st, color):
+    yaw = head_yaw_at(m, frame)
+    for prim in _face(pose, names, head_i, neck_i, yaw, face, cam, w, h, r_px, st, color):
         seq += 1
         out.append((float(head_c[2]) - 1e-6, seq, prim))
 
@@ -245,29 +256,32 @@ def _figure(m: Motion, pose: np.ndarray, camp: np.ndarray, limbs: tuple[np.ndarr
 _Shape = tuple[np.ndarray, Callable[[tuple, Color], Primitive]]
 
 
-def _face(pose: np.ndarray, names: tuple[str, ...], head_i: int, neck_i: int, fp: FaceParams,
+def _face(pose: np.ndarray, names: tuple[str, ...], head_i: int, neck_i: int, yaw: float,
+          fp: FaceParams,
           cam: CameraState, w: int, h: int, r_px: float, st: Style, color: RGB
           ) -> list[Primitive]:
     """Eyes, brows and mouth as strokes on the front of the head sphere, seen in perspective.
 
     Features are placed on the sphere in the head's own frame (u toward the figure's left, v
-    up, in head radii), so they turn with the head; each fades out as it rotates past the
+    up, in head radii), so they turn with the head (and with its ``yaw`` in radians, a turn
+    about its own up axis toward the figure's left); each fades out as it rotates past the
     outline and is gone when the face looks away from the camera. All features of a face are
     projected in one go (per feature it was half the time of building a frame).
     """
     lw = round(max(1.0, st.face_width * r_px), 3)
     shapes = _face_eyes(fp, lw) + _face_brows(fp, lw) + _face_mouth(fp, lw)
-    placed = _face_place(pose, names, head_i, neck_i, cam, w, h, [uv for uv, _ in shapes])
+    placed = _face_place(pose, names, head_i, neck_i, cam, w, h, [uv for uv, _ in shapes], yaw)
     return [make(px, _rgba(color, al)) for (_, make), (px, al) in zip(shapes, placed)
             if px is not None]
 
 
 def _face_place(pose: np.ndarray, names: tuple[str, ...], head_i: int, neck_i: int,
-                cam: CameraState, w: int, h: int, features: list[np.ndarray]
+                cam: CameraState, w: int, h: int, features: list[np.ndarray], yaw: float = 0.0
                 ) -> list[tuple[tuple | None, float]]:
     """Place face features, each (K, 2) face coordinates, on the front of the head sphere in
-    the head's frame (left, up, forward) and project them: per feature (rounded pixels,
-    opacity), or (None, 0) when it is turned away or behind the camera."""
+    the head's frame (left, up, forward: the shoulders' frame turned by ``yaw`` radians about
+    up) and project them: per feature (rounded pixels, opacity), or (None, 0) when it is
+    turned away or behind the camera."""
     c = pose[head_i]
     up = c - pose[neck_i]
     up /= max(np.linalg.norm(up), 1e-9)
@@ -276,6 +290,10 @@ def _face_place(pose: np.ndarray, names: tuple[str, ...], head_i: int, neck_i: i
     left /= max(np.linalg.norm(left), 1e-9)
     fwd = np.array([left[1] * up[2] - left[2] * up[1], left[2] * up[0] - left[0] * up[2],
                     left[0] * up[1] - left[1] * up[0]])          # left x up
+    if yaw:
+        # positive yaw swings the face toward the figure's left
+        c_, s_ = math.cos(yaw), math.sin(yaw)
+        left, fwd = c_ * left - s_ * fwd, c_ * fwd + s_ * left
     cam_pos = np.asarray(cam.position, dtype=np.float64)
     R = HEAD_RADIUS
     uv = np.concatenate(features)

@@ -15,6 +15,7 @@ import numpy as np
 
 from .actions import default_expression
 from .energy import liven
+from .head_turn import head_yaw_for, shake_in_step
 from .controls import hold_postures, plan_controls, posture_holds
 from .motion import Motion
 from .physics import PhysicsConfig, postprocess
@@ -246,6 +247,8 @@ class Generator:
                               keep=~remade, keys=(keyposes, width))
         result.motion.positions = join_seams(result.motion.positions, motion.positions, remade,
                                              margin)
+        # Keys pin joints only: the head keeps turning as it did.
+        result.motion.head_yaw = motion.head_yaw.copy()
         return result
 
     # -- internals ------------------------------------------------------------------------
@@ -290,12 +293,18 @@ class Generator:
         actions = list(base.actions) if base is not None else ["idle"] * T
         expressions = list(base.expressions) if base is not None else ["neutral"] * T
         speech = list(base.speech) if base is not None else [None] * T
+        yaw = base.head_yaw.copy() if base is not None else np.zeros(T, np.float32)
         for (a, b), s in zip(bounds, plan.segments):
             a, b = max(0, a), min(T, b)
             actions[a:b] = [s.action] * (b - a)
             expressions[a:b] = [s.expression or default_expression(s.action)] * (b - a)
             speech[a:b] = [s.speech] * (b - a)
-        motion = Motion(fixed, FPS, actions, expressions, speech)
+            yaw[a:b] = (shake_in_step(fixed[a:b], FPS, s.repeats, s.speed)
+                        if s.action == "shake_head" else
+                        head_yaw_for(s.action, b - a, FPS, s.repeats, s.speed))
+        if keep is not None:
+            yaw[keep] = base.head_yaw[keep]
+        motion = Motion(fixed, FPS, actions, expressions, speech, head_yaw=yaw)
         return GenerationResult(motion, plan, raw, contacts, seed)
 
 

@@ -37,7 +37,8 @@ def _stand_at(last: np.ndarray, lengths: np.ndarray, floor: float) -> np.ndarray
 
 def settled(motion: Motion, num_frames: int, settle_s: float = SETTLE_S) -> Motion:
     """``motion`` lengthened to ``num_frames``: its frames unchanged, then the settle and the
-    hold (labelled "idle", the last expression, silent). Shorter targets return it as is."""
+    hold (labelled "idle", the last expression, silent, the head turning back to face ahead).
+    Shorter targets return it as is."""
     T = motion.num_frames
     extra = num_frames - T
     if extra <= 0 or T == 0:
@@ -55,7 +56,11 @@ def settled(motion: Motion, num_frames: int, settle_s: float = SETTLE_S) -> Moti
         tail[:n] = last[None] * (1 - w) + stand[None] * w
         tail[n:] = stand
         tail = enforce_bone_lengths(tail, bone_lengths(motion.positions[:1])[0])
-    return replace(motion, positions=np.concatenate([motion.positions, tail]),
+    n = min(extra, max(1, int(round(settle_s * motion.fps))))
+    t = np.arange(1, extra + 1, dtype=np.float32) / n
+    ease = 1 - np.where(t < 1, t * t * (3 - 2 * t), 1.0)
+    yaw = np.concatenate([motion.head_yaw, motion.head_yaw[-1] * ease.astype(np.float32)])
+    return replace(motion, positions=np.concatenate([motion.positions, tail]), head_yaw=yaw,
                    actions=motion.actions + ["idle"] * extra,
                    expressions=motion.expressions + [motion.expressions[-1]] * extra,
                    speech=motion.speech + [None] * extra)

@@ -119,7 +119,7 @@ def test_v2_file_is_migrated_to_no_script(tmp_path):
     p.write_text(json.dumps(d))
     back = pf.load_project(p)
     assert back.script is None and back.actors[0].prompt == "walks"
-    assert pf.to_dict(back)["schema_version"] == pf.SCHEMA_VERSION == 3
+    assert pf.to_dict(back)["schema_version"] == pf.SCHEMA_VERSION == 4
 
 
 @pytest.mark.parametrize("change, message", [

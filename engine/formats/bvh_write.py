@@ -13,7 +13,7 @@ import os
 import numpy as np
 
 from ..atomic import write_bytes_atomic, write_text_atomic
-from ..rotations import matrix_to_euler, rotation_between
+from ..rotations import axis_rotations, matrix_to_euler, rotation_between
 from .limits import check_writable
 
 # Branching joints get one zero-length "socket" joint per child bone, so every bone has a
@@ -35,7 +35,8 @@ def _frame_from(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def bvh_text(motion) -> str:
     """A canonical ``Motion`` as BVH text. Each bone's length is its mean length; with constant
-    bone lengths, reading the file back gives the positions exactly (to float precision)."""
+    bone lengths, reading the file back gives the positions exactly (to float precision). The
+    head joint's Y rotation carries the motion's head yaw."""
     from ..skeleton import JOINT_INDEX as I, JOINT_NAMES, PARENTS, REST_OFFSETS
     if tuple(motion.joints[:len(JOINT_NAMES)]) != JOINT_NAMES:
         raise ValueError("write_bvh writes the canonical skeleton only")
@@ -79,6 +80,10 @@ def bvh_text(motion) -> str:
             want = np.einsum("tji,tj->ti", up, P[:, c] - P[:, PARENTS[c]])
             rest = np.broadcast_to(REST_OFFSETS[c].astype(np.float64), want.shape)
             glob[k] = up @ rotation_between(rest, want)
+        elif name == "head":
+            # The head turns about its own up axis (the bone's rest direction, Y) by the
+            # motion's head yaw; it moves only the head's end site, not a joint position.
+            glob[k] = up @ axis_rotations(np.asarray(motion.head_yaw, np.float64), "y")
         else:
             glob[k] = up
         local[k] = np.einsum("tji,tjk->tik", up, glob[k])

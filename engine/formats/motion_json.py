@@ -3,12 +3,13 @@
 {"format": "stickgen.motion", "version": 1, "fps": 25, "prompt": "...", "seed": 0,
  "joints": [...], "parents": [...],
  "actors": [{"name": "A", "positions": [T][J][3], "actions": [T], "expressions": [T],
-             "speech": [T]}],
+             "speech": [T], "head_yaw": [T]}],
  "camera": [{"frame": 0, "move": "static", ...}]}
 """
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,7 @@ import numpy as np
 
 from ..actions import EXPRESSIONS, SPEECH_STYLES
 from ..atomic import write_text_atomic
-from ..motion import Motion
+from ..motion import MAX_HEAD_YAW, Motion
 from .errors import FormatError, read_json
 from .limits import (camera_problem, check_writable, fps_problem, joints_problem,
                      parents_problem, positions_problem)
@@ -66,6 +67,7 @@ def to_dict(doc: MotionFile) -> dict[str, Any]:
             "actions": list(m.actions),
             "expressions": list(m.expressions),
             "speech": list(m.speech),
+            "head_yaw": np.round(m.head_yaw.astype(np.float64), 5).tolist(),
         })
     return {"format": FORMAT_TAG, "version": VERSION, "fps": first.fps, "prompt": doc.prompt,
             "seed": doc.seed, "joints": list(first.joints), "parents": list(first.parents),
@@ -160,9 +162,29 @@ def _read_actor(raw: Any, i: int, fps: float, joints: tuple[str, ...], parents: 
                 raise _fail(path, f"{where}.{key}[{t}] is {v!r}"
                                   + (f"; expected one of {', '.join(allowed)}" if allowed else ""))
         tracks[key] = track
+    head_yaw = _read_head_yaw(raw.get("head_yaw"), T, where, path)
     name = raw.get("name", f"actor{i + 1}")
     if not isinstance(name, str):
         raise _fail(path, f"{where}.name must be a string")
     motion = Motion(pos.astype(np.float32), float(fps), tracks["actions"], tracks["expressions"],
-                    tracks["speech"], joints, parents)
+                    tracks["speech"], joints, parents, head_yaw)
     return Actor(name, motion)
+
+
+def _read_head_yaw(raw: Any, T: int, where: str, path: object) -> np.ndarray | None:
+    """An actor's "head_yaw" (T numbers, radians), or None (facing ahead) when it is absent:
+    files written before the head could turn have none."""
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or len(raw) != T:
+        raise _fail(path, f"{where}.head_yaw must be a list of {T} numbers (radians, one per "
+                          "frame)")
+    for t, v in enumerate(raw):
+        number = isinstance(v, int) and not isinstance(v, bool)
+        if not (number or isinstance(v, float) and math.isfinite(v)):
+            raise _fail(path, f"{where}.head_yaw[{t}] is {str(v)[:40]!r}; expected a finite "
+                              "number of radians")
+        if abs(v) > MAX_HEAD_YAW + 1e-5:
+            raise _fail(path, f"{where}.head_yaw[{t}] is {v:g}; a head turns at most "
+                              f"{MAX_HEAD_YAW:.4f} rad (90 degrees) either way")
+    return np.asarray(raw, np.float32)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # the schema pulls in pydantic (~0.2 s): loaded with the firs
     from .project_schema import ActorData
 
 FORMAT_TAG = "stickgen.project"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 AUTOSAVE_SUFFIX = ".autosave"
 
 
@@ -57,7 +57,8 @@ def to_dict(project: Project) -> dict[str, Any]:
             "visible": a.visible, "segments": [s.to_dict() for s in a.segments],
             "motion": {"positions": _encode_array(m.positions), "fps": m.fps,
                        "joints": list(m.joints), "parents": list(m.parents),
-                       "actions": m.actions, "expressions": m.expressions, "speech": m.speech},
+                       "actions": m.actions, "expressions": m.expressions, "speech": m.speech,
+                       "head_yaw": m.head_yaw.astype(float).tolist()},
             "expression_keys": [asdict(k) for k in a.expression_keys],
             "speech": [asdict(s) for s in a.speech],
             "pose_keys": [asdict(k) for k in a.pose_keys],
@@ -124,7 +125,26 @@ def _v2_to_v3(d: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
+def _v3_to_v4(d: dict[str, Any]) -> dict[str, Any]:
+    # v4 adds each motion's head turn (radians a frame); older motions face ahead throughout.
+    # The version moves for the same reason as v3's: an older Stick-Gen would drop the turns.
+    # Anything malformed is left as it is, for the schema check to name.
+    d = dict(d)
+    if isinstance(d.get("actors"), list):
+        d["actors"] = [_facing_ahead(a) for a in d["actors"]]
+    d["schema_version"] = 4
+    return d
+
+
+def _facing_ahead(actor: Any) -> Any:
+    motion = actor.get("motion") if isinstance(actor, dict) else None
+    if not isinstance(motion, dict) or not isinstance(motion.get("actions"), list):
+        return actor
+    return dict(actor, motion={"head_yaw": [0.0] * len(motion["actions"]), **motion})
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def load_project(path: str | os.PathLike) -> Project:
@@ -190,7 +210,7 @@ def _actor(a: ActorData, i: int, path: object) -> Actor:
             raise FormatError(path, f"{where}.motion.{field}: {why}")
     try:
         motion = Motion(pos, float(m.fps), m.actions, m.expressions, m.speech,
-                        tuple(m.joints), tuple(m.parents))
+                        tuple(m.joints), tuple(m.parents), m.head_yaw)
     except ValueError as exc:
         raise FormatError(path, f"{where}.motion: {exc}") from None
     for k, s in enumerate(a.speech):

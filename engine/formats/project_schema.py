@@ -1,4 +1,4 @@
-"""The shape of a ``.stickgen`` project (schema 3) as pydantic models: types, ranges and finite
+"""The shape of a ``.stickgen`` project (schema 4) as pydantic models: types, ranges and finite
 numbers of every field the loader reads, checked before any of it reaches the app.
 
 ``check_project(data, path)`` raises FormatError with one line naming the file and the first
@@ -14,6 +14,7 @@ from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictFloat, Str
                       StrictStr, ValidationError, field_validator)
 
 from ..actions import EXPRESSIONS, SPEECH_STYLES
+from ..motion import MAX_HEAD_YAW
 from .errors import FormatError
 from .limits import MAX_FRAME, fps_problem
 
@@ -67,6 +68,7 @@ class MotionData(_Model):
     actions: list[StrictStr]
     expressions: list[StrictStr]
     speech: list[Optional[StrictStr]]
+    head_yaw: Optional[list[Number]] = None      # radians per frame; None = facing ahead
 
     @field_validator("fps")
     @classmethod
@@ -84,6 +86,16 @@ class MotionData(_Model):
     @classmethod
     def _speech(cls, v: list[str | None]) -> list[str | None]:
         _all_known([s for s in v if s is not None], SPEECH_STYLES, "speech styles")
+        return v
+
+    @field_validator("head_yaw")
+    @classmethod
+    def _head_yaw(cls, v: list[float] | None) -> list[float] | None:
+        for t, x in enumerate(v or ()):
+            try:
+                _finite(x, -MAX_HEAD_YAW - 1e-5, MAX_HEAD_YAW + 1e-5)
+            except ValueError as exc:
+                raise ValueError(f"frame {t} {exc} (radians)") from None
         return v
 
 

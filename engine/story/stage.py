@@ -131,7 +131,7 @@ def _make_actor(script, actor, slots, starts, done, generator, seed, T, progress
         notes.append(f"{actor.name}: after its last beat, {did}")
     bounds = plan.frame_bounds(FPS)
     motion = Motion(pos, FPS, _track(m.actions, T, "idle"), _track(m.expressions, T, "neutral"),
-                    _track(m.speech, T, None))
+                    _track(m.speech, T, None), head_yaw=_track(list(m.head_yaw), T, 0.0))
     return motion, [TimedSegment.placed(s, a, min(b, T)) for s, (a, b)
                     in zip(plan.segments, bounds) if a < T]
 
