@@ -10,7 +10,7 @@ from .model.features import PATH_CHANNELS, feature_dim, local_slice, to_features
 from .paths import plan_root_path
 from .planner.plan import Plan
 from .skeleton import JOINT_NAMES
-from .control_channels import fix_height
+from .control_channels import STANDING, fix_height
 from .gesture_controls import apply_gesture_controls
 from .style_controls import apply_style_controls
 from .start_pose import standing_pose, starts_standing
@@ -74,6 +74,11 @@ _BODY = [4 + 3 * j + k for j, name in enumerate(JOINT_NAMES) for k in range(3)
          if not name.endswith(("shoulder", "elbow", "hand"))]
 
 
+_NECK = slice(4 + 3 * JOINT_NAMES.index("neck"), 7 + 3 * JOINT_NAMES.index("neck"))
+_ARM_JOINTS = [slice(4 + 3 * j, 7 + 3 * j) for j, name in enumerate(JOINT_NAMES)
+               if name.endswith(("shoulder", "elbow", "hand"))]
+
+
 # Actions that leave the body low, and what may go on while it stays there.
 LOWERING = frozenset({"sit_down", "crouch", "kneel", "lie_down", "fall_down"})
 HELD_FAMILIES = frozenset({"gesture"})
@@ -111,7 +116,11 @@ def hold_postures(controls: tuple[np.ndarray, np.ndarray] | None, first_pass: np
     for a, b, src in holds:
         low = src[0] + int(np.argmin(first_pass[src[0]:src[1], 0]))
         fix_height(values, known, slice(a, b), float(first_pass[low, 0]))
-        # the seat itself: trunk, head and legs as the first pass left them; the arms are free
+        # the seat itself: trunk, head and legs as the first pass left them; the arms are free,
+        # but an arm the gesture fixes (a wave) moves with the seated shoulders
         values[a:b, _BODY] = first_pass[low, _BODY]
         known[a:b, _BODY] = True
+        shift = first_pass[low, _NECK] - STANDING[JOINT_NAMES.index("neck")]
+        for c in _ARM_JOINTS:
+            values[a:b, c] += np.where(known[a:b, c], shift, 0.0).astype(values.dtype)
     return values, known

@@ -2,11 +2,14 @@
 as feature values it follows (as ``engine.style_controls`` does for styles).
 
 The model's nods move the head 2-3 degrees, its shrugs do not lift the shoulders, its bows end
-bent and its dances move the limbs at 0.27-0.35 m/s where real dance clips move at 0.38-1.0.
-So the generator fixes: for a nod, the trunk upright and the head pitching down and up; for a
-shrug, the shoulders rising and falling; for a bow, standing upright again over its last
-frames; for a dance, a bounce of the pelvis and alternating foot contacts on the music's beat.
-Everything else (arms, legs, the bow's bend, the dance's arm work) is the model's.
+bent, its dances move the limbs at 0.27-0.35 m/s where real dance clips move at 0.38-1.0, and a
+wave from a seat barely lifts the hand. So the generator fixes: for a nod, the trunk upright and
+the head pitching down and up; for a shrug, the shoulders rising and falling; for a bow,
+standing upright again over its last frames; for a dance, a bounce of the pelvis and
+alternating foot contacts on the music's beat; for a wave, the waving arm raised to the side
+with its forearm swinging side to side (``engine.controls.hold_postures`` moves it with the
+shoulders when the wave is seated). Everything else (the other arm, legs, the bow's bend, the
+dance's arm work) is the model's.
 """
 from __future__ import annotations
 
@@ -17,12 +20,18 @@ from .control_channels import PELVIS_H, STANDING, fix_height, joint_cols
 
 _NECK, _HEAD = JOINT_INDEX["neck"], JOINT_INDEX["head"]
 _SHOULDERS = (JOINT_INDEX["l_shoulder"], JOINT_INDEX["r_shoulder"])
+# the waving arm of each side: shoulder, elbow, hand; and which way is outward (+X is the left)
+_ARMS = {"left": ((JOINT_INDEX["l_shoulder"], JOINT_INDEX["l_elbow"], JOINT_INDEX["l_hand"]), 1.0),
+         "right": ((JOINT_INDEX["r_shoulder"], JOINT_INDEX["r_elbow"], JOINT_INDEX["r_hand"]), -1.0)}
 
 NOD_DEG = 22.0        # how far a nod pitches the head down
 NOD_S = 0.7           # one nod, down and up
 SHRUG_M = 0.07        # how far a shrug lifts the shoulders
 SHRUG_S = 1.1         # one shrug: up, hold, down
 BOW_END_S = 0.5       # a bow stands fully upright again over its last half second
+WAVE_HZ = 1.8         # forearm swings (out and back) per second
+WAVE_DEG = 28.0       # how far the forearm swings to each side of vertical
+WAVE_RAISE_S = 0.35   # the arm rises into the wave and comes down again over this long
 # Dances: (beats per second, pelvis bounce amplitude m, steps per beat)
 DANCE_BEAT = {"dance_hiphop": (1.6, 0.045, 1.0), "dance_disco": (2.0, 0.035, 1.0),
               "dance_salsa": (1.5, 0.03, 1.5)}
@@ -61,6 +70,44 @@ def _shrug(values, known, a, b, count, fps) -> None:
         known[a:b, c] = True
     values[a:b, joint_cols(_NECK)] = STANDING[_NECK]
     known[a:b, joint_cols(_NECK)] = True
+
+
+def wave_sides(text: str) -> tuple[str, ...]:
+    """Which arms a wave uses, from its words: both, the left, or (by default) the right."""
+    t = text.lower()
+    if any(w in t for w in ("both", "two hands", "two arms")):
+        return ("left", "right")
+    return ("left",) if "left" in t and "right" not in t else ("right",)
+
+
+def _wave(values, known, a, b, sides, fps, speed=1.0, intensity=1.0) -> None:
+    """The waving arm(s) raised out to the side, elbow at about shoulder height, the forearm
+    swinging side to side; eased up from and back down to the standing arm."""
+    n = b - a
+    t = np.arange(n) / fps
+    k = max(1, min(int(round(WAVE_RAISE_S * fps)), n // 3))
+    w = np.ones(n)
+    w[:k] = 0.5 - 0.5 * np.cos(np.pi * np.arange(k) / k)
+    w[n - k:] = w[:k][::-1]
+    swing = np.radians(WAVE_DEG * float(np.clip(intensity, 0.6, 1.5))) \
+        * np.sin(2 * np.pi * WAVE_HZ * float(np.clip(speed, 0.5, 2.0)) * t) * w
+    for side in sides:
+        (sj, ej, hj), out = _ARMS[side]
+        upper = np.array([out * 0.80, 0.35, 0.25])
+        elbow = STANDING[sj] + np.linalg.norm(STANDING[ej] - STANDING[sj]) * upper / np.linalg.norm(upper)
+        fore = np.linalg.norm(STANDING[hj] - STANDING[ej])
+        hand = elbow + fore * np.stack([out * np.sin(swing), np.cos(swing),
+                                        np.full(n, 0.15)], 1) / np.sqrt(1 + 0.15 ** 2)
+        for j, target in ((sj, np.broadcast_to(STANDING[sj], (n, 3))),
+                          (ej, np.broadcast_to(elbow, (n, 3))), (hj, hand)):
+            values[a:b, joint_cols(j)] = (1 - w[:, None]) * STANDING[j] + w[:, None] * target
+            known[a:b, joint_cols(j)] = True
+    for side in set(_ARMS) - set(sides):   # the other arm hangs still (the model swung it
+        for j in _ARMS[side][0]:             # along with the waving one) unless a style holds it
+            c = joint_cols(j)
+            free = ~known[a:b, c]
+            values[a:b, c] = np.where(free, STANDING[j], values[a:b, c])
+            known[a:b, c] = True
 
 
 def _bow_end(values, known, a, b, fps) -> None:
@@ -102,5 +149,7 @@ def apply_gesture_controls(segments, bounds, values: np.ndarray, known: np.ndarr
             _shrug(values, known, a, b, count or 1, fps)
         elif seg.action == "bow":
             _bow_end(values, known, a, b, fps)
+        elif seg.action == "wave":
+            _wave(values, known, a, b, wave_sides(seg.text), fps, seg.speed, seg.intensity)
         elif seg.action in DANCE_BEAT:
             _dance(values, known, a, b, seg.action, fps)

@@ -41,9 +41,9 @@ def test_regenerate_keeps_frames_outside_the_selection(gen):
 
 
 def test_guidance_is_a_setting_of_the_generator(tiny_checkpoint, gen):
-    guided = gen.generate("a person waves", seconds=2, seed=4).motion.positions
+    guided = gen.generate("a person jumps", seconds=2, seed=4).motion.positions
     plain = Generator(tiny_checkpoint, guidance=1.0).load()
-    unguided = plain.generate("a person waves", seconds=2, seed=4).motion.positions
+    unguided = plain.generate("a person jumps", seconds=2, seed=4).motion.positions
     assert np.abs(guided - unguided).max() > 1e-3
     assert gen.guide(8) == {"guidance": gen.guidance, "guided_steps": 4, "bf16": gen.bf16,
                             "times": None}

@@ -39,6 +39,60 @@ def test_a_shrug_lifts_both_shoulders():
     assert np.allclose(_joint(values, "l_shoulder")[:, 1], _joint(values, "r_shoulder")[:, 1])
 
 
+def _swings(x: np.ndarray, min_m: float = 0.05) -> int:
+    """Side-to-side reversals of a hand's x that travel at least ``min_m``."""
+    turns, last, direction = 0, x[0], 0
+    for v in x[1:]:
+        d = np.sign(v - last)
+        if d and d != direction and abs(v - last) >= min_m:
+            turns, direction, last = turns + (direction != 0), d, v
+        elif d == direction:
+            last = v
+    return turns
+
+
+def test_a_wave_raises_the_arm_and_swings_the_forearm_side_to_side():
+    (values, known), (bounds,) = _controls(PlanSegment("wave", "waves", 3.0))
+    hand, elbow = _joint(values, "r_hand"), _joint(values, "r_elbow")
+    mid = slice(15, 60)
+    assert (hand[mid, 1] > standing_pose()[J["r_shoulder"], 1] + 0.2).all()   # above the shoulder
+    assert (hand[mid, 1] > elbow[mid, 1] + 0.2).all()                          # forearm up
+    assert _swings(hand[:, 0]) >= 6                                            # ~1.8 Hz for 3 s
+    assert np.ptp(hand[mid, 0]) > 0.2 and np.ptp(elbow[mid, 0]) < 1e-6         # the forearm moves
+    lengths = np.linalg.norm(hand - elbow, axis=1)
+    assert np.allclose(lengths[mid], lengths[30], atol=1e-6)                    # a rigid forearm
+    assert np.allclose(hand[0], standing_pose()[J["r_hand"]], atol=1e-6)       # eased in from rest
+    # the other arm hangs at rest; legs and trunk are the model's (frame 0: the standing start)
+    assert np.allclose(_joint(values, "l_hand"), standing_pose()[J["l_hand"]], atol=1e-6)
+    assert not known[1:, 4 + 3 * J["l_knee"]].any() and not known[1:, 4 + 3 * J["pelvis"]].any()
+
+
+def test_a_wave_uses_the_hand_its_words_name():
+    (values, known), _ = _controls(PlanSegment("wave", "waves with the left hand", 2.0))
+    assert np.ptp(_joint(values, "l_hand")[:, 0]) > 0.2 and np.ptp(_joint(values, "r_hand")[:, 0]) < 1e-6
+    (values, known), _ = _controls(PlanSegment("wave", "waves with both arms", 2.0))
+    assert np.ptp(_joint(values, "l_hand")[:, 0]) > 0.2 and np.ptp(_joint(values, "r_hand")[:, 0]) > 0.2
+
+
+def test_a_seated_wave_moves_with_the_seated_shoulders():
+    from engine.controls import hold_postures, posture_holds
+    from engine.model.features import to_features
+
+    plan = Plan("p", [PlanSegment("sit_down", "sits down", 2.0), PlanSegment("wave", "waves", 2.0)])
+    bounds = plan.frame_bounds(FPS)
+    controls = plan_controls(plan, bounds, bounds[-1][1], NUM_JOINTS, FPS)
+    seated = standing_pose().copy()
+    seated[:, 1] -= 0.45                     # the whole body 45 cm lower (a seat)
+    seated[[J["l_foot"], J["r_foot"]], 1] = 0.0
+    first = to_features(np.repeat(seated[None], bounds[-1][1], 0))
+    values, known = hold_postures(controls, first, posture_holds(plan, bounds), NUM_JOINTS)
+    a, b = bounds[1]
+    hand = _joint(values, "r_hand")[a + 20]
+    standing_hand = _joint(controls[0], "r_hand")[a + 20]
+    assert hand[1] == pytest.approx(standing_hand[1] - 0.45, abs=1e-4)      # lowered with the seat
+    assert known[a:b, 4 + 3 * J["r_hand"]].all()
+
+
 def test_a_bow_ends_standing_and_its_middle_is_free():
     (values, known), bounds = _controls(PlanSegment("bow", "bows", 3.0))
     a, b = bounds[0]

@@ -57,7 +57,10 @@ def test_a_lean_eases_in_and_out_and_bones_keep_their_lengths():
 
     assert pitch(a + 1) < 5 and pitch((a + b) // 2) == pytest.approx(24, abs=0.5)
     assert pitch(b - 1) < 5                                 # eased out before the wave
-    assert not known[bounds[1][0] + 1:, 4:].any()           # the wave is free
+    wave = known[bounds[1][0] + 1:, 4:4 + 3 * NUM_JOINTS].reshape(-1, NUM_JOINTS, 3)
+    arms = [J[f"{s}_{n}"] for s in "lr" for n in ("shoulder", "elbow", "hand")]
+    assert wave[:, arms].all()                              # the wave fixes the arms
+    assert not np.delete(wave, arms, axis=1).any()          # and leaves the body free
     pose = values[(a + b) // 2, 4:4 + 3 * NUM_JOINTS].reshape(NUM_JOINTS, 3)
     stand = standing_pose()
     for child, parent in ((J["neck"], J["spine"]), (J["head"], J["neck"]),
