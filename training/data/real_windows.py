@@ -1,7 +1,7 @@
 """How the real mocap clips enter a dataset: which split a recording goes to, how many training
 windows each clip gives, and what its windows are called.
 
-Real clips are few (47 shipped, about 6 minutes) next to tens of thousands of procedural
+Real clips are few (62 shipped, about 8 minutes) next to tens of thousands of procedural
 samples, so a fixed number of windows per clip leaves them at about 1.5 % of the training
 frames, too little to pull the model toward real motion. ``windows_per_clip`` instead aims at
 a share of the training frames (``mocap_weight``), spread over the training clips in
