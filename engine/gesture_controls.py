@@ -80,9 +80,10 @@ def wave_sides(text: str) -> tuple[str, ...]:
     return ("left",) if "left" in t and "right" not in t else ("right",)
 
 
-def _wave(values, known, a, b, sides, fps, speed=1.0, intensity=1.0) -> None:
+def _wave(values, known, a, b, sides, fps, speed=1.0, intensity=1.0, styled=False) -> None:
     """The waving arm(s) raised out to the side, elbow at about shoulder height, the forearm
-    swinging side to side; eased up from and back down to the standing arm."""
+    swinging side to side; eased up from and back down to the standing arm. The other arm
+    hangs still, unless the wave has a style (a zombie's wave keeps the model's zombie arm)."""
     n = b - a
     t = np.arange(n) / fps
     k = max(1, min(int(round(WAVE_RAISE_S * fps)), n // 3))
@@ -102,8 +103,8 @@ def _wave(values, known, a, b, sides, fps, speed=1.0, intensity=1.0) -> None:
                           (ej, np.broadcast_to(elbow, (n, 3))), (hj, hand)):
             values[a:b, joint_cols(j)] = (1 - w[:, None]) * STANDING[j] + w[:, None] * target
             known[a:b, joint_cols(j)] = True
-    for side in set(_ARMS) - set(sides):   # the other arm hangs still (the model swung it
-        for j in _ARMS[side][0]:             # along with the waving one) unless a style holds it
+    for side in set(_ARMS) - set(sides) if not styled else ():   # the model swung it along
+        for j in _ARMS[side][0]:                                   # with the waving one
             c = joint_cols(j)
             free = ~known[a:b, c]
             values[a:b, c] = np.where(free, STANDING[j], values[a:b, c])
@@ -150,6 +151,7 @@ def apply_gesture_controls(segments, bounds, values: np.ndarray, known: np.ndarr
         elif seg.action == "bow":
             _bow_end(values, known, a, b, fps)
         elif seg.action == "wave":
-            _wave(values, known, a, b, wave_sides(seg.text), fps, seg.speed, seg.intensity)
+            _wave(values, known, a, b, wave_sides(seg.text), fps, seg.speed, seg.intensity,
+                  styled=seg.style is not None)
         elif seg.action in DANCE_BEAT:
             _dance(values, known, a, b, seg.action, fps)

@@ -67,6 +67,11 @@ def test_a_wave_raises_the_arm_and_swings_the_forearm_side_to_side():
     assert not known[1:, 4 + 3 * J["l_knee"]].any() and not known[1:, 4 + 3 * J["pelvis"]].any()
 
 
+def test_a_styled_wave_leaves_the_other_arm_to_the_model():
+    (values, known), _ = _controls(PlanSegment("wave", "waves like a zombie", 2.0, style="zombie"))
+    assert known[:, 4 + 3 * J["r_hand"]].all() and not known[1:, 4 + 3 * J["l_hand"]].any()
+
+
 def test_a_wave_uses_the_hand_its_words_name():
     (values, known), _ = _controls(PlanSegment("wave", "waves with the left hand", 2.0))
     assert np.ptp(_joint(values, "l_hand")[:, 0]) > 0.2 and np.ptp(_joint(values, "r_hand")[:, 0]) < 1e-6
