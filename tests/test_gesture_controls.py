@@ -127,6 +127,15 @@ def test_liven_brings_a_faint_dance_up_to_energy_and_leaves_other_actions():
     assert np.array_equal(liven(pose, [(0, 100, "wave")], FPS), pose)
 
 
+def test_ballet_is_livened_toward_a_gentler_target_than_the_other_dances():
+    t = np.arange(100) / FPS
+    pose = np.repeat(standing_pose()[None], 100, 0).astype(np.float32)
+    pose[:, 1:, 0] += 0.067 * np.sin(2 * np.pi * 1.0 * t)[:, None]   # every limb sways
+    ballet = limb_speed(liven(pose, [(0, 100, "dance_ballet")], FPS)[20:80], FPS)
+    disco = limb_speed(liven(pose, [(0, 100, "dance_disco")], FPS)[20:80], FPS)
+    assert limb_speed(pose[20:80], FPS) < ballet < disco      # neither at the gain cap
+
+
 def test_getting_down_on_all_fours_comes_before_the_crawl():
     plan = plan_prompt("she gets down on all fours and crawls", None)
     assert [s.action for s in plan.segments] == ["kneel", "crawl"]
