@@ -10,7 +10,7 @@ from .model.features import PATH_CHANNELS, feature_dim, local_slice, to_features
 from .paths import plan_root_path
 from .planner.plan import Plan
 from .skeleton import JOINT_NAMES
-from .control_channels import STANDING, fix_height
+from .control_channels import STANDING, fix_height, joint_cols
 from .gesture_controls import apply_gesture_controls
 from .style_controls import apply_style_controls
 from .start_pose import standing_pose, starts_standing
@@ -70,13 +70,11 @@ def plan_controls(plan: Plan, bounds: list[tuple[int, int]], n_frames: int, num_
 ENDS_UPRIGHT = frozenset({"stand_up", "get_up"})
 UPRIGHT_S = 0.4
 # local channels of every joint but the arms (what a held posture keeps)
-_BODY = [4 + 3 * j + k for j, name in enumerate(JOINT_NAMES) for k in range(3)
-         if not name.endswith(("shoulder", "elbow", "hand"))]
-
-
-_NECK = slice(4 + 3 * JOINT_NAMES.index("neck"), 7 + 3 * JOINT_NAMES.index("neck"))
-_ARM_JOINTS = [slice(4 + 3 * j, 7 + 3 * j) for j, name in enumerate(JOINT_NAMES)
-               if name.endswith(("shoulder", "elbow", "hand"))]
+_IS_ARM = [name.endswith(("shoulder", "elbow", "hand")) for name in JOINT_NAMES]
+_BODY = [c for j, arm in enumerate(_IS_ARM) if not arm
+         for c in range(joint_cols(j).start, joint_cols(j).stop)]
+_ARM_JOINTS = [joint_cols(j) for j, arm in enumerate(_IS_ARM) if arm]
+_NECK = JOINT_NAMES.index("neck")
 
 
 # Actions that leave the body low, and what may go on while it stays there.
@@ -120,7 +118,7 @@ def hold_postures(controls: tuple[np.ndarray, np.ndarray] | None, first_pass: np
         # but an arm the gesture fixes (a wave) moves with the seated shoulders
         values[a:b, _BODY] = first_pass[low, _BODY]
         known[a:b, _BODY] = True
-        shift = first_pass[low, _NECK] - STANDING[JOINT_NAMES.index("neck")]
+        shift = first_pass[low, joint_cols(_NECK)] - STANDING[_NECK]
         for c in _ARM_JOINTS:
             values[a:b, c] += np.where(known[a:b, c], shift, 0.0).astype(values.dtype)
     return values, known

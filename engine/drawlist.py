@@ -33,23 +33,24 @@ from .skeleton import HEAD_RADIUS
 from .style import RGB, Style, get_style
 
 
-def pose_at(motion: Motion, frame: float) -> np.ndarray:
-    """Joint positions at a possibly fractional frame, clamped to the motion: (J, 3) float64."""
+def _between(motion: Motion, frame: float) -> tuple[int, int, float]:
+    """(i0, i1, w): a possibly fractional frame, clamped to the motion, as the two frames
+    around it and the weight of the later one."""
     T = motion.num_frames
     f = min(max(float(frame), 0.0), T - 1.0)
     i0 = int(math.floor(f))
-    i1 = min(i0 + 1, T - 1)
-    w = f - i0
+    return i0, min(i0 + 1, T - 1), f - i0
+
+
+def pose_at(motion: Motion, frame: float) -> np.ndarray:
+    """Joint positions at a possibly fractional frame, clamped to the motion: (J, 3) float64."""
+    i0, i1, w = _between(motion, frame)
     return motion.positions[i0].astype(np.float64) * (1 - w) + motion.positions[i1] * w
 
 
 def head_yaw_at(motion: Motion, frame: float) -> float:
     """The head's turn (radians, toward the figure's left) at a possibly fractional frame."""
-    T = motion.num_frames
-    f = min(max(float(frame), 0.0), T - 1.0)
-    i0 = int(math.floor(f))
-    i1 = min(i0 + 1, T - 1)
-    w = f - i0
+    i0, i1, w = _between(motion, frame)
     return float(motion.head_yaw[i0]) * (1 - w) + float(motion.head_yaw[i1]) * w
 
 

@@ -45,21 +45,17 @@ def settled(motion: Motion, num_frames: int, settle_s: float = SETTLE_S) -> Moti
         return motion
     last = motion.positions[-1]
     tail = np.repeat(last[None], extra, axis=0)
+    n = min(extra, max(1, int(round(settle_s * motion.fps))))
+    t = np.minimum(np.arange(1, extra + 1, dtype=np.float32) / n, 1.0)
+    w = t * t * (3 - 2 * t)             # eases out of the last pose (and head turn) and in
     pelvis_y = last[motion.joints.index("pelvis"), 1] if "pelvis" in motion.joints else 0.0
     if tuple(motion.joints) == JOINT_NAMES and pelvis_y >= UPRIGHT_PELVIS_M:
         feet = [JOINT_NAMES.index("l_foot"), JOINT_NAMES.index("r_foot")]
         floor = float(motion.positions[:, feet, 1].min())
         stand = _stand_at(last, bone_lengths(motion.positions[:1])[0], floor)
-        n = min(extra, max(1, int(round(settle_s * motion.fps))))
-        t = np.arange(1, n + 1, dtype=np.float32) / n
-        w = (t * t * (3 - 2 * t))[:, None, None]     # eases out of the last pose and in
-        tail[:n] = last[None] * (1 - w) + stand[None] * w
-        tail[n:] = stand
+        tail = last[None] * (1 - w[:, None, None]) + stand[None] * w[:, None, None]
         tail = enforce_bone_lengths(tail, bone_lengths(motion.positions[:1])[0])
-    n = min(extra, max(1, int(round(settle_s * motion.fps))))
-    t = np.arange(1, extra + 1, dtype=np.float32) / n
-    ease = 1 - np.where(t < 1, t * t * (3 - 2 * t), 1.0)
-    yaw = np.concatenate([motion.head_yaw, motion.head_yaw[-1] * ease.astype(np.float32)])
+    yaw = np.concatenate([motion.head_yaw, motion.head_yaw[-1] * (1 - w)])
     return replace(motion, positions=np.concatenate([motion.positions, tail]), head_yaw=yaw,
                    actions=motion.actions + ["idle"] * extra,
                    expressions=motion.expressions + [motion.expressions[-1]] * extra,

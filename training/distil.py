@@ -157,7 +157,7 @@ def distil_spec(settings) -> DistilSpec:
     """The DistilSpec of a run's ``TrainConfig.distil`` settings."""
     return DistilSpec(int(settings.student_steps), int(settings.per), float(settings.guidance),
                       int(settings.guided_above), int(settings.end_at),
-                      float(getattr(settings, "text_jitter", 0.0)))
+                      float(settings.text_jitter))
 
 
 def load_teacher(path: str, table, device) -> tuple[torch.nn.Module, str]:
