@@ -5,8 +5,10 @@ import torch
 from engine.generate import Generator
 from engine.model import load_model
 from engine.model.diffusion import Batch, CosineSchedule
+from engine.model.sampler import Conditioning, denoise
 from training.config import TrainConfig
-from training.distil import DistilSpec, distil_targets, jitter_text, teacher_predict
+from training.distil import (DistilSpec, _ddim, distil_losses, distil_targets, jitter_text,
+                             path_targets, teacher_predict)
 from training.loop import train
 from training.run_config import read_run_config
 from training.runs import read_events
@@ -69,6 +71,45 @@ def test_guided_two_step_targets_differ_from_one_plain_prediction(tiny_checkpoin
     assert torch.equal(target[km], batch.x0[km])          # known values stay the data's
 
 
+def test_path_targets_follow_the_teachers_own_sampler_from_noise_to_its_result(
+        tiny_checkpoint):
+    """A student that takes its targets' DDIM steps walks exactly the teacher's states, and its
+    last target is what the app's sampler gives for the teacher at the same seed and times."""
+    teacher, _ = load_model(tiny_checkpoint)
+    batch = _batch(teacher, B=1, T=16, seed=4)
+    sched = CosineSchedule(teacher.cfg.diffusion_steps)
+    spec = DistilSpec(student_steps=4, per=2, guidance=3.0, guided_above=500, end_at=250)
+    x_s, s, target = path_targets(teacher, batch, sched, spec, torch.Generator().manual_seed(11))
+    assert s.tolist() == [999, 749, 500, 250]
+    ab = sched.alpha_bar
+    for k in range(3):                     # one student step lands on the next teacher state
+        nxt = _ddim(x_s[k:k + 1], target[k:k + 1], ab[s[k:k + 1]], ab[s[k + 1:k + 2]])
+        assert torch.allclose(nxt, x_s[k + 1:k + 2], atol=1e-4)
+    cond = Conditioning(batch.caption[0].numpy(), batch.segments[0].numpy(),
+                        batch.segment_index[0].numpy(), batch.actions[0].numpy())
+    own, _ = denoise(teacher, cond, seed=11, guidance=3.0, guided_steps=4,
+                     times=[999, 874, 749, 624, 500, 375, 250, 125, 0])
+    assert torch.allclose(target[3], own, atol=1e-4), (target[3] - own).abs().max()
+    assert not torch.allclose(target[3], target[2], atol=1e-2)   # each step its own target
+
+
+def test_a_path_batch_teaches_every_student_step_of_a_share_of_the_crops(tiny_checkpoint):
+    teacher, _ = load_model(tiny_checkpoint)
+    student, _ = load_model(tiny_checkpoint)
+    batch = _batch(teacher, B=8, known_share=0.3)
+    sched = CosineSchedule(teacher.cfg.diffusion_steps)
+    spec = DistilSpec(student_steps=4, per=2, end_at=250, on_path=1.0)
+    total, parts = distil_losses(student, teacher, batch, sched, spec,
+                                 torch.Generator().manual_seed(2))
+    assert torch.isfinite(total) and total.requires_grad
+    x_s, s, target = path_targets(teacher, batch, sched, spec, torch.Generator().manual_seed(2))
+    km = batch.known_mask.bool().repeat(4, 1, 1)
+    assert torch.equal(target[km], batch.x0.repeat(4, 1, 1)[km])   # known values stay the data's
+    off = distil_losses(student, teacher, batch, sched, DistilSpec(student_steps=4, per=2,
+                        end_at=250), torch.Generator().manual_seed(2))[0]
+    assert not torch.isclose(total, off)
+
+
 def test_a_distillation_run_writes_a_few_step_checkpoint_and_resumes(
         tiny_data, tiny_checkpoint, tmp_path):
     base = dict(data_dir=str(tiny_data), crop_frames=32, min_crop_frames=16, batch_size=4,
@@ -119,3 +160,39 @@ def test_a_student_that_ends_above_zero_learns_the_teachers_end(tiny_checkpoint)
 def test_the_distillation_preset_reads():
     cfg = read_run_config("distil_small", ["distil.teacher=resources/models/stickgen-small.pt"])
     assert cfg.distil.student_steps <= 4 and cfg.distil.guidance == 3.0 and cfg.cond_drop == 0.0
+
+
+def test_a_student_walked_path_starts_where_the_teachers_does_and_then_follows_the_student(
+        tiny_checkpoint):
+    """On the student's own way down the first state is the same noise as on the teacher's;
+    later states are where the student's own steps land, and the teacher's targets from there
+    differ from the ones on its own path."""
+    teacher, _ = load_model(tiny_checkpoint)
+    student, _ = load_model(tiny_checkpoint)
+    with torch.no_grad():                       # a student that has drifted from its teacher
+        for p in student.parameters():
+            p.add_(0.05 * torch.randn(p.shape, generator=torch.Generator().manual_seed(1)))
+    batch = _batch(teacher, B=2, T=16, seed=6)
+    sched = CosineSchedule(teacher.cfg.diffusion_steps)
+    spec = DistilSpec(student_steps=4, per=2, end_at=250)
+    xt, st, tt = path_targets(teacher, batch, sched, spec, torch.Generator().manual_seed(3))
+    xs, ss, ts = path_targets(teacher, batch, sched, spec, torch.Generator().manual_seed(3),
+                              student)
+    assert torch.equal(st, ss) and torch.equal(xt[:2], xs[:2]) and torch.equal(tt[:2], ts[:2])
+    with torch.no_grad():
+        own = student(xs[:2], ss[:2], batch.x0, batch.known_mask, batch.actions, batch.caption,
+                      batch.segments, batch.segment_index, torch.zeros(2, dtype=torch.bool))["x0"]
+    ab = sched.alpha_bar
+    assert torch.allclose(_ddim(xs[:2], own, ab[ss[:2]], ab[ss[2:4]]), xs[2:4], atol=1e-4)
+    assert not torch.allclose(xs[2:], xt[2:], atol=1e-3)
+
+
+def test_distillation_path_settings_are_checked():
+    base = {"distil": {"teacher": "t.pt"}}
+    for bad in ({"on_path": 1.5}, {"path_walker": "nobody"}):
+        try:
+            TrainConfig.from_dict({"distil": {**base["distil"], **bad}}).validate()
+        except ValueError as e:
+            assert next(iter(bad)) in str(e)
+        else:
+            raise AssertionError(f"{bad} was accepted")

@@ -34,6 +34,11 @@ def test_evaluation_report_has_every_row_and_metric(tiny_checkpoint, tmp_path):
     assert refs["bone_error_mm"] < 0.1 and real["bone_error_mm"] < 0.1
     # the judge recognises real clips; different seeds give different motions
     assert real["action_accuracy"] >= 0.5 and raw["diversity"] > 0 and raw["fid"] > 0
+    # every seed has its FID; the first is the one the "fid" column shows
+    for row in (raw, fixed):
+        assert len(row["fid_seeds"]) == 2 and row["fid_seeds"][0] == row["fid"]
+        assert row["fid_mean"] == np.mean(row["fid_seeds"])
+        assert row["fid_seeds"][0] != row["fid_seeds"][1]
     assert report["planner_accuracy_on_heldout_text"] >= 0.9
     assert set(report["behaviour"]) == {"walk", "run", "jump"}
     md = to_markdown(report)

@@ -47,6 +47,14 @@ class DistilSettings:
     drawn per crop from [0, text_jitter]; teacher and student read the same nudged text. 0.5
     keeps a cosine of about 0.9 to the original. The student then copies the teacher around
     the training captions too, where wording unlike theirs lands."""
+    on_path: float = 0.0
+    """Share of batches whose student inputs are the states the guided teacher passes through
+    when it samples from pure noise (all the student's steps of a quarter of the crops, when it
+    has 4), instead of the data noised to a step. Those are the states the student meets when
+    it samples itself, so its few steps stay on the teacher's way down."""
+    path_walker: str = "teacher"
+    """Whose way down those states are on: the teacher's, or the student's own (then the
+    teacher says, from wherever the student has got to, where its next step should land)."""
 
 
 @dataclass
@@ -168,6 +176,11 @@ class TrainConfig:
                                     <= 16 or self.distil.per < 1):
             raise ValueError("distillation needs a full model (no LoRA), student_steps in "
                              "[1, 16] and per >= 1")
+        if not 0.0 <= float(self.distil.on_path) <= 1.0:
+            raise ValueError(f"distil.on_path must be a share in [0, 1], got {self.distil.on_path}")
+        if self.distil.path_walker not in ("teacher", "student"):
+            raise ValueError("distil.path_walker must be teacher or student, not "
+                             f"{self.distil.path_walker!r}")
         if self.precision not in ("auto", "fp32", "bf16"):
             raise ValueError(f"precision must be auto, fp32 or bf16, not {self.precision!r}")
         unknown = sorted(set(self.loss_weights) - {"root", "pose", "physics", "action"})

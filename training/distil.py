@@ -13,7 +13,7 @@ instead of about 12.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import torch
 import torch.nn.functional as F
@@ -30,6 +30,8 @@ class DistilSpec:
     guided_above: int = 500      # the teacher is guided at diffusion steps above this
     end_at: int = 0              # the student's last step (> 0: its prediction there is final)
     text_jitter: float = 0.0     # largest random nudge of a crop's text embeddings
+    on_path: float = 0.0         # share of batches taught on a real sampling path
+    path_walker: str = "teacher"  # whose sampling path: "teacher" or "student"
 
     def student_times(self, schedule: CosineSchedule) -> list[int]:
         """The diffusion steps the student samples at: ``student_steps`` evenly spaced from the
@@ -88,6 +90,25 @@ def _ddim(x: torch.Tensor, x0: torch.Tensor, a: torch.Tensor, a_next: torch.Tens
     return a_next.sqrt() * x0 + (1 - a_next).sqrt() * eps
 
 
+def _teacher_steps(teacher, x: torch.Tensor, s: torch.Tensor, s_next: torch.Tensor,
+                   batch: Batch, spec: DistilSpec, ab: torch.Tensor) -> torch.Tensor:
+    """The teacher's ``per`` DDIM steps from x (B, T, C) at steps s (B,) down to s_next (B,)."""
+    for j in range(spec.per):
+        t = s - ((s - s_next) * j) // spec.per
+        t_next = s - ((s - s_next) * (j + 1)) // spec.per
+        x0_t = teacher_predict(teacher, x, t, batch, spec)
+        x = torch.where((t > t_next)[:, None, None], _ddim(x, x0_t, ab[t], ab[t_next]), x)
+    return x
+
+
+def _solve_clean(x_s: torch.Tensor, x_next: torch.Tensor, s: torch.Tensor, s_next: torch.Tensor,
+                 ab: torch.Tensor) -> torch.Tensor:
+    """The clean motion y whose one DDIM step takes x_s at step s to x_next at step s_next."""
+    a, a_n = ab[s][:, None, None], ab[s_next][:, None, None]
+    c = (1 - a_n).sqrt() / (1 - a).sqrt()
+    return (x_next - c * x_s) / (a_n.sqrt() - c * a.sqrt())
+
+
 @torch.no_grad()
 def distil_targets(teacher, batch: Batch, schedule: CosineSchedule, spec: DistilSpec,
                    generator: torch.Generator | None = None
@@ -107,21 +128,64 @@ def distil_targets(teacher, batch: Batch, schedule: CosineSchedule, spec: Distil
     final = k == n - 1                # the student's prediction here is the motion itself
     noise = torch.randn(x0.shape, generator=generator).to(dev)
     x_s = schedule.add_noise(x0, noise, s)                           # (B, T, C)
-    x = x_s
-    for j in range(spec.per):         # the teacher's DDIM steps from s down to s_next
-        t = s - ((s - s_next) * j) // spec.per
-        t_next = s - ((s - s_next) * (j + 1)) // spec.per
-        x0_t = teacher_predict(teacher, x, t, batch, spec)
-        x = torch.where((t > t_next)[:, None, None], _ddim(x, x0_t, ab[t], ab[t_next]), x)
-    # One DDIM step from x_s with clean motion y lands on x: solve for y.
-    a, a_n = ab[s][:, None, None], ab[s_next][:, None, None]
-    c = (1 - a_n).sqrt() / (1 - a).sqrt()
-    target = (x - c * x_s) / (a_n.sqrt() - c * a.sqrt())
+    x = _teacher_steps(teacher, x_s, s, s_next, batch, spec, ab)
+    target = _solve_clean(x_s, x, s, s_next, ab)
     if bool(final.any()):             # the final step: what the teacher ends with, at step 0
         end = teacher_predict(teacher, x, torch.zeros_like(s), batch, spec)
         target = torch.where(final[:, None, None], end, target)
     km = batch.known_mask
     return x_s, s, km * x0 + (1 - km) * target
+
+
+@torch.no_grad()
+def path_targets(teacher, batch: Batch, schedule: CosineSchedule, spec: DistilSpec,
+                 generator: torch.Generator | None = None, student=None
+                 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """The student's inputs and targets along a real way down from pure noise.
+
+    Where ``distil_targets`` noises the data, these are the states a sampler really passes
+    through: the guided teacher's own (``student`` None), or the student's own when it is given
+    (the teacher then says, from wherever the student has got to, where its next step should
+    land, so the student learns to correct its own drift). Every student step of every crop:
+    (n * B, T, C) states, (n * B,) steps and (n * B, T, C) targets, step-major (the crops of
+    the first step, then the second's ...)."""
+    x0 = batch.x0
+    B, dev = x0.shape[0], x0.device
+    ab = schedule.alpha_bar.to(dev)
+    times = spec.student_times(schedule)
+    full = times + [0]
+    km = batch.known_mask
+    x = torch.randn(x0.shape, generator=generator).to(dev)           # the sampler's start
+    states, steps, targets = [], [], []
+    for k in range(len(times)):
+        s = torch.full((B,), full[k], device=dev)
+        s_next = torch.full((B,), full[k + 1], device=dev)
+        x_next = _teacher_steps(teacher, x, s, s_next, batch, spec, ab)
+        if k == len(times) - 1:       # the final step: what the teacher ends with, at step 0
+            target = teacher_predict(teacher, x_next, torch.zeros_like(s), batch, spec)
+        else:
+            target = _solve_clean(x, x_next, s, s_next, ab)
+        states.append(x)
+        steps.append(s)
+        targets.append(km * x0 + (1 - km) * target)
+        if student is not None and k + 1 < len(times):
+            own = _student_predict(student, x, s, batch)
+            x_next = _ddim(x, km * x0 + (1 - km) * own, ab[s], ab[s_next])
+        x = x_next
+    return torch.cat(states), torch.cat(steps), torch.cat(targets)
+
+
+def _student_predict(student, x: torch.Tensor, s: torch.Tensor, batch: Batch) -> torch.Tensor:
+    """The (unguided) student's clean prediction (B, T, C) at steps s (B,)."""
+    nodrop = torch.zeros(x.shape[0], dtype=torch.bool, device=x.device)
+    return student(x, s, batch.x0, batch.known_mask, batch.actions, batch.caption,
+                   batch.segments, batch.segment_index, nodrop)["x0"].float()
+
+
+def repeat_batch(batch: Batch, count: int, n: int) -> Batch:
+    """The first ``count`` crops of the batch, ``n`` times over (every field, step-major)."""
+    return Batch(**{f.name: torch.cat([getattr(batch, f.name)[:count]] * n)
+                    for f in fields(batch)})
 
 
 def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec: DistilSpec,
@@ -133,7 +197,15 @@ def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec
     net = getattr(student, "module", student)
     cfg = net.cfg
     batch = jitter_text(batch, spec.text_jitter, generator)
-    x_s, s, target = distil_targets(teacher, batch, schedule, spec, generator)
+    if spec.on_path > 0 and float(torch.rand(1, generator=generator)) < spec.on_path:
+        # a whole way down for a share of the crops, so the student sees about as many rows
+        n = len(spec.student_times(schedule))
+        batch = repeat_batch(batch, -(-batch.x0.shape[0] // n), 1)
+        x_s, s, target = path_targets(teacher, batch, schedule, spec, generator,
+                                      student if spec.path_walker == "student" else None)
+        batch = repeat_batch(batch, batch.x0.shape[0], n)
+    else:
+        x_s, s, target = distil_targets(teacher, batch, schedule, spec, generator)
     nodrop = torch.zeros(x_s.shape[0], dtype=torch.bool, device=x_s.device)
     out = student(x_s, s, batch.x0, batch.known_mask, batch.actions, batch.caption,
                   batch.segments, batch.segment_index, nodrop)
@@ -157,7 +229,8 @@ def distil_spec(settings) -> DistilSpec:
     """The DistilSpec of a run's ``TrainConfig.distil`` settings."""
     return DistilSpec(int(settings.student_steps), int(settings.per), float(settings.guidance),
                       int(settings.guided_above), int(settings.end_at),
-                      float(settings.text_jitter))
+                      float(settings.text_jitter), float(settings.on_path),
+                      str(settings.path_walker))
 
 
 def load_teacher(path: str, table, device) -> tuple[torch.nn.Module, str]:

@@ -71,7 +71,7 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
     real = [s for split in ("train", "val", "test") if (data / split).is_dir()
             for s in read_split(data / split) if s.source != "procedural"]
     gen = Generator(checkpoint, **({} if guidance is None else {"guidance": guidance})).load()
-    raw, fixed, refs, segs, groups = [], [], [], [], []
+    raw, fixed, refs, segs, groups, fixed_embs = [], [], [], [], [], []
     planner_hits = planner_total = 0
     gen_seconds = []
     for i, s in enumerate(proc):
@@ -88,12 +88,14 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
             t = time.perf_counter()
             out = _sample(gen, cond, seed=k)
             gen_seconds.append(time.perf_counter() - t)
+            fix = postprocess(out, 25.0)[0]
             if k == 0:
                 raw.append(out)
-                fixed.append(postprocess(out, 25.0)[0])
+                fixed.append(fix)
                 refs.append(s.positions)
                 segs.append([(g.start, g.stop, g.action) for g in s.segments])
             embs.append(judge(clf, out).embedding)
+            fixed_embs.append(judge(clf, fix).embedding)
         groups.append(np.stack(embs))
         if i % 10 == 0:
             log(json.dumps({"event": "evaluate", "done": i, "of": len(proc)}))
@@ -105,6 +107,17 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
     rows = [
         _row("generated, raw", raw, j_raw, segs, refs, groups, ref_emb),
         _row("generated, physics", fixed, j_fix, segs, refs, None, ref_emb),
+    ]
+    # FID moves by several points from one seed to the next (the same model): every seed's
+    # FID, and their mean, beside the first seed's
+    if len(groups) > 2:
+        raw_emb = np.stack(groups)                                    # (n, seeds, D)
+        fix_emb = np.stack(fixed_embs).reshape(raw_emb.shape)
+        for r, emb in zip(rows, (raw_emb, fix_emb)):
+            r["fid_seeds"] = [float(M.frechet_distance(emb[:, k], ref_emb))
+                              for k in range(seeds)]
+            r["fid_mean"] = float(np.mean(r["fid_seeds"]))
+    rows += [
         _row("procedural references", refs, j_ref, segs),
     ]
     if real:  # a dataset of only procedural motion has no real reference row
@@ -173,7 +186,8 @@ def to_markdown(report: dict) -> str:
     cols = [("action_accuracy", "action acc.", "{:.1%}"), ("pose_error_cm", "pose err (cm)", "{:.1f}"),
             ("foot_skate", "foot skate", "{:.3f}"), ("penetration_cm", "max penetration (cm)", "{:.2f}"),
             ("bone_error_mm", "max bone err (mm)", "{:.2f}"), ("jerk", "jerk (m/s³)", "{:.0f}"),
-            ("diversity", "diversity", "{:.2f}"), ("fid", "FID", "{:.2f}")]
+            ("diversity", "diversity", "{:.2f}"), ("fid", "FID", "{:.2f}"),
+            ("fid_mean", "FID, mean of seeds", "{:.2f}")]
     lines = ["| rows | " + " | ".join(c[1] for c in cols) + " |",
              "|---|" + "---|" * len(cols)]
     for r in report["rows"]:
