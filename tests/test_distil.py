@@ -7,8 +7,8 @@ from engine.model import load_model
 from engine.model.diffusion import Batch, CosineSchedule
 from engine.model.sampler import Conditioning, denoise
 from training.config import TrainConfig
-from training.distil import (DistilSpec, _ddim, distil_losses, distil_targets, jitter_text,
-                             path_targets, teacher_predict)
+from training.distil import (DistilSpec, _ddim, distil_losses, distil_targets, head_errors,
+                             jitter_text, path_targets, teacher_predict)
 from training.loop import train
 from training.run_config import read_run_config
 from training.runs import read_events
@@ -196,3 +196,21 @@ def test_distillation_path_settings_are_checked():
             assert next(iter(bad)) in str(e)
         else:
             raise AssertionError(f"{bad} was accepted")
+
+
+def test_the_velocity_term_makes_a_flickering_error_cost_more_than_a_drifting_one():
+    J, T = 16, 20
+    C = 4 + 3 * J + 2
+    target = torch.zeros(1, T, C)
+    sign = torch.tensor([(-1.0) ** t for t in range(T)])[None, :, None]
+    flicker, drift = 0.1 * sign.expand(1, T, C), torch.full((1, T, C), 0.1)
+    w = torch.ones(1, T)
+    w[0, -3:] = 0                                        # padded frames count for nothing
+    plain = [head_errors(e, target, w, J) for e in (flicker, drift)]
+    assert all(torch.allclose(a, b) for a, b in zip(*plain))   # the same per-frame error
+    (rf, pf, cf), (rd, pd, cd) = (head_errors(e, target, w, J, velocity=2.0)
+                                  for e in (flicker, drift))
+    assert torch.allclose(pd, plain[1][1]) and torch.allclose(rd, plain[1][0])   # drift: none
+    flickered = torch.tensor(0.01 + 2.0 * 0.04)           # (0.1 - -0.1)**2 per frame pair
+    assert torch.allclose(pf, flickered) and torch.allclose(rf, flickered)
+    assert torch.allclose(cf, cd)                        # contacts: per frame only

@@ -55,6 +55,10 @@ class DistilSettings:
     path_walker: str = "teacher"
     """Whose way down those states are on: the teacher's, or the student's own (then the
     teacher says, from wherever the student has got to, where its next step should land)."""
+    velocity: float = 0.0
+    """Weight of the error in the frame-to-frame change of root and pose (the teacher's own
+    pose loss has one at weight 1). Without it the student's last step leaves a flicker: more
+    jerk and, after physics, more foot skate than its teacher."""
 
 
 @dataclass

@@ -32,6 +32,7 @@ class DistilSpec:
     text_jitter: float = 0.0     # largest random nudge of a crop's text embeddings
     on_path: float = 0.0         # share of batches taught on a real sampling path
     path_walker: str = "teacher"  # whose sampling path: "teacher" or "student"
+    velocity: float = 0.0        # weight of the frame-to-frame error on root and pose
 
     def student_times(self, schedule: CosineSchedule) -> list[int]:
         """The diffusion steps the student samples at: ``student_steps`` evenly spaced from the
@@ -188,12 +189,35 @@ def repeat_batch(batch: Batch, count: int, n: int) -> Batch:
                     for f in fields(batch)})
 
 
+def head_errors(pred: torch.Tensor, target: torch.Tensor, w: torch.Tensor, joints: int,
+                velocity: float = 0.0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Mean squared error of pred against target (B, T, C) on the real frames w (B, T), per
+    head: root, pose, contacts. ``velocity`` > 0 adds, on root and pose, that weight times the
+    error of the frame-to-frame change: an error that flickers costs more than one that drifts."""
+    err = (pred - target).pow(2)                                      # (B, T, C)
+    w1 = w[:, 1:] * w[:, :-1]                                         # (B, T-1) both real
+    d = (pred - target).diff(dim=1).pow(2)                            # (B, T-1, C)
+
+    def part(e: torch.Tensor, m: torch.Tensor, lo: int, hi: int) -> torch.Tensor:
+        return (e[..., lo:hi].mean(-1) * m).sum() / m.sum().clamp(min=1.0)
+
+    P = 4 + 3 * joints
+    root, pose, contacts = part(err, w, 0, 4), part(err, w, 4, P), part(err, w, P, err.shape[-1])
+    if velocity > 0:
+        root = root + velocity * part(d, w1, 0, 4)
+        pose = pose + velocity * part(d, w1, 4, P)
+    return root, pose, contacts
+
+
 def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec: DistilSpec,
                   generator: torch.Generator | None = None, action_weight: float = 0.2
                   ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
     """The student's loss on one batch: MSE to the teacher's few-step target on the frames that
     are real, split like ``diffusion_losses`` by head (root, pose, physics = contacts), plus the
-    action head's cross-entropy on the data's labels. Returns (total, parts)."""
+    action head's cross-entropy on the data's labels, and with ``spec.velocity`` the error of
+    the frame-to-frame change on root and pose (as the teacher's own pose loss has): the
+    student's last step otherwise leaves a flicker that adds foot skate and jerk. Returns
+    (total, parts)."""
     net = getattr(student, "module", student)
     cfg = net.cfg
     batch = jitter_text(batch, spec.text_jitter, generator)
@@ -210,14 +234,8 @@ def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec
     out = student(x_s, s, batch.x0, batch.known_mask, batch.actions, batch.caption,
                   batch.segments, batch.segment_index, nodrop)
     w = batch.valid
-    err = (out["x0"].float() - target).pow(2)                         # (B, T, C)
-    J = cfg.num_joints
-
-    def part(lo: int, hi: int) -> torch.Tensor:
-        e = err[..., lo:hi].mean(-1)
-        return (e * w).sum() / w.sum().clamp(min=1.0)
-
-    root, pose, contacts = part(0, 4), part(4, 4 + 3 * J), part(4 + 3 * J, err.shape[-1])
+    root, pose, contacts = head_errors(out["x0"].float(), target, w, cfg.num_joints,
+                                       spec.velocity)
     labelled = (w > 0) & (batch.actions < cfg.num_actions)
     action = (F.cross_entropy(out["action_logits"][labelled].float(), batch.actions[labelled])
               if labelled.any() else out["action_logits"].sum() * 0.0)
@@ -230,7 +248,7 @@ def distil_spec(settings) -> DistilSpec:
     return DistilSpec(int(settings.student_steps), int(settings.per), float(settings.guidance),
                       int(settings.guided_above), int(settings.end_at),
                       float(settings.text_jitter), float(settings.on_path),
-                      str(settings.path_walker))
+                      str(settings.path_walker), float(settings.velocity))
 
 
 def load_teacher(path: str, table, device) -> tuple[torch.nn.Module, str]:
