@@ -8,7 +8,7 @@ from engine.model.diffusion import Batch, CosineSchedule
 from engine.model.sampler import Conditioning, denoise
 from training.config import TrainConfig
 from training.distil import (DistilSpec, _ddim, distil_losses, distil_targets, head_errors,
-                             jitter_text, path_targets, teacher_predict)
+                             jitter_text, path_targets, repeat_batch, teacher_predict)
 from training.loop import train
 from training.run_config import read_run_config
 from training.runs import read_events
@@ -214,3 +214,32 @@ def test_the_velocity_term_makes_a_flickering_error_cost_more_than_a_drifting_on
     flickered = torch.tensor(0.01 + 2.0 * 0.04)           # (0.1 - -0.1)**2 per frame pair
     assert torch.allclose(pf, flickered) and torch.allclose(rf, flickered)
     assert torch.allclose(cf, cd)                        # contacts: per frame only
+
+
+def test_last_weight_zero_leaves_only_the_earlier_steps_in_the_loss(tiny_checkpoint):
+    teacher, _ = load_model(tiny_checkpoint)
+    student, _ = load_model(tiny_checkpoint)
+    with torch.no_grad():
+        for p in student.parameters():
+            p.add_(0.05 * torch.randn(p.shape, generator=torch.Generator().manual_seed(2)))
+    batch = _batch(teacher, B=4, T=16, seed=8)
+    sched = CosineSchedule(teacher.cfg.diffusion_steps)
+    spec = DistilSpec(student_steps=4, per=2, end_at=250, on_path=1.0, last_weight=0.0)
+    _, parts = distil_losses(student, teacher, batch, sched, spec,
+                             torch.Generator().manual_seed(5))
+    g = torch.Generator().manual_seed(5)
+    torch.rand(1, generator=g)                         # the draw that chose the path route
+    batch = repeat_batch(batch, 1, 1)                  # a whole way down for a quarter of them
+    x_s, s, target = path_targets(teacher, batch, sched, spec, g)
+    early = s != 250
+    rows = batch.x0.shape[0]
+    rep = lambda t: torch.cat([t] * 4)[early]
+    with torch.no_grad():
+        out = student(x_s[early], s[early], rep(batch.x0), rep(batch.known_mask),
+                      rep(batch.actions), rep(batch.caption), rep(batch.segments),
+                      rep(batch.segment_index), torch.zeros(int(early.sum()), dtype=torch.bool))
+    root, pose, _ = head_errors(out["x0"].float(), target[early], rep(batch.valid),
+                                teacher.cfg.num_joints)
+    assert int(early.sum()) == 3 * rows
+    assert torch.allclose(parts["pose"], pose, atol=1e-5)
+    assert torch.allclose(parts["root"], root, atol=1e-5)

@@ -59,6 +59,9 @@ class DistilSettings:
     """Weight of the error in the frame-to-frame change of root and pose (the teacher's own
     pose loss has one at weight 1). Without it the student's last step leaves a flicker: more
     jerk and, after physics, more foot skate than its teacher."""
+    last_weight: float = 1.0
+    """Weight of the rows at the student's last step against the others: that step, one jump
+    to where the teacher's whole way down ends, is where the student loses the most."""
 
 
 @dataclass

@@ -33,6 +33,7 @@ class DistilSpec:
     on_path: float = 0.0         # share of batches taught on a real sampling path
     path_walker: str = "teacher"  # whose sampling path: "teacher" or "student"
     velocity: float = 0.0        # weight of the frame-to-frame error on root and pose
+    last_weight: float = 1.0     # weight of the student's last step against the others
 
     def student_times(self, schedule: CosineSchedule) -> list[int]:
         """The diffusion steps the student samples at: ``student_steps`` evenly spaced from the
@@ -234,6 +235,9 @@ def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec
     out = student(x_s, s, batch.x0, batch.known_mask, batch.actions, batch.caption,
                   batch.segments, batch.segment_index, nodrop)
     w = batch.valid
+    if spec.last_weight != 1.0:       # the last step's rows count more (or less) than the rest
+        last = s == spec.student_times(schedule)[-1]                  # (B,)
+        w = w * torch.where(last, spec.last_weight, 1.0)[:, None].to(w.dtype)
     root, pose, contacts = head_errors(out["x0"].float(), target, w, cfg.num_joints,
                                        spec.velocity)
     labelled = (w > 0) & (batch.actions < cfg.num_actions)
@@ -248,7 +252,8 @@ def distil_spec(settings) -> DistilSpec:
     return DistilSpec(int(settings.student_steps), int(settings.per), float(settings.guidance),
                       int(settings.guided_above), int(settings.end_at),
                       float(settings.text_jitter), float(settings.on_path),
-                      str(settings.path_walker), float(settings.velocity))
+                      str(settings.path_walker), float(settings.velocity),
+                      float(settings.last_weight))
 
 
 def load_teacher(path: str, table, device) -> tuple[torch.nn.Module, str]:
