@@ -214,6 +214,15 @@ def test_the_velocity_term_makes_a_flickering_error_cost_more_than_a_drifting_on
     flickered = torch.tensor(0.01 + 2.0 * 0.04)           # (0.1 - -0.1)**2 per frame pair
     assert torch.allclose(pf, flickered) and torch.allclose(rf, flickered)
     assert torch.allclose(cf, cd)                        # contacts: per frame only
+    rows = torch.tensor([3.0])                           # a crop's weight scales both terms
+    weighted = head_errors(flicker, target, w, J, velocity=2.0, rows=rows)
+    assert torch.allclose(weighted[1], pf)               # one crop: a weighted mean is its own
+    two = torch.cat([flicker, drift]), torch.cat([target, target]), torch.cat([w, w])
+    _, pose2, _ = head_errors(*two, J, velocity=2.0, rows=torch.tensor([3.0, 1.0]))
+    frames, pairs = 17, 16                               # real frames, real frame pairs
+    per_frame = (3 * frames * 0.01 + frames * 0.01) / (4 * frames)
+    per_pair = (3 * pairs * 0.04) / (4 * pairs)
+    assert torch.allclose(pose2, torch.tensor(per_frame + 2.0 * per_pair))
 
 
 def test_last_weight_zero_leaves_only_the_earlier_steps_in_the_loss(tiny_checkpoint):

@@ -191,12 +191,16 @@ def repeat_batch(batch: Batch, count: int, n: int) -> Batch:
 
 
 def head_errors(pred: torch.Tensor, target: torch.Tensor, w: torch.Tensor, joints: int,
-                velocity: float = 0.0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+                velocity: float = 0.0, rows: torch.Tensor | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Mean squared error of pred against target (B, T, C) on the real frames w (B, T), per
     head: root, pose, contacts. ``velocity`` > 0 adds, on root and pose, that weight times the
-    error of the frame-to-frame change: an error that flickers costs more than one that drifts."""
+    error of the frame-to-frame change: an error that flickers costs more than one that drifts.
+    ``rows`` (B,) weighs each crop's frames (all 1 when None)."""
     err = (pred - target).pow(2)                                      # (B, T, C)
     w1 = w[:, 1:] * w[:, :-1]                                         # (B, T-1) both real
+    if rows is not None:
+        w, w1 = w * rows[:, None], w1 * rows[:, None]
     d = (pred - target).diff(dim=1).pow(2)                            # (B, T-1, C)
 
     def part(e: torch.Tensor, m: torch.Tensor, lo: int, hi: int) -> torch.Tensor:
@@ -235,11 +239,12 @@ def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec
     out = student(x_s, s, batch.x0, batch.known_mask, batch.actions, batch.caption,
                   batch.segments, batch.segment_index, nodrop)
     w = batch.valid
+    rows = None
     if spec.last_weight != 1.0:       # the last step's rows count more (or less) than the rest
         last = s == spec.student_times(schedule)[-1]                  # (B,)
-        w = w * torch.where(last, spec.last_weight, 1.0)[:, None].to(w.dtype)
+        rows = torch.where(last, spec.last_weight, 1.0).to(w.dtype)
     root, pose, contacts = head_errors(out["x0"].float(), target, w, cfg.num_joints,
-                                       spec.velocity)
+                                       spec.velocity, rows)
     labelled = (w > 0) & (batch.actions < cfg.num_actions)
     action = (F.cross_entropy(out["action_logits"][labelled].float(), batch.actions[labelled])
               if labelled.any() else out["action_logits"].sum() * 0.0)
