@@ -189,7 +189,8 @@ def test_a_student_walked_path_starts_where_the_teachers_does_and_then_follows_t
 
 def test_distillation_path_settings_are_checked():
     base = {"distil": {"teacher": "t.pt"}}
-    for bad in ({"on_path": 1.5}, {"path_walker": "nobody"}):
+    for bad in ({"on_path": 1.5}, {"path_walker": "nobody"}, {"velocity": -1.0},
+                {"last_weight": -0.5}):
         try:
             TrainConfig.from_dict({"distil": {**base["distil"], **bad}}).validate()
         except ValueError as e:

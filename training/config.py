@@ -48,10 +48,10 @@ class DistilSettings:
     keeps a cosine of about 0.9 to the original. The student then copies the teacher around
     the training captions too, where wording unlike theirs lands."""
     on_path: float = 0.0
-    """Share of batches whose student inputs are the states the guided teacher passes through
-    when it samples from pure noise (all the student's steps of a quarter of the crops, when it
-    has 4), instead of the data noised to a step. Those are the states the student meets when
-    it samples itself, so its few steps stay on the teacher's way down."""
+    """Share of batches whose student inputs are the states a sampler really passes through
+    from pure noise (``path_walker``: the guided teacher's or the student's own; all the
+    student's steps of a quarter of the crops, when it has 4), instead of the data noised to a
+    step. Those are the states the student meets when it samples itself."""
     path_walker: str = "teacher"
     """Whose way down those states are on: the teacher's, or the student's own (then the
     teacher says, from wherever the student has got to, where its next step should land)."""
@@ -185,6 +185,8 @@ class TrainConfig:
                              "[1, 16] and per >= 1")
         if not 0.0 <= float(self.distil.on_path) <= 1.0:
             raise ValueError(f"distil.on_path must be a share in [0, 1], got {self.distil.on_path}")
+        if self.distil.velocity < 0 or self.distil.last_weight < 0:
+            raise ValueError("distil.velocity and distil.last_weight must not be negative")
         if self.distil.path_walker not in ("teacher", "student"):
             raise ValueError("distil.path_walker must be teacher or student, not "
                              f"{self.distil.path_walker!r}")

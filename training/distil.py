@@ -197,18 +197,18 @@ def head_errors(pred: torch.Tensor, target: torch.Tensor, w: torch.Tensor, joint
     head: root, pose, contacts. ``velocity`` > 0 adds, on root and pose, that weight times the
     error of the frame-to-frame change: an error that flickers costs more than one that drifts.
     ``rows`` (B,) weighs each crop's frames (all 1 when None)."""
-    err = (pred - target).pow(2)                                      # (B, T, C)
+    diff = pred - target                                              # (B, T, C)
     w1 = w[:, 1:] * w[:, :-1]                                         # (B, T-1) both real
     if rows is not None:
         w, w1 = w * rows[:, None], w1 * rows[:, None]
-    d = (pred - target).diff(dim=1).pow(2)                            # (B, T-1, C)
 
     def part(e: torch.Tensor, m: torch.Tensor, lo: int, hi: int) -> torch.Tensor:
         return (e[..., lo:hi].mean(-1) * m).sum() / m.sum().clamp(min=1.0)
 
-    P = 4 + 3 * joints
+    err, P = diff.pow(2), 4 + 3 * joints
     root, pose, contacts = part(err, w, 0, 4), part(err, w, 4, P), part(err, w, P, err.shape[-1])
     if velocity > 0:
+        d = diff.diff(dim=1).pow(2)                                   # (B, T-1, C)
         root = root + velocity * part(d, w1, 0, 4)
         pose = pose + velocity * part(d, w1, 4, P)
     return root, pose, contacts

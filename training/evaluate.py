@@ -71,7 +71,8 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
     real = [s for split in ("train", "val", "test") if (data / split).is_dir()
             for s in read_split(data / split) if s.source != "procedural"]
     gen = Generator(checkpoint, **({} if guidance is None else {"guidance": guidance})).load()
-    raw, fixed, refs, segs, groups, fixed_embs = [], [], [], [], [], []
+    raw, fixed, refs, segs, j_raw, j_fix = [], [], [], [], [], []
+    groups, fixed_groups = [], []       # (seeds, D) judge embeddings per sample, raw / physics
     planner_hits = planner_total = 0
     gen_seconds = []
     for i, s in enumerate(proc):
@@ -83,43 +84,40 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
             planner_total += 1
             conds.append((g.start, g.stop, guess, model_text(guess, g.text)))
         cond = _conditioning(gen, s.caption, conds, s.num_frames)
-        embs = []
+        judged = []
         for k in range(seeds):
             t = time.perf_counter()
             out = _sample(gen, cond, seed=k)
             gen_seconds.append(time.perf_counter() - t)
             fix = postprocess(out, 25.0)[0]
+            judged.append((judge(clf, out), judge(clf, fix)))
             if k == 0:
                 raw.append(out)
                 fixed.append(fix)
                 refs.append(s.positions)
                 segs.append([(g.start, g.stop, g.action) for g in s.segments])
-            embs.append(judge(clf, out).embedding)
-            fixed_embs.append(judge(clf, fix).embedding)
-        groups.append(np.stack(embs))
+                j_raw.append(judged[0][0])
+                j_fix.append(judged[0][1])
+        groups.append(np.stack([r.embedding for r, _ in judged]))
+        fixed_groups.append(np.stack([f.embedding for _, f in judged]))
         if i % 10 == 0:
             log(json.dumps({"event": "evaluate", "done": i, "of": len(proc)}))
-    j_raw = [judge(clf, m) for m in raw]
-    j_fix = [judge(clf, m) for m in fixed]
     j_ref = [judge(clf, m) for m in refs]
     j_real = [judge(clf, s.positions) for s in real]
     ref_emb = np.stack([j.embedding for j in j_ref])
     rows = [
         _row("generated, raw", raw, j_raw, segs, refs, groups, ref_emb),
         _row("generated, physics", fixed, j_fix, segs, refs, None, ref_emb),
+        _row("procedural references", refs, j_ref, segs),
     ]
     # FID moves by several points from one seed to the next (the same model): every seed's
     # FID, and their mean, beside the first seed's
     if len(groups) > 2:
-        raw_emb = np.stack(groups)                                    # (n, seeds, D)
-        fix_emb = np.stack(fixed_embs).reshape(raw_emb.shape)
-        for r, emb in zip(rows, (raw_emb, fix_emb)):
+        for r, per_sample in zip(rows, (groups, fixed_groups)):
+            emb = np.stack(per_sample)                                # (n, seeds, D)
             r["fid_seeds"] = [float(M.frechet_distance(emb[:, k], ref_emb))
                               for k in range(seeds)]
             r["fid_mean"] = float(np.mean(r["fid_seeds"]))
-    rows += [
-        _row("procedural references", refs, j_ref, segs),
-    ]
     if real:  # a dataset of only procedural motion has no real reference row
         rows.append(_row("real mocap clips (all splits)", [s.positions for s in real], j_real,
                          [[(g.start, g.stop, g.action) for g in s.segments] for s in real]))
