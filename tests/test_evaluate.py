@@ -39,6 +39,12 @@ def test_evaluation_report_has_every_row_and_metric(tiny_checkpoint, tmp_path):
         assert len(row["fid_seeds"]) == 2 and row["fid_seeds"][0] == row["fid"]
         assert row["fid_mean"] == np.mean(row["fid_seeds"])
         assert row["fid_seeds"][0] != row["fid_seeds"][1]
+        # so are foot skate and jerk: the first seed's is the plain column
+        assert np.isclose(row["foot_skate_seeds"][0], row["foot_skate"])
+        assert np.isclose(row["jerk_seeds"][0], row["jerk"])
+        assert row["jerk_seeds"][0] != row["jerk_seeds"][1]
+        assert np.isclose(row["jerk_mean"], np.mean(row["jerk_seeds"]))
+        assert np.isclose(row["foot_skate_mean"], np.mean(row["foot_skate_seeds"]))
     assert report["planner_accuracy_on_heldout_text"] >= 0.9
     assert set(report["behaviour"]) == {"walk", "run", "jump"}
     md = to_markdown(report)
