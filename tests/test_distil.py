@@ -253,3 +253,39 @@ def test_last_weight_zero_leaves_only_the_earlier_steps_in_the_loss(tiny_checkpo
     assert int(early.sum()) == 3 * rows
     assert torch.allclose(parts["pose"], pose, atol=1e-5)
     assert torch.allclose(parts["root"], root, atol=1e-5)
+
+
+def test_a_refining_student_spends_its_last_pass_on_the_teachers_clean_up_at_step_0(
+        tiny_checkpoint):
+    """With ``refine`` the student goes down to end_at in one pass fewer, then takes one pass at
+    step 0; on its own way down, that pass's target is the teacher's clean-up of exactly the
+    state the student's own previous step left."""
+    teacher, _ = load_model(tiny_checkpoint)
+    student, _ = load_model(tiny_checkpoint)
+    with torch.no_grad():                  # a student that differs from its teacher
+        for p in student.parameters():
+            p.add_(0.05 * torch.randn(p.shape, generator=torch.Generator().manual_seed(1)))
+    sched = CosineSchedule(teacher.cfg.diffusion_steps)
+    spec = DistilSpec(student_steps=4, per=2, guidance=3.0, end_at=500, refine=True)
+    assert spec.student_times(sched) == [999, 750, 500, 0]
+    assert DistilSpec(student_steps=4, refine=True).student_times(sched) == [999, 500, 0]
+    assert DistilSpec(student_steps=4, end_at=500).student_times(sched) == [999, 833, 666, 500]
+    batch = _batch(teacher, B=2, T=16, seed=5)
+    x_s, s, target = path_targets(teacher, batch, sched, spec, torch.Generator().manual_seed(3),
+                                  student=student)
+    assert s.tolist() == [999] * 2 + [750] * 2 + [500] * 2 + [0] * 2
+    ab = sched.alpha_bar
+    with torch.no_grad():
+        own = student(x_s[4:6], s[4:6], batch.x0, batch.known_mask, batch.actions,
+                      batch.caption, batch.segments, batch.segment_index,
+                      torch.zeros(2, dtype=torch.bool))["x0"]
+        left = _ddim(x_s[4:6], own, ab[s[4:6]], ab[s[6:8]])
+        clean = teacher_predict(teacher, left, s[6:8], batch, spec)
+    assert torch.allclose(x_s[6:8], left, atol=1e-4)          # the student's own state ...
+    assert torch.allclose(target[6:8], clean, atol=1e-4)      # ... cleaned up by the teacher
+    # the step before lands where the teacher's own way from there ends (500 -> 250 -> 0)
+    assert not torch.allclose(target[4:6], target[6:8], atol=1e-3)
+    # data noised to step 0 is the data; the clean-up row's target is the teacher's reading of it
+    total, _ = distil_losses(student, teacher, batch, sched, spec,
+                             torch.Generator().manual_seed(4))
+    assert torch.isfinite(total) and total.requires_grad

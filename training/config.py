@@ -62,6 +62,11 @@ class DistilSettings:
     last_weight: float = 1.0
     """Weight of the rows at the student's last step against the others: that step, one jump
     to where the teacher's whole way down ends, is where the student loses the most."""
+    refine: bool = False
+    """Spend the student's last pass on a clean-up at diffusion step 0, as the teacher's own
+    sampler ends: the other passes go down to ``end_at``, and the clean-up's target is the
+    teacher's own clean-up of wherever the student has got to. The teacher's clean-up pass is
+    what takes the foot skate of a few-step sample down to the teacher's."""
 
 
 @dataclass

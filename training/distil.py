@@ -34,14 +34,19 @@ class DistilSpec:
     path_walker: str = "teacher"  # whose sampling path: "teacher" or "student"
     velocity: float = 0.0        # weight of the frame-to-frame error on root and pose
     last_weight: float = 1.0     # weight of the student's last step against the others
+    refine: bool = False         # the last pass is a clean-up at step 0, as the teacher's is
 
     def student_times(self, schedule: CosineSchedule) -> list[int]:
         """The diffusion steps the student samples at: ``student_steps`` evenly spaced from the
-        noisiest down to ``end_at``. Ending above 0 spends no pass on a last clean-up step."""
+        noisiest down to ``end_at``. Ending above 0 spends no pass on a last clean-up step;
+        ``refine`` spends the last of the passes on one (the others end at ``end_at``)."""
+        n = max(1, self.student_steps - (1 if self.refine else 0))
         if self.end_at <= 0:
-            return schedule.sampling_steps(self.student_steps)
-        top, n = schedule.steps - 1, max(1, self.student_steps)
-        return [round(top - (top - self.end_at) * k / max(1, n - 1)) for k in range(n)]
+            times = schedule.sampling_steps(n)
+        else:
+            top = schedule.steps - 1
+            times = [round(top - (top - self.end_at) * k / max(1, n - 1)) for k in range(n)]
+        return times + [0] if self.refine and times[-1] > 0 else times
 
 
 def jitter_text(batch: Batch, amount: float, generator: torch.Generator | None = None) -> Batch:
@@ -95,6 +100,8 @@ def _ddim(x: torch.Tensor, x0: torch.Tensor, a: torch.Tensor, a_next: torch.Tens
 def _teacher_steps(teacher, x: torch.Tensor, s: torch.Tensor, s_next: torch.Tensor,
                    batch: Batch, spec: DistilSpec, ab: torch.Tensor) -> torch.Tensor:
     """The teacher's ``per`` DDIM steps from x (B, T, C) at steps s (B,) down to s_next (B,)."""
+    if bool((s == s_next).all()):     # nowhere to go (the clean-up step at 0)
+        return x
     for j in range(spec.per):
         t = s - ((s - s_next) * j) // spec.per
         t_next = s - ((s - s_next) * (j + 1)) // spec.per
@@ -258,7 +265,7 @@ def distil_spec(settings) -> DistilSpec:
                       int(settings.guided_above), int(settings.end_at),
                       float(settings.text_jitter), float(settings.on_path),
                       str(settings.path_walker), float(settings.velocity),
-                      float(settings.last_weight))
+                      float(settings.last_weight), bool(settings.refine))
 
 
 def load_teacher(path: str, table, device) -> tuple[torch.nn.Module, str]:
