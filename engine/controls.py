@@ -10,10 +10,10 @@ from .model.features import PATH_CHANNELS, feature_dim, local_slice, to_features
 from .paths import plan_root_path
 from .planner.plan import Plan
 from .skeleton import JOINT_NAMES
-from .control_channels import STANDING, fix_height, joint_cols
+from .control_channels import PELVIS_H, STANDING, fix_height, joint_cols
 from .gesture_controls import apply_gesture_controls
 from .style_controls import apply_style_controls
-from .start_pose import standing_pose, starts_standing
+from .start_pose import seated_chair_pose, standing_pose, starts_standing
 
 
 # Pelvis heights (m) an opening action starts from, as in the training data: seated on a
@@ -27,6 +27,47 @@ def start_height(segment) -> float | None:
     if segment.action == "stand_up" and re.search(r"\b(floor|ground)\b", segment.text, re.I):
         return START_HEIGHTS["stand_up_floor"]
     return START_HEIGHTS.get(segment.action)
+
+
+# Where a sit ends: the model's captions never said chair or floor (it sat at either height for
+# any wording), so a clause that names the seat fixes the pelvis height once the body is down.
+SEAT_HEIGHTS = {"chair": 0.512, "floor": 0.13}
+SIT_DOWN_S = 1.6      # seconds the sitting-down movement takes before the seat's height holds
+_FLOOR_SEAT = re.compile(r"\b(floor|ground|grass|mat|rug|carpet|sand|cross-?legged)\b", re.I)
+_CHAIR_SEAT = re.compile(r"\b(chairs?|bench|sofa|couch|stool|seat|armchair|box|bed|steps?|"
+                         r"ledge|table|desk|throne)\b", re.I)
+
+
+def seat_of(segment) -> str | None:
+    """"floor" or "chair" where a sit_down clause names what it sits on, else None."""
+    if segment.action != "sit_down":
+        return None
+    if _FLOOR_SEAT.search(segment.text):
+        return "floor"
+    return "chair" if _CHAIR_SEAT.search(segment.text) else None
+
+
+def _fix_seat(values: np.ndarray, known: np.ndarray, seg, a: int, b: int, fps: float) -> None:
+    """Lower the pelvis to the named seat's height over the time the body takes to get down
+    (eased, from the height it starts at) and hold it there for the rest of a sit_down segment;
+    a segment shorter than that gets down over all but its first fifth. Fixing the whole way
+    down, not only the seat, keeps the model from passing through the other seat's height."""
+    seat = seat_of(seg)
+    if seat is None or b - a < 4:
+        return
+    lead = max(1, (b - a) // 5) if b - a <= int(round(SIT_DOWN_S * fps)) + 5 else \
+        int(round(0.2 * fps))
+    down = min(int(round(SIT_DOWN_S * fps)), b - a - lead - 1)
+    top = float(values[a - 1, 0]) if a > 0 and known[a - 1, 0] else PELVIS_H
+    u = np.clip(np.arange(1, down + 1) / down, 0.0, 1.0)
+    ease = u * u * (3 - 2 * u)
+    fix_height(values, known, slice(a + lead, a + lead + down),
+               top + (SEAT_HEIGHTS[seat] - top) * ease)
+    fix_height(values, known, slice(a + lead + down, b), SEAT_HEIGHTS[seat])
+    if seat == "chair":   # the model's own sit is on the floor: trunk and legs as on a chair
+        pose = to_features(seated_chair_pose()[None])[0]
+        values[a + lead + down:b, _BODY] = pose[_BODY]
+        known[a + lead + down:b, _BODY] = True
 
 
 def plan_controls(plan: Plan, bounds: list[tuple[int, int]], n_frames: int, num_joints: int,
@@ -52,6 +93,7 @@ def plan_controls(plan: Plan, bounds: list[tuple[int, int]], n_frames: int, num_
         if height is not None:          # the model places the body; the height says where
             fix_height(values, known, slice(0, START_HOLD), height)
     for seg, (a, b) in zip(plan.segments, bounds):
+        _fix_seat(values, known, seg, a, min(b, n_frames), fps)
         if seg.action in ENDS_UPRIGHT and 0 < b <= n_frames:
             # ends fully upright, and stands there for a moment
             k = max(1, min(int(round(UPRIGHT_S * fps)), (b - a) // 4))

@@ -170,6 +170,46 @@ def test_getting_up_first_starts_low():
     assert plan_controls(floor, floor.frame_bounds(FPS), 50, 16, FPS)[0][0, 0] < 0.2
 
 
+def test_a_sit_that_names_its_seat_goes_down_to_that_seat_and_stays():
+    from engine.controls import SEAT_HEIGHTS, seat_of
+    from engine.skeleton import JOINT_INDEX
+    from engine.start_pose import seated_chair_pose
+
+    def controls(clause, prompt=None):
+        segs = [PlanSegment("walk", "a man walks forward", 2.0),
+                PlanSegment("sit_down", clause, 4.0)]
+        plan = Plan(prompt or clause, segs)
+        bounds = plan.frame_bounds(FPS)
+        return plan_controls(plan, bounds, bounds[-1][1], 16, FPS), bounds[1]
+
+    (values, known), (a, b) = controls("then sits on the ground")
+    assert known[b - 50:b, 0].all() and np.allclose(values[b - 50:b, [0, 5]], 0.13)
+    down = values[a + 5:b - 50, 0]
+    assert known[a + 5:b - 50, 0].all() and (np.diff(down) <= 1e-6).all()   # eased down ...
+    assert down[0] > 0.85 and not known[a:a + 5, 0].any()                  # ... from standing
+    knee = 4 + 3 * JOINT_INDEX["l_knee"]
+    assert not known[1:, knee].any()                     # the model's own floor sit
+    (values, known), (a, b) = controls("then sits down on a chair")
+    assert np.allclose(values[b - 50:b, 0], SEAT_HEIGHTS["chair"])
+    seated = seated_chair_pose()
+    assert known[b - 50:b, knee:knee + 3].all()           # trunk and legs as on a chair ...
+    assert np.allclose(values[b - 1, knee:knee + 3], seated[JOINT_INDEX["l_knee"]], atol=1e-5)
+    hand = 4 + 3 * JOINT_INDEX["r_hand"]
+    assert not known[1:, hand:hand + 3].any()             # ... the arms free
+    # a sit that names no seat is the model's to place; other actions never have one
+    assert seat_of(PlanSegment("sit_down", "sits down", 2.0)) is None
+    assert seat_of(PlanSegment("lie_down", "lies on the floor", 2.0)) is None
+    assert seat_of(PlanSegment("sit_down", "takes a seat on the bench", 2.0)) == "chair"
+    assert seat_of(PlanSegment("sit_down", "sits cross-legged", 2.0)) == "floor"
+    plain = Plan("p", [PlanSegment("sit_down", "sits down", 4.0)])
+    values, known = plan_controls(plain, plain.frame_bounds(FPS), 100, 16, FPS)
+    assert not known[1:, 0].any()
+    # a short sit gets down over all but its first fifth
+    short = Plan("p", [PlanSegment("sit_down", "sits on the floor", 1.0)])
+    values, known = plan_controls(short, short.frame_bounds(FPS), 25, 16, FPS)
+    assert not known[1:5, 0].any() and known[5:25, 0].all() and values[24, 0] == pytest.approx(0.13)
+
+
 def test_back_and_forth_ends_where_it_began():
     segs = [_walk(PathCue(shape="back_and_forth"), 8.0)]
     path = plan_root_path(segs, _bounds(segs), 200)
