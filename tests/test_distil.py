@@ -1,5 +1,7 @@
 """Few-step distillation (training.distil): the student's targets, the training preset, and a
 distilled checkpoint that samples in its own few unguided steps."""
+from dataclasses import replace
+
 import torch
 
 from engine.generate import Generator
@@ -190,7 +192,7 @@ def test_a_student_walked_path_starts_where_the_teachers_does_and_then_follows_t
 def test_distillation_path_settings_are_checked():
     base = {"distil": {"teacher": "t.pt"}}
     for bad in ({"on_path": 1.5}, {"path_walker": "nobody"}, {"velocity": -1.0},
-                {"last_weight": -0.5}):
+                {"last_weight": -0.5}, {"feet": -1.0}):
         try:
             TrainConfig.from_dict({"distil": {**base["distil"], **bad}}).validate()
         except ValueError as e:
@@ -289,3 +291,62 @@ def test_a_refining_student_spends_its_last_pass_on_the_teachers_clean_up_at_ste
     total, _ = distil_losses(student, teacher, batch, sched, spec,
                              torch.Generator().manual_seed(4))
     assert torch.isfinite(total) and total.requires_grad
+
+
+def test_foot_steps_are_the_feet_world_steps_and_a_sliding_planted_foot_costs(tiny_checkpoint):
+    """``foot_steps`` read from features equal the feet's steps in the positions that
+    ``from_features`` integrates (turned into the body's heading frame); the feet loss is 0 for
+    the target itself and grows when a foot the target plants slides."""
+    import numpy as np
+
+    from engine.model.features import from_features, headings, to_features
+    from engine.start_pose import standing_pose
+    from training.distil import FOOT_JOINTS, feet_error, foot_steps
+
+    model, _ = load_model(tiny_checkpoint)
+    T = 30
+    pose = standing_pose()
+    t = np.arange(T)[:, None]
+    pos = np.repeat(pose[None], T, 0).astype(np.float64)
+    angle = 0.04 * t[:, 0]                                   # walking on a curve, turning left
+    c, s = np.cos(angle), np.sin(angle)
+    pos = np.einsum("tij,tkj->tki", np.stack([np.stack([c, 0 * c, s], -1),
+                                              np.stack([0 * c, 1 + 0 * c, 0 * c], -1),
+                                              np.stack([-s, 0 * c, c], -1)], 1), pos)
+    pos[:, :, 2] += 0.03 * t                                 # and moving along
+    pos[:, FOOT_JOINTS[0], 2] += 0.02 * np.sin(t[:, 0])      # one foot swings
+    feats = to_features(pos.astype(np.float32))
+    world = from_features(feats).astype(np.float64)
+    theta = headings(world)
+    d = world[1:, list(FOOT_JOINTS)][..., [0, 2]] - world[:-1, list(FOOT_JOINTS)][..., [0, 2]]
+    cc, ss = np.cos(-theta[:-1])[:, None], np.sin(-theta[:-1])[:, None]
+    want = np.stack([cc * d[..., 0] + ss * d[..., 1], -ss * d[..., 0] + cc * d[..., 1]], -1)
+    mean, std = model.feature_mean, model.feature_std
+    x = ((torch.from_numpy(feats) - mean) / std)[None]
+    got = foot_steps(x, mean, std, model.cfg.num_joints)[0].numpy()
+    assert np.allclose(got, want, atol=1e-4), np.abs(got - want).max()
+
+    w = torch.ones(1, T)
+    target = x.clone()
+    target[..., -2:] = (torch.ones(2) - mean[-2:]) / std[-2:]   # both feet planted throughout
+    assert float(feet_error(target, target, w, model)) == 0.0
+    slid = target.clone()
+    foot = 4 + 3 * FOOT_JOINTS[1]
+    slid[0, 15:, foot + 2] += 0.05 / std[foot + 2]             # the right foot jumps 5 cm
+    assert float(feet_error(slid, target, w, model)) > 0
+    unplanted = target.clone()
+    unplanted[..., -2:] = (torch.zeros(2) - mean[-2:]) / std[-2:]
+    assert float(feet_error(slid, unplanted, w, model)) == 0.0   # a foot in the air may move
+    batch = _batch(model, B=4, T=16, seed=7)
+    sched = CosineSchedule(model.cfg.diffusion_steps)
+    spec = DistilSpec(student_steps=4, end_at=500, refine=True, on_path=1.0)   # every pass
+    student, _ = load_model(tiny_checkpoint)
+    with torch.no_grad():                  # a student that differs from its teacher
+        for q in student.parameters():
+            q.add_(0.05 * torch.randn(q.shape, generator=torch.Generator().manual_seed(1)))
+    plain, p0 = distil_losses(student, model, batch, sched, spec,
+                              torch.Generator().manual_seed(5))
+    feet, p1 = distil_losses(student, model, batch, sched, replace(spec, feet=1.0),
+                             torch.Generator().manual_seed(5))
+    assert p1["physics"].item() > p0["physics"].item() and feet.requires_grad
+    assert torch.isclose(p1["pose"], p0["pose"])                  # only the physics part moves

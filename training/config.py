@@ -67,6 +67,11 @@ class DistilSettings:
     sampler ends: the other passes go down to ``end_at``, and the clean-up's target is the
     teacher's own clean-up of wherever the student has got to. The teacher's clean-up pass is
     what takes the foot skate of a few-step sample down to the teacher's."""
+    feet: float = 0.0
+    """Weight of the error in each foot's step along the floor (world motion, from the root's
+    step and turn and the foot's place) on the frames where the teacher's target plants that
+    foot, at the student's last pass (the motion it ends with): the student's foot skate, beyond its teacher's, is feet that slide where the
+    teacher's stay."""
 
 
 @dataclass
@@ -190,8 +195,9 @@ class TrainConfig:
                              "[1, 16] and per >= 1")
         if not 0.0 <= float(self.distil.on_path) <= 1.0:
             raise ValueError(f"distil.on_path must be a share in [0, 1], got {self.distil.on_path}")
-        if self.distil.velocity < 0 or self.distil.last_weight < 0:
-            raise ValueError("distil.velocity and distil.last_weight must not be negative")
+        if self.distil.velocity < 0 or self.distil.last_weight < 0 or self.distil.feet < 0:
+            raise ValueError("distil.velocity, distil.last_weight and distil.feet must not be "
+                             "negative")
         if self.distil.path_walker not in ("teacher", "student"):
             raise ValueError("distil.path_walker must be teacher or student, not "
                              f"{self.distil.path_walker!r}")

@@ -19,6 +19,9 @@ import torch
 import torch.nn.functional as F
 
 from engine.model.diffusion import Batch, CosineSchedule
+from engine.skeleton import JOINT_INDEX
+
+FOOT_JOINTS = (JOINT_INDEX["l_foot"], JOINT_INDEX["r_foot"])
 
 
 @dataclass
@@ -35,6 +38,7 @@ class DistilSpec:
     velocity: float = 0.0        # weight of the frame-to-frame error on root and pose
     last_weight: float = 1.0     # weight of the student's last step against the others
     refine: bool = False         # the last pass is a clean-up at step 0, as the teacher's is
+    feet: float = 0.0            # weight of the feet's world-step error where the target plants
 
     def student_times(self, schedule: CosineSchedule) -> list[int]:
         """The diffusion steps the student samples at: ``student_steps`` evenly spaced from the
@@ -221,6 +225,35 @@ def head_errors(pred: torch.Tensor, target: torch.Tensor, w: torch.Tensor, joint
     return root, pose, contacts
 
 
+def foot_steps(x: torch.Tensor, mean: torch.Tensor, std: torch.Tensor, joints: int
+               ) -> torch.Tensor:
+    """Each foot's step along the floor from one frame to the next, in metres, in the body's
+    heading frame at the first of the two (B, T-1, 2 feet, 2: sideways, forward), from
+    normalised features x (B, T, C) (engine.model.features: the root's own step and turn, and
+    the joints relative to the pelvis's floor point)."""
+    f = x.float() * std + mean
+    feet = [4 + 3 * j for j in FOOT_JOINTS]
+    local = torch.stack([f[..., [c, c + 2]] for c in feet], dim=-2)       # (B, T, 2, 2) x, z
+    turn = f[:, :-1, 3][..., None]                                         # (B, T-1, 1)
+    c, s = torch.cos(turn), torch.sin(turn)
+    nxt = local[:, 1:]
+    turned = torch.stack([c * nxt[..., 0] + s * nxt[..., 1],
+                          -s * nxt[..., 0] + c * nxt[..., 1]], dim=-1)     # into frame t's
+    return turned + f[:, :-1, None, 1:3] - local[:, :-1]
+
+
+def feet_error(pred: torch.Tensor, target: torch.Tensor, w: torch.Tensor, net) -> torch.Tensor:
+    """Squared error of the feet's steps (``foot_steps``), scaled by the model's typical joint
+    speed, on the frames where the target plants that foot (its contact channel) and both
+    frames are real: a foot the teacher keeps still that the student slides costs the most."""
+    mean, std = net.feature_mean, net.feature_std
+    J = net.cfg.num_joints
+    err = (foot_steps(pred, mean, std, J) - foot_steps(target, mean, std, J)).pow(2).sum(-1)
+    planted = (target[..., -2:].float() * std[-2:] + mean[-2:]).clamp(0.0, 1.0)   # (B, T, 2)
+    m = planted[:, :-1] * (w[:, 1:] * w[:, :-1])[..., None]                      # (B, T-1, 2)
+    return (err * m).sum() / m.sum().clamp(min=1.0) / net.motion_scale[0].pow(2)
+
+
 def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec: DistilSpec,
                   generator: torch.Generator | None = None, action_weight: float = 0.2
                   ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
@@ -255,6 +288,10 @@ def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec
     labelled = (w > 0) & (batch.actions < cfg.num_actions)
     action = (F.cross_entropy(out["action_logits"][labelled].float(), batch.actions[labelled])
               if labelled.any() else out["action_logits"].sum() * 0.0)
+    last = s == spec.student_times(schedule)[-1]                      # (B,) the final rows
+    if spec.feet > 0 and bool(last.any()):
+        # the planted feet of the motion the student ends with: its extra foot skate
+        contacts = contacts + spec.feet * feet_error(out["x0"][last], target[last], w[last], net)
     parts = {"root": root, "pose": pose, "physics": contacts, "action": action}
     return root + pose + contacts + action_weight * action, parts
 
@@ -265,7 +302,8 @@ def distil_spec(settings) -> DistilSpec:
                       int(settings.guided_above), int(settings.end_at),
                       float(settings.text_jitter), float(settings.on_path),
                       str(settings.path_walker), float(settings.velocity),
-                      float(settings.last_weight), bool(settings.refine))
+                      float(settings.last_weight), bool(settings.refine),
+                      float(settings.feet))
 
 
 def load_teacher(path: str, table, device) -> tuple[torch.nn.Module, str]:
