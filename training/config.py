@@ -70,8 +70,8 @@ class DistilSettings:
     feet: float = 0.0
     """Weight of the error in each foot's step along the floor (world motion, from the root's
     step and turn and the foot's place) on the frames where the teacher's target plants that
-    foot, at the student's last pass (the motion it ends with): the student's foot skate, beyond its teacher's, is feet that slide where the
-    teacher's stay."""
+    foot, at the student's last pass (the motion it ends with): the student's foot skate,
+    beyond its teacher's, is feet that slide where the teacher's stay."""
 
 
 @dataclass

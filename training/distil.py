@@ -279,16 +279,15 @@ def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec
     out = student(x_s, s, batch.x0, batch.known_mask, batch.actions, batch.caption,
                   batch.segments, batch.segment_index, nodrop)
     w = batch.valid
+    last = s == spec.student_times(schedule)[-1]                      # (B,) the final rows
     rows = None
     if spec.last_weight != 1.0:       # the last step's rows count more (or less) than the rest
-        last = s == spec.student_times(schedule)[-1]                  # (B,)
         rows = torch.where(last, spec.last_weight, 1.0).to(w.dtype)
     root, pose, contacts = head_errors(out["x0"].float(), target, w, cfg.num_joints,
                                        spec.velocity, rows)
     labelled = (w > 0) & (batch.actions < cfg.num_actions)
     action = (F.cross_entropy(out["action_logits"][labelled].float(), batch.actions[labelled])
               if labelled.any() else out["action_logits"].sum() * 0.0)
-    last = s == spec.student_times(schedule)[-1]                      # (B,) the final rows
     if spec.feet > 0 and bool(last.any()):
         # the planted feet of the motion the student ends with: its extra foot skate
         contacts = contacts + spec.feet * feet_error(out["x0"][last], target[last], w[last], net)

@@ -24,8 +24,9 @@ from .data.shards import read_split
 from .prompt_suite import read_suite, score_suite, suites_markdown
 
 def _row(name: str, motions: list[np.ndarray], judgements, segments, references=None,
-         seeds_groups=None, ref_embeddings=None) -> dict:
-    phys = [M.physical(m) for m in motions]
+         seeds_groups=None, ref_embeddings=None, phys=None) -> dict:
+    """``phys``: the motions' ``metrics.physical`` figures where they were already measured."""
+    phys = phys if phys is not None else [M.physical(m) for m in motions]
     ok = total = 0
     for j, segs in zip(judgements, segments):
         c, n = segment_accuracy(j.labels, segs)
@@ -73,7 +74,7 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
     gen = Generator(checkpoint, **({} if guidance is None else {"guidance": guidance})).load()
     raw, fixed, refs, segs, j_raw, j_fix = [], [], [], [], [], []
     groups, fixed_groups = [], []       # (seeds, D) judge embeddings per sample, raw / physics
-    physical = {"raw": [], "physics": []}   # (seeds, 2) foot skate and jerk per sample
+    physical = {"raw": [], "physics": []}   # per sample, per seed: metrics.physical
     planner_hits = planner_total = 0
     gen_seconds = []
     for i, s in enumerate(proc):
@@ -85,18 +86,14 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
             planner_total += 1
             conds.append((g.start, g.stop, guess, model_text(guess, g.text)))
         cond = _conditioning(gen, s.caption, conds, s.num_frames)
-        judged = []
+        judged, measured = [], []
         for k in range(seeds):
             t = time.perf_counter()
             out = _sample(gen, cond, seed=k)
             gen_seconds.append(time.perf_counter() - t)
             fix = postprocess(out, 25.0)[0]
             judged.append((judge(clf, out), judge(clf, fix)))
-            for key, m in (("raw", out), ("physics", fix)):
-                if k == 0:
-                    physical[key].append([])
-                ph = M.physical(m)
-                physical[key][-1].append((ph["foot_skate"], ph["jerk"]))
+            measured.append((M.physical(out), M.physical(fix)))
             if k == 0:
                 raw.append(out)
                 fixed.append(fix)
@@ -106,14 +103,18 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
                 j_fix.append(judged[0][1])
         groups.append(np.stack([r.embedding for r, _ in judged]))
         fixed_groups.append(np.stack([f.embedding for _, f in judged]))
+        physical["raw"].append([r for r, _ in measured])
+        physical["physics"].append([f for _, f in measured])
         if i % 10 == 0:
             log(json.dumps({"event": "evaluate", "done": i, "of": len(proc)}))
     j_ref = [judge(clf, m) for m in refs]
     j_real = [judge(clf, s.positions) for s in real]
     ref_emb = np.stack([j.embedding for j in j_ref])
     rows = [
-        _row("generated, raw", raw, j_raw, segs, refs, groups, ref_emb),
-        _row("generated, physics", fixed, j_fix, segs, refs, None, ref_emb),
+        _row("generated, raw", raw, j_raw, segs, refs, groups, ref_emb,
+             [p[0] for p in physical["raw"]]),
+        _row("generated, physics", fixed, j_fix, segs, refs, None, ref_emb,
+             [p[0] for p in physical["physics"]]),
         _row("procedural references", refs, j_ref, segs),
     ]
     # FID moves by several points from one seed to the next (the same model): every seed's
@@ -126,7 +127,8 @@ def evaluate(checkpoint: str, data: Path, classifier_path: Path, n: int = 100, s
             r["fid_mean"] = float(np.mean(r["fid_seeds"]))
     # foot skate and jerk move less, but enough to hide a small gap: their seed means too
     for r, key in zip(rows, ("raw", "physics")):
-        ph = np.asarray(physical[key], np.float64)                    # (n, seeds, 2)
+        ph = np.array([[(p["foot_skate"], p["jerk"]) for p in per_seed]
+                       for per_seed in physical[key]], np.float64)    # (n, seeds, 2)
         r["foot_skate_seeds"] = ph[:, :, 0].mean(0).tolist()
         r["jerk_seeds"] = ph[:, :, 1].mean(0).tolist()
         r["foot_skate_mean"] = float(np.mean(r["foot_skate_seeds"]))
