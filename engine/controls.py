@@ -38,21 +38,26 @@ _CHAIR_SEAT = re.compile(r"\b(chairs?|bench|sofa|couch|stool|seat|armchair|box|b
                          r"ledge|table|desk|throne)\b", re.I)
 
 
-def seat_of(segment) -> str | None:
-    """"floor" or "chair" where a sit_down clause names what it sits on, else None."""
+def seat_of(segment, prompt: str = "") -> str | None:
+    """"floor" or "chair" where a sit_down clause names what it sits on, else where the whole
+    prompt does ("wanders over to a chair and sits down on it"), else None."""
     if segment.action != "sit_down":
         return None
-    if _FLOOR_SEAT.search(segment.text):
-        return "floor"
-    return "chair" if _CHAIR_SEAT.search(segment.text) else None
+    for text in (segment.text, prompt):
+        if _FLOOR_SEAT.search(text):
+            return "floor"
+        if _CHAIR_SEAT.search(text):
+            return "chair"
+    return None
 
 
-def _fix_seat(values: np.ndarray, known: np.ndarray, seg, a: int, b: int, fps: float) -> None:
+def _fix_seat(values: np.ndarray, known: np.ndarray, seg, a: int, b: int, fps: float,
+              prompt: str = "") -> None:
     """Lower the pelvis to the named seat's height over the time the body takes to get down
     (eased, from the height it starts at) and hold it there for the rest of a sit_down segment;
     a segment shorter than that gets down over all but its first fifth. Fixing the whole way
     down, not only the seat, keeps the model from passing through the other seat's height."""
-    seat = seat_of(seg)
+    seat = seat_of(seg, prompt)
     if seat is None or b - a < 4:
         return
     lead = max(1, (b - a) // 5) if b - a <= int(round(SIT_DOWN_S * fps)) + 5 else \
@@ -93,7 +98,7 @@ def plan_controls(plan: Plan, bounds: list[tuple[int, int]], n_frames: int, num_
         if height is not None:          # the model places the body; the height says where
             fix_height(values, known, slice(0, START_HOLD), height)
     for seg, (a, b) in zip(plan.segments, bounds):
-        _fix_seat(values, known, seg, a, min(b, n_frames), fps)
+        _fix_seat(values, known, seg, a, min(b, n_frames), fps, plan.prompt)
         if seg.action in ENDS_UPRIGHT and 0 < b <= n_frames:
             # ends fully upright, and stands there for a moment
             k = max(1, min(int(round(UPRIGHT_S * fps)), (b - a) // 4))

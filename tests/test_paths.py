@@ -104,7 +104,7 @@ def test_free_speed_unless_the_words_fix_it():
 
 
 def test_controls_start_standing_unless_the_action_starts_elsewhere():
-    sit = Plan("a woman takes a seat", [PlanSegment("sit_down", "sits down", 3.0)])
+    sit = Plan("a woman sits down", [PlanSegment("sit_down", "sits down", 3.0)])   # no seat named
     values, known = plan_controls(sit, sit.frame_bounds(FPS), 75, 16, FPS)
     assert known[0, 0] and known[0, local_slice()].all() and not known[1:].any()
     assert values[0, 0] == pytest.approx(standing_pose()[0, 1])
@@ -201,6 +201,10 @@ def test_a_sit_that_names_its_seat_goes_down_to_that_seat_and_stays():
     assert seat_of(PlanSegment("lie_down", "lies on the floor", 2.0)) is None
     assert seat_of(PlanSegment("sit_down", "takes a seat on the bench", 2.0)) == "chair"
     assert seat_of(PlanSegment("sit_down", "sits cross-legged", 2.0)) == "floor"
+    # a seat named elsewhere in the prompt is the one sat on
+    gp = PlanSegment("sit_down", "and sits down on it", 2.0)
+    assert seat_of(gp, "grandpa wanders over to a chair and sits down on it") == "chair"
+    assert seat_of(gp, "she walks over and sits down on it") is None
     plain = Plan("p", [PlanSegment("sit_down", "sits down", 4.0)])
     values, known = plan_controls(plain, plain.frame_bounds(FPS), 100, 16, FPS)
     assert not known[1:, 0].any()
