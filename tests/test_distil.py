@@ -9,8 +9,9 @@ from engine.model import load_model
 from engine.model.diffusion import Batch, CosineSchedule
 from engine.model.sampler import Conditioning, denoise
 from training.config import TrainConfig
-from training.distil import (DistilSpec, _ddim, distil_losses, distil_targets, head_errors,
-                             jitter_text, path_targets, repeat_batch, teacher_predict)
+from training.distil import (DistilSpec, _ddim, distil_losses, distil_targets, feet_error,
+                             head_errors, jitter_text, path_targets, repeat_batch,
+                             teacher_predict)
 from training.loop import train
 from training.run_config import read_run_config
 from training.runs import read_events
@@ -301,7 +302,7 @@ def test_foot_steps_are_the_feet_world_steps_and_a_sliding_planted_foot_costs(ti
 
     from engine.model.features import from_features, headings, to_features
     from engine.start_pose import standing_pose
-    from training.distil import FOOT_JOINTS, feet_error, foot_steps
+    from training.distil import FOOT_JOINTS, foot_steps
 
     model, _ = load_model(tiny_checkpoint)
     T = 30
@@ -350,3 +351,19 @@ def test_foot_steps_are_the_feet_world_steps_and_a_sliding_planted_foot_costs(ti
                              torch.Generator().manual_seed(5))
     assert p1["physics"].item() > p0["physics"].item() and feet.requires_grad
     assert torch.isclose(p1["pose"], p0["pose"])                  # only the physics part moves
+    # feet_all counts the pass at end_at (500) too, whose prediction the clean-up starts from
+    _, p2 = distil_losses(student, model, batch, sched, replace(spec, feet=1.0, feet_all=True),
+                          torch.Generator().manual_seed(5))
+    g = torch.Generator().manual_seed(5)
+    torch.rand(1, generator=g)                               # the draw that chose the path route
+    paths = repeat_batch(batch, 1, 1)                        # one crop's whole way down
+    x_s, s, target = path_targets(model, paths, sched, spec, g)
+    rows = repeat_batch(paths, 1, 4)
+    with torch.no_grad():
+        out = student(x_s, s, rows.x0, rows.known_mask, rows.actions, rows.caption,
+                      rows.segments, rows.segment_index, torch.zeros(4, dtype=torch.bool))["x0"]
+    for p, passes in ((p1, s == 0), (p2, s <= 500)):
+        want = feet_error(out[passes], target[passes], rows.valid[passes], model)
+        assert torch.isclose(p["physics"] - p0["physics"], want, rtol=1e-3, atol=1e-6)
+    assert p2["physics"].item() != p1["physics"].item()
+    assert torch.isclose(p2["pose"], p0["pose"])

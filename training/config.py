@@ -72,6 +72,11 @@ class DistilSettings:
     step and turn and the foot's place) on the frames where the teacher's target plants that
     foot, at the student's last pass (the motion it ends with): the student's foot skate,
     beyond its teacher's, is feet that slide where the teacher's stay."""
+    feet_all: bool = False
+    """Count the feet's error also on the pass at ``end_at`` (with ``refine``, the one before the
+    clean-up). On the student's own way down the clean-up's target is the teacher's clean-up
+    of the student's state, which keeps a slide the student's previous pass made: only that
+    pass can take it out."""
 
 
 @dataclass

@@ -39,6 +39,7 @@ class DistilSpec:
     last_weight: float = 1.0     # weight of the student's last step against the others
     refine: bool = False         # the last pass is a clean-up at step 0, as the teacher's is
     feet: float = 0.0            # weight of the feet's world-step error where the target plants
+    feet_all: bool = False       # that error also on the pass at end_at, before the clean-up
 
     def student_times(self, schedule: CosineSchedule) -> list[int]:
         """The diffusion steps the student samples at: ``student_steps`` evenly spaced from the
@@ -288,9 +289,12 @@ def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec
     labelled = (w > 0) & (batch.actions < cfg.num_actions)
     action = (F.cross_entropy(out["action_logits"][labelled].float(), batch.actions[labelled])
               if labelled.any() else out["action_logits"].sum() * 0.0)
-    if spec.feet > 0 and bool(last.any()):
-        # the planted feet of the motion the student ends with: its extra foot skate
-        contacts = contacts + spec.feet * feet_error(out["x0"][last], target[last], w[last], net)
+    feet_rows = (s <= spec.end_at) if spec.feet_all else last
+    if spec.feet > 0 and bool(feet_rows.any()):
+        # the planted feet of the motion the student ends with (and with feet_all of the pass
+        # before its clean-up, which makes that motion): its extra foot skate
+        contacts = contacts + spec.feet * feet_error(out["x0"][feet_rows], target[feet_rows],
+                                                     w[feet_rows], net)
     parts = {"root": root, "pose": pose, "physics": contacts, "action": action}
     return root + pose + contacts + action_weight * action, parts
 
@@ -302,7 +306,7 @@ def distil_spec(settings) -> DistilSpec:
                       float(settings.text_jitter), float(settings.on_path),
                       str(settings.path_walker), float(settings.velocity),
                       float(settings.last_weight), bool(settings.refine),
-                      float(settings.feet))
+                      float(settings.feet), bool(settings.feet_all))
 
 
 def load_teacher(path: str, table, device) -> tuple[torch.nn.Module, str]:
