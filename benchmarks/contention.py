@@ -1,6 +1,6 @@
 """Generation latency while a training job runs (DESIGN.md section 5: at most 2x idle).
 
-  python benchmarks/contention.py [--prompts 8] [--setups before now now-1] [--data DIR]
+  python benchmarks/contention.py [--prompts 8] [--setups before now now-2] [--data DIR]
 
 For each setup, a fresh generation process times ``--prompts`` 10 s clips with the model loaded
 (after a warm-up) on an idle machine, then a real trainer is started on a tiny dataset (built
@@ -10,9 +10,11 @@ clips are timed again; then the trainer is killed. The setups:
   before     the trainer as the app used to start it (plain priority, spinning OpenMP
              threads) and generation on 2 threads with spinning threads
   now        the trainer as the app starts it now (engine.cpu.background_command and
-             background_env: lower priority, sleeping OpenMP threads) and generation on 2
-             threads with sleeping threads, as the CLI and the app run it
-  now-1      as ``now``, generation on 1 thread (not run unless named)
+             background_env: lower priority, sleeping OpenMP threads) and generation on 1
+             thread (engine.cpu.MODEL_THREADS) with sleeping threads, as the CLI and the app
+             run it
+  now-2      as ``now``, generation on 2 threads, as the app ran it before (not run unless
+             named)
 
 Each row prints idle and busy medians, their ratio, and the trainer's steps per second while
 generation ran (what the training job gave up). Other processes on the machine shift all
@@ -36,8 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 SETUPS = {  # name: (trainer launch, generation threads, generation's OpenMP environment)
     "before": ("plain", 2, {}),
-    "now": ("background", 2, {"OMP_WAIT_POLICY": "PASSIVE"}),
-    "now-1": ("background", 1, {"OMP_WAIT_POLICY": "PASSIVE"}),
+    "now": ("background", 1, {"OMP_WAIT_POLICY": "PASSIVE"}),
+    "now-2": ("background", 2, {"OMP_WAIT_POLICY": "PASSIVE"}),
 }
 TRAIN_SETTINGS = ["steps=1000000", "log_interval=1", "eval_interval=1000000",
                   "ckpt_interval=1000000", "batch_size=16", "crop_frames=96"]

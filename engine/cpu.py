@@ -18,6 +18,11 @@ import sys
 
 BACKGROUND_NICE = 10   # POSIX niceness of background jobs: the scheduler then gives such a
                        # job about a tenth of the share of a foreground process
+# Threads for running the model. Each of its operations is small (a 256-wide network on a few
+# hundred tokens), so a second thread costs more in waiting for it than it saves: on the
+# 2-core machine, 24 prompts, 1 and 2 threads run alternately, a 10 s clip took a median of
+# 104-122 ms on one thread and 143-160 ms on two (benchmarks/generate.py --threads).
+MODEL_THREADS = 1
 
 
 def available_cores() -> int:
@@ -30,7 +35,8 @@ def available_cores() -> int:
 
 def sensible_threads() -> int:
     """Threads for one model run now: ``STICKGEN_THREADS`` or ``OMP_NUM_THREADS`` if set, else
-    the cores that other processes leave free by the 1-minute load average, at least 1."""
+    the cores that other processes leave free by the 1-minute load average, at most
+    ``MODEL_THREADS`` and at least 1."""
     for key in ("STICKGEN_THREADS", "OMP_NUM_THREADS"):
         try:
             if int(os.environ.get(key, "0")) > 0:
@@ -44,7 +50,7 @@ def sensible_threads() -> int:
         busy = 0.0
     # Each whole core of load that others carry costs a thread: a thread beyond the free
     # cores only waits for a core another process holds.
-    return max(1, min(cores, cores - math.floor(busy)))
+    return max(1, min(MODEL_THREADS, cores - math.floor(busy)))
 
 
 def prepare_process(threads: int | None = None) -> int:

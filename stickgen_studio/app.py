@@ -24,11 +24,12 @@ def _install_excepthook(window) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from engine.cpu import available_cores, prepare_process
+    from engine.cpu import MODEL_THREADS, prepare_process
 
-    # Before torch loads: generation may use every core, since a training job started from the
-    # app runs at a lower priority (engine.cpu), and idle threads sleep instead of spinning.
-    prepare_process(available_cores())
+    # Before torch loads: generation runs on MODEL_THREADS threads whatever the load (a training
+    # job started from the app runs at a lower priority, engine.cpu), and idle threads sleep
+    # instead of spinning.
+    prepare_process(MODEL_THREADS)
     from PySide6.QtWidgets import QApplication
 
     parser = argparse.ArgumentParser(prog="stickgen-studio",

@@ -30,6 +30,22 @@ def test_thread_count_comes_from_the_user_when_set(monkeypatch):
     assert 1 <= sensible_threads() <= (os.cpu_count() or 1)
 
 
+def test_the_model_runs_on_the_free_cores_up_to_its_cap(monkeypatch):
+    import engine.cpu as cpu
+
+    for key in ("STICKGEN_THREADS", "OMP_NUM_THREADS"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setattr(cpu, "available_cores", lambda: 4)
+    monkeypatch.setattr(cpu.os, "getloadavg", lambda: (0.2, 0.5, 0.5))
+    assert cpu.sensible_threads() == cpu.MODEL_THREADS == 1   # a quiet 4-core machine
+    monkeypatch.setattr(cpu, "MODEL_THREADS", 8)
+    assert cpu.sensible_threads() == 4                          # every core, no more
+    monkeypatch.setattr(cpu.os, "getloadavg", lambda: (2.6, 1.0, 1.0))
+    assert cpu.sensible_threads() == 2                          # two cores are busy elsewhere
+    monkeypatch.setattr(cpu.os, "getloadavg", lambda: (7.0, 1.0, 1.0))
+    assert cpu.sensible_threads() == 1
+
+
 def test_prepare_process_reaches_torch_when_called_before_it_loads():
     code = ("from engine.cpu import prepare_process; n = prepare_process(1); import os, torch; "
             "print(n, torch.get_num_threads(), os.environ['OMP_WAIT_POLICY'])")
