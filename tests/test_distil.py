@@ -367,3 +367,65 @@ def test_foot_steps_are_the_feet_world_steps_and_a_sliding_planted_foot_costs(ti
         assert torch.isclose(p["physics"] - p0["physics"], want, rtol=1e-3, atol=1e-6)
     assert p2["physics"].item() != p1["physics"].item()
     assert torch.isclose(p2["pose"], p0["pose"])
+
+
+def test_bone_error_holds_the_targets_body_to_one_size_and_counts_at_the_last_pass(
+        tiny_checkpoint):
+    """``bone_error`` is 0 for a motion whose bones keep the target's lengths, grows when a shin
+    wobbles from frame to frame, and ignores padded frames; ``distil.bones`` adds exactly that
+    error of the student's last pass to the pose part and nothing else."""
+    import numpy as np
+
+    from engine.model.features import to_features
+    from engine.skeleton import JOINT_INDEX
+    from engine.start_pose import standing_pose
+    from training.distil import bone_error
+
+    model, _ = load_model(tiny_checkpoint)
+    mean, std = model.feature_mean, model.feature_std
+    T = 20
+    pos = np.repeat(standing_pose()[None], T, 0).astype(np.float32)
+    pos[:, :, 2] += 0.04 * np.arange(T)[:, None]              # walking along, one body
+    target = ((torch.from_numpy(to_features(pos)) - mean) / std)[None]
+    w = torch.ones(1, T)
+    assert float(bone_error(target, target, w, model)) < 1e-10
+    wobbly = pos.copy()
+    foot = JOINT_INDEX["r_foot"]
+    wobbly[1::2, foot, 1] += 0.04                              # the shin 4 cm shorter every other frame
+    pred = ((torch.from_numpy(to_features(wobbly)) - mean) / std)[None]
+    err = float(bone_error(pred, target, w, model))
+    assert err > 0
+    half = torch.ones(1, T)
+    half[:, T // 2:] = 0                                      # padded frames do not count
+    pad = pred.clone()
+    pad[:, T // 2:] = 0.0
+    assert abs(float(bone_error(pad, target, half, model)) - err) < 0.2 * err
+    # the target's body is its median over its frames: one bad target frame does not move it
+    bad = target.clone()
+    bad[0, 3] = pred[0, 1]
+    assert float(bone_error(target, bad, w, model)) < 0.1 * err
+
+    batch = _batch(model, B=4, T=16, seed=7)
+    sched = CosineSchedule(model.cfg.diffusion_steps)
+    spec = DistilSpec(student_steps=4, end_at=500, refine=True, on_path=1.0)   # every pass
+    student, _ = load_model(tiny_checkpoint)
+    with torch.no_grad():
+        for q in student.parameters():
+            q.add_(0.05 * torch.randn(q.shape, generator=torch.Generator().manual_seed(1)))
+    _, p0 = distil_losses(student, model, batch, sched, spec, torch.Generator().manual_seed(5))
+    total, p1 = distil_losses(student, model, batch, sched, replace(spec, bones=2.0),
+                              torch.Generator().manual_seed(5))
+    assert total.requires_grad
+    g = torch.Generator().manual_seed(5)
+    torch.rand(1, generator=g)                               # the draw that chose the path route
+    paths = repeat_batch(batch, 1, 1)
+    x_s, s, tgt = path_targets(model, paths, sched, spec, g)
+    rows = repeat_batch(paths, 1, 4)
+    with torch.no_grad():
+        out = student(x_s, s, rows.x0, rows.known_mask, rows.actions, rows.caption,
+                      rows.segments, rows.segment_index, torch.zeros(4, dtype=torch.bool))["x0"]
+    last = s == 0
+    want = 2.0 * bone_error(out[last], tgt[last], rows.valid[last], model)
+    assert float(want) > 0
+    assert torch.isclose(p1["pose"] - p0["pose"], want, rtol=1e-3, atol=1e-7)
+    assert torch.isclose(p1["physics"], p0["physics"]) and torch.isclose(p1["root"], p0["root"])

@@ -77,6 +77,10 @@ class DistilSettings:
     clean-up). On the student's own way down the clean-up's target is the teacher's clean-up
     of the student's state, which keeps a slide the student's previous pass made: only that
     pass can take it out."""
+    bones: float = 0.0
+    """Weight of the squared relative error of each bone's length at the student's last pass
+    against the body its target draws (the target's median over the crop's frames). Leg lengths
+    that wobble from frame to frame become sliding feet once the physics restores the lengths."""
 
 
 @dataclass
@@ -200,9 +204,10 @@ class TrainConfig:
                              "[1, 16] and per >= 1")
         if not 0.0 <= float(self.distil.on_path) <= 1.0:
             raise ValueError(f"distil.on_path must be a share in [0, 1], got {self.distil.on_path}")
-        if self.distil.velocity < 0 or self.distil.last_weight < 0 or self.distil.feet < 0:
-            raise ValueError("distil.velocity, distil.last_weight and distil.feet must not be "
-                             "negative")
+        if self.distil.velocity < 0 or self.distil.last_weight < 0 or self.distil.feet < 0 \
+                or self.distil.bones < 0:
+            raise ValueError("distil.velocity, distil.last_weight, distil.feet and distil.bones "
+                             "must not be negative")
         if self.distil.path_walker not in ("teacher", "student"):
             raise ValueError("distil.path_walker must be teacher or student, not "
                              f"{self.distil.path_walker!r}")

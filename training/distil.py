@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from engine.model.diffusion import Batch, CosineSchedule
-from engine.skeleton import JOINT_INDEX
+from engine.skeleton import BONES, JOINT_INDEX
 
 FOOT_JOINTS = (JOINT_INDEX["l_foot"], JOINT_INDEX["r_foot"])
 
@@ -40,6 +40,7 @@ class DistilSpec:
     refine: bool = False         # the last pass is a clean-up at step 0, as the teacher's is
     feet: float = 0.0            # weight of the feet's world-step error where the target plants
     feet_all: bool = False       # that error also on the pass at end_at, before the clean-up
+    bones: float = 0.0           # weight of the last pass's bone-length error against its target
 
     def student_times(self, schedule: CosineSchedule) -> list[int]:
         """The diffusion steps the student samples at: ``student_steps`` evenly spaced from the
@@ -255,6 +256,31 @@ def feet_error(pred: torch.Tensor, target: torch.Tensor, w: torch.Tensor, net) -
     return (err * m).sum() / m.sum().clamp(min=1.0) / net.motion_scale[0].pow(2)
 
 
+def bone_error(pred: torch.Tensor, target: torch.Tensor, w: torch.Tensor, net) -> torch.Tensor:
+    """Squared relative error of every bone's length in pred (B, T, C) against the same bone in
+    the target, where the target's body is its median over the crop's real frames w (B, T): the
+    body the teacher drew, held to one size. Bones that grow and shrink from frame to frame
+    (legs drawn a little short, then long) are what bone-length restoration turns into feet
+    that slide along the floor."""
+    mean, std = net.feature_mean, net.feature_std
+    J = net.cfg.num_joints
+    child = torch.tensor([j for j, _ in BONES], device=pred.device)
+    parent = torch.tensor([p for _, p in BONES], device=pred.device)
+
+    def lengths(x: torch.Tensor) -> torch.Tensor:                        # (B, T, bones)
+        local = (x.float() * std + mean)[..., 4:4 + 3 * J].unflatten(-1, (J, 3))
+        return (local[..., child, :] - local[..., parent, :]).norm(dim=-1)
+
+    got = lengths(pred)
+    with torch.no_grad():
+        want = lengths(target)
+        real = (w > 0)[..., None].expand_as(want)
+        body = torch.where(real, want, torch.nan).nanmedian(dim=1).values   # (B, bones)
+        body = torch.nan_to_num(body, nan=1.0).clamp(min=0.05)
+    err = ((got - body[:, None]) / body[:, None]).pow(2).mean(-1)            # (B, T)
+    return (err * w).sum() / w.sum().clamp(min=1.0)
+
+
 def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec: DistilSpec,
                   generator: torch.Generator | None = None, action_weight: float = 0.2
                   ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
@@ -295,6 +321,9 @@ def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec
         # before its clean-up, which makes that motion): its extra foot skate
         contacts = contacts + spec.feet * feet_error(out["x0"][feet_rows], target[feet_rows],
                                                      w[feet_rows], net)
+    if spec.bones > 0 and bool(last.any()):
+        # the body of the motion the student ends with keeps one size (its pose part)
+        pose = pose + spec.bones * bone_error(out["x0"][last], target[last], w[last], net)
     parts = {"root": root, "pose": pose, "physics": contacts, "action": action}
     return root + pose + contacts + action_weight * action, parts
 
@@ -306,7 +335,7 @@ def distil_spec(settings) -> DistilSpec:
                       float(settings.text_jitter), float(settings.on_path),
                       str(settings.path_walker), float(settings.velocity),
                       float(settings.last_weight), bool(settings.refine),
-                      float(settings.feet), bool(settings.feet_all))
+                      float(settings.feet), bool(settings.feet_all), float(settings.bones))
 
 
 def load_teacher(path: str, table, device) -> tuple[torch.nn.Module, str]:
