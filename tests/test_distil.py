@@ -391,7 +391,7 @@ def test_bone_error_holds_the_targets_body_to_one_size_and_counts_at_the_last_pa
     assert float(bone_error(target, target, w, model)) < 1e-10
     wobbly = pos.copy()
     foot = JOINT_INDEX["r_foot"]
-    wobbly[1::2, foot, 1] += 0.04                              # the shin 4 cm shorter every other frame
+    wobbly[1::2, foot, 1] += 0.04                  # the shin 4 cm shorter every other frame
     pred = ((torch.from_numpy(to_features(wobbly)) - mean) / std)[None]
     err = float(bone_error(pred, target, w, model))
     assert err > 0
