@@ -85,3 +85,34 @@ def test_given_contacts_lock_a_sliding_foot():
     assert np.ptp(out[6:14, lf, 2]) < 0.01               # held in place while planted
     free, _ = postprocess(pos, 25.0)
     assert np.ptp(free[6:14, lf, 2]) > 0.1               # without the given contacts it slides
+
+
+def test_the_foot_eases_into_and_out_of_its_hold_without_a_kink():
+    """A foot gliding along the floor, planted on frames 10-19, stops at its spot and leaves it
+    along a smoothstep: the eased frames sit between where it was and the spot, nearer the spot
+    the nearer the hold, and the foot's speed changes less from frame to frame than with a
+    linear ease (whose speed jumps where the ease begins)."""
+    from engine.start_pose import standing_pose
+
+    T = 30
+    pos = np.repeat(standing_pose()[None], T, 0).astype(np.float64)
+    rf = J["r_foot"]
+    pos[:, rf, 2] += 0.01 * np.arange(T)                     # 0.25 m/s, on the floor
+    pos[:, rf, 1] = 0.0
+    contacts = np.zeros((T, 2), bool)
+    contacts[10:20, 1] = True
+    out = physics.lock_feet(pos, contacts, REST_BONE_LENGTHS, blend=3)
+    z = out[:, rf, 2].astype(np.float64)
+    spot = np.median(pos[10:20, rf, 2])
+    assert np.abs(z[10:20] - spot).max() < 1e-4
+    for i in (1, 2, 3):                                       # the frames before the hold
+        u = 1 - i / 4
+        want = pos[10 - i, rf, 2] + u * u * (3 - 2 * u) * (spot - pos[10 - i, rf, 2])
+        assert abs(z[10 - i] - want) < 1e-4
+    assert np.allclose(z[:6], pos[:6, rf, 2], atol=1e-5) and np.allclose(z[24:], pos[24:, rf, 2],
+                                                                        atol=1e-5)
+    linear = z.copy()                                         # the same hold, eased linearly
+    for i in (1, 2, 3):
+        for t in (10 - i, 19 + i):
+            linear[t] = pos[t, rf, 2] + (1 - i / 4) * (spot - pos[t, rf, 2])
+    assert np.abs(np.diff(z, 2)).max() < 0.9 * np.abs(np.diff(linear, 2)).max()
