@@ -80,7 +80,9 @@ class DistilSettings:
     bones: float = 0.0
     """Weight of the squared relative error of each bone's length at the student's last pass
     against the body its target draws (the target's median over the crop's frames). Leg lengths
-    that wobble from frame to frame become sliding feet once the physics restores the lengths."""
+    that wobble from frame to frame become sliding feet once the physics restores the lengths.
+    At 20, 800 steps from the shipped student: foot skate a little lower, but a higher FID and a
+    slower run (the motion stiffens), so the preset leaves it off."""
 
 
 @dataclass
