@@ -18,10 +18,13 @@ import sys
 
 BACKGROUND_NICE = 10   # POSIX niceness of background jobs: the scheduler then gives such a
                        # job about a tenth of the share of a foreground process
-# Threads for running the model. Each of its operations is small (a 256-wide network on a few
-# hundred tokens), so a second thread costs more in waiting for it than it saves: on the
-# 2-core machine, 24 prompts, 1 and 2 threads run alternately, a 10 s clip took a median of
-# 104-122 ms on one thread and 143-160 ms on two (benchmarks/generate.py --threads).
+# Threads for running the model. With idle OpenMP threads sleeping (prepare_process), every
+# one of the model's many small operations has to wake the second thread, and that costs more
+# than it saves: on the 2-core machine, 24 prompts, 1 and 2 threads run alternately, a 10 s clip
+# took a median of 99-122 ms on one thread and 143-160 ms on two (benchmarks/generate.py
+# --threads). With spinning threads two are about 1.5x faster on an idle machine, but 2-3x
+# slower than one when another process holds a core; one sleeping thread is the setting that
+# stays fast in both cases.
 MODEL_THREADS = 1
 
 

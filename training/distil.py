@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from engine.model.diffusion import Batch, CosineSchedule
+from engine.model.features import local_slice
 from engine.skeleton import BONES, JOINT_INDEX
 
 FOOT_JOINTS = (JOINT_INDEX["l_foot"], JOINT_INDEX["r_foot"])
@@ -268,7 +269,7 @@ def bone_error(pred: torch.Tensor, target: torch.Tensor, w: torch.Tensor, net) -
     parent = torch.tensor([p for _, p in BONES], device=pred.device)
 
     def lengths(x: torch.Tensor) -> torch.Tensor:                        # (B, T, bones)
-        local = (x.float() * std + mean)[..., 4:4 + 3 * J].unflatten(-1, (J, 3))
+        local = (x.float() * std + mean)[..., local_slice(J)].unflatten(-1, (J, 3))
         return (local[..., child, :] - local[..., parent, :]).norm(dim=-1)
 
     got = lengths(pred)
