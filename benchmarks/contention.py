@@ -7,14 +7,16 @@ For each setup, a fresh generation process times ``--prompts`` 10 s clips with t
 once, ``python -m training.data build --samples 60``), and once it is taking steps the same
 clips are timed again; then the trainer is killed. The setups:
 
-  before     the trainer as the app used to start it (plain priority, spinning OpenMP
+  before     the trainer as the app first started it (plain priority, spinning OpenMP
              threads) and generation on 2 threads with spinning threads
-  now        the trainer as the app starts it now (engine.cpu.background_command and
-             background_env: lower priority, sleeping OpenMP threads) and generation on 1
-             thread (engine.cpu.MODEL_THREADS) with sleeping threads, as the CLI and the app
-             run it
-  now-2      as ``now``, generation on 2 threads, as the app ran it before (not run unless
-             named)
+  now        the trainer as the app starts it (engine.cpu.background_command and
+             background_env: lower priority, sleeping OpenMP threads) and generation as the
+             CLI and the app run it: each generation picks its threads from what runs at that
+             moment (engine.cpu.fit_threads: two spinning threads on a free machine, one
+             beside the trainer)
+  one        as ``now``, generation always on 1 thread with sleeping threads (the app's
+             setting before per-generation threads; not run unless named)
+  two        as ``now``, generation always on 2 sleeping threads (not run unless named)
 
 Each row prints idle and busy medians, their ratio, and the trainer's steps per second while
 generation ran (what the training job gave up). Other processes on the machine shift all
@@ -36,38 +38,40 @@ HERE = Path(__file__).resolve()
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-SETUPS = {  # name: (trainer launch, generation threads, generation's OpenMP environment)
+SETUPS = {  # name: (trainer launch, generation threads (0: per generation), OpenMP environment)
     "before": ("plain", 2, {}),
-    "now": ("background", 1, {"OMP_WAIT_POLICY": "PASSIVE"}),
-    "now-2": ("background", 2, {"OMP_WAIT_POLICY": "PASSIVE"}),
+    "now": ("background", 0, {}),
+    "one": ("background", 1, {"OMP_WAIT_POLICY": "PASSIVE"}),
+    "two": ("background", 2, {"OMP_WAIT_POLICY": "PASSIVE"}),
 }
 TRAIN_SETTINGS = ["steps=1000000", "log_interval=1", "eval_interval=1000000",
                   "ckpt_interval=1000000", "batch_size=16", "crop_frames=96"]
 
 
 def gen_child(threads: int, prompts: int, seconds: float) -> int:
-    """Inside a generation process: warm up, then print the latency of each prompt (JSON)."""
-    import torch
+    """Inside a generation process: warm up, then print the latency of each prompt and the
+    threads it ran on (JSON)."""
+    from engine.cpu import prepare_process
 
+    prepare_process(threads or None)   # before torch loads
     from engine.generate import Generator
     from generate import PROMPTS   # benchmarks/generate.py, beside this file
 
-    torch.set_num_threads(threads)
     gen = Generator("small").load()
     gen.generate("a man walks", seconds, 0)
     out = []
     for i, prompt in enumerate(PROMPTS[:prompts]):
         t = time.perf_counter()
-        gen.generate(prompt, seconds, seed=i)
-        out.append(time.perf_counter() - t)
+        r = gen.generate(prompt, seconds, seed=i)
+        out.append((time.perf_counter() - t, r.threads))
     print(json.dumps(out), flush=True)
     return 0
 
 
 def run_generation(threads: int, omp: dict[str, str], prompts: int,
-                   seconds: float) -> list[float]:
+                   seconds: float) -> list[tuple[float, int]]:
     env = dict(os.environ, PYTHONPATH=str(ROOT), STICKGEN_EMBEDDING_CACHE="0")  # all texts new
-    for key in ("OMP_WAIT_POLICY", "OMP_NUM_THREADS", "GOMP_SPINCOUNT"):
+    for key in ("OMP_WAIT_POLICY", "OMP_NUM_THREADS", "GOMP_SPINCOUNT", "STICKGEN_THREADS"):
         env.pop(key, None)
     env.update(omp)
     done = subprocess.run([sys.executable, str(HERE), "--gen-child", "--threads", str(threads),
@@ -145,10 +149,18 @@ def measure(name: str, data: Path, work: Path, prompts: int, seconds: float) -> 
     finally:
         proc.kill()         # only the trainer this benchmark started
         proc.wait()
-    return {"setup": name, "idle": statistics.median(idle), "busy": statistics.median(busy),
-            "idle_max": max(idle), "busy_max": max(busy),
+    return {"setup": name, "idle": statistics.median(t for t, _ in idle),
+            "busy": statistics.median(t for t, _ in busy),
+            "idle_max": max(t for t, _ in idle), "busy_max": max(t for t, _ in busy),
+            "threads": (_counts(idle), _counts(busy)),
             "train_during": steps_per_second(run, t0, t1), "train_alone": alone,
             "load": (load_idle, load_busy)}
+
+
+def _counts(runs: list[tuple[float, int]]) -> str:
+    """Thread counts the generations ran on, e.g. "2x8" or "1x7 2x1"."""
+    n = [k for _, k in runs]
+    return " ".join(f"{k}x{n.count(k)}" for k in sorted(set(n)))
 
 
 def main() -> int:
@@ -173,12 +185,14 @@ def main() -> int:
                   file=sys.stderr, flush=True)
     print(f"{args.prompts} prompts, {args.seconds:g} s clips, medians; {os.cpu_count()} cores")
     print(f"{'setup':<8}{'idle ms':>9}{'busy ms':>9}{'busy/idle':>10}{'max idle':>10}"
-          f"{'max busy':>10}{'train steps/s during':>22}{'alone':>7}{'load idle/busy':>16}")
+          f"{'max busy':>10}{'train steps/s during':>22}{'alone':>7}{'load idle/busy':>16}"
+          "  threads idle / busy")
     for r in rows:
         print(f"{r['setup']:<8}{r['idle'] * 1000:9.0f}{r['busy'] * 1000:9.0f}"
               f"{r['busy'] / r['idle']:9.2f}x{r['idle_max'] * 1000:10.0f}"
               f"{r['busy_max'] * 1000:10.0f}{r['train_during']:22.2f}{r['train_alone']:7.2f}"
-              f"{r['load'][0]:8.1f}/{r['load'][1]:.1f}")
+              f"{r['load'][0]:8.1f}/{r['load'][1]:.1f}"
+              f"  {r['threads'][0]} / {r['threads'][1]}")
     print("target: busy <= 2x idle")
     return 0
 

@@ -1,7 +1,7 @@
 """Prompt -> Motion latency of the shipped small model on this CPU (DESIGN.md §5 target:
 median <= 150 ms, p90 <= 250 ms for a 10-second clip, model loaded).
 
-  python benchmarks/generate.py [--model small] [--seconds 10] [--threads 2] [--steps N]
+  python benchmarks/generate.py [--model small] [--seconds 10] [--threads 2|1|auto] [--steps N]
                                 [--guidance G] [--baseline TEACHER.pt]
 
 Times the whole Generator.generate call (planner, text encoding, sampling, physics) for 24
@@ -30,8 +30,10 @@ PROMPTS = [
 
 def forward_floor(gen, seconds: float, repeats: int = 10) -> float:
     """Median seconds of one unguided denoiser call over all windows of a ``seconds`` clip."""
+    from engine.cpu import fit_threads
     from engine.model.sampler import Conditioning, denoise
 
+    fit_threads()                                  # as a generation would now
     frames = int(round(seconds * 25))
     cond = Conditioning.from_segments(gen.encoder, "a man walks forward",
                                       [(0, frames, "walk", "walk forward")], frames)
@@ -48,7 +50,9 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--model", default="small")
     p.add_argument("--seconds", type=float, default=10.0)
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--threads", default="2",
+                   help="torch threads, or auto: chosen for every generation from what runs on "
+                        "the machine then, as the app and the CLI do (engine.cpu.fit_threads)")
     p.add_argument("--steps", type=int, default=None, help="default: the model's own")
     p.add_argument("--guidance", type=float, default=None, help="default: the model's own")
     p.add_argument("--baseline", default=None,
@@ -59,7 +63,8 @@ def main() -> None:
 
     from engine.cpu import prepare_process
 
-    prepare_process(args.threads)   # before torch loads: idle threads sleep
+    fixed = None if args.threads == "auto" else int(args.threads)
+    prepare_process(fixed)   # before torch loads
     # Time every prompt as new: their texts are encoded, not read from the disk cache that
     # earlier runs filled.
     os.environ["STICKGEN_EMBEDDING_CACHE"] = "0"
@@ -67,7 +72,6 @@ def main() -> None:
 
     from engine.generate import Generator
 
-    torch.set_num_threads(args.threads)
     t0 = time.perf_counter()
     extra = {} if args.guidance is None else {"guidance": args.guidance}
     gen = Generator(args.model, steps=args.steps, **extra).load()
@@ -88,7 +92,7 @@ def main() -> None:
             t = time.perf_counter()
             base.generate(prompt, args.seconds, seed=i)
             prev = time.perf_counter() - t
-        rows.append((prompt, tot, r.timings["sample"], r.motion.num_frames, prev))
+        rows.append((prompt, tot, r.timings["sample"], r.motion.num_frames, prev, r.threads))
     _report(args, gen, base, load_s, floor, rows)
 
 
@@ -102,10 +106,10 @@ def _report(args, gen, base, load_s: float, floor: float, rows: list) -> None:
     print(f"floor: one forward pass over the clip's windows {floor * 1000:.0f} ms "
           "(x: figures below as multiples of it)")
     print(f"{'prompt':<44} {'total ms':>9} {'x':>5} {'sample ms':>10} {'x':>5} {'frames':>7}"
-          + (f" {'prev ms':>8} {'speed-up':>8}" if base is not None else ""))
-    for prompt, tot, smp, n, prev in rows:
+          f" {'threads':>7}" + (f" {'prev ms':>8} {'speed-up':>8}" if base is not None else ""))
+    for prompt, tot, smp, n, prev, threads in rows:
         print(f"{prompt[:44]:<44} {tot * 1000:9.0f} {tot / floor:5.1f} {smp * 1000:10.0f} "
-              f"{smp / floor:5.1f} {n:7d}"
+              f"{smp / floor:5.1f} {n:7d} {threads:7d}"
               + (f" {prev * 1000:8.0f} {prev / tot:8.2f}" if prev is not None else ""))
     q = statistics.quantiles(total, n=10)
     med = statistics.median(total)

@@ -2,12 +2,14 @@
 OpenMP threads wait, and the priority of background work.
 
 On a 2-core machine the cores are often shared: a training job, another generation, the rest
-of the desktop. torch's OpenMP threads spin while they wait for each other, so a 2-thread
-generation that loses a core to another process spends its slices spinning, many times slower
-than on one thread (benchmarks/contention.py). So every process that runs the model lets idle
-threads sleep and picks its thread count from the cores others leave free
-(``prepare_process``, before torch is imported), and a training job started from the app runs
-at a lower priority (``background_command``, ``background_env``).
+of the desktop. torch's OpenMP threads spin for a moment while they wait for each other. On a
+free machine that makes two threads about 1.5x faster than one; but a 2-thread generation that
+loses a core to another process spends its slices spinning, 2-3x slower than on one thread
+(benchmarks/contention.py). So a process that runs the model picks its thread count again for
+every generation from what runs on the machine at that moment (``fit_threads``): two spinning
+threads when a second core is free, one when another process holds it. A training job
+started from the app runs at a lower priority with sleeping threads (``background_command``,
+``background_env``), so it gives a core back at once.
 """
 from __future__ import annotations
 
@@ -15,17 +17,23 @@ import math
 import os
 import shutil
 import sys
+import time
 
 BACKGROUND_NICE = 10   # POSIX niceness of background jobs: the scheduler then gives such a
                        # job about a tenth of the share of a foreground process
-# Threads for running the model. With idle OpenMP threads sleeping (prepare_process), every
-# one of the model's many small operations has to wake the second thread, and that costs more
-# than it saves: on the 2-core machine, 24 prompts, 1 and 2 threads run alternately, a 10 s clip
-# took a median of 99-122 ms on one thread and 143-160 ms on two (benchmarks/generate.py
-# --threads). With spinning threads two are about 1.5x faster on an idle machine, but 2-3x
-# slower than one when another process holds a core; one sleeping thread is the setting that
-# stays fast in both cases.
-MODEL_THREADS = 1
+# At most this many threads run the model. Measured on the 2-core machine (sampler.denoise of
+# 10 s clips, small-fast, medians): one thread 83-115 ms; two spinning threads 56-65 ms on an
+# idle machine but 220-267 ms beside one busy process; two sleeping threads 130-153 ms idle.
+# More threads are not measured.
+MODEL_THREADS = 2
+# Another process counts as holding a core once it is runnable this share of the time.
+BUSY_SHARE = 0.25
+# How many times, and how far apart, runnable threads are counted before a generation.
+LOAD_SAMPLES = 6
+LOAD_GAP_S = 0.0004
+
+_fixed: int | None = None   # threads fixed by prepare_process's caller or by the user
+_auto = False               # prepare_process chose "per generation" (its OMP_NUM_THREADS is ours)
 
 
 def available_cores() -> int:
@@ -36,48 +44,119 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def sensible_threads() -> int:
-    """Threads for one model run now: ``STICKGEN_THREADS`` or ``OMP_NUM_THREADS`` if set, else
-    the cores that other processes leave free by the 1-minute load average, at most
-    ``MODEL_THREADS`` and at least 1."""
+def user_threads() -> int | None:
+    """The thread count the user set (``STICKGEN_THREADS``, else ``OMP_NUM_THREADS``), if any."""
     for key in ("STICKGEN_THREADS", "OMP_NUM_THREADS"):
         try:
             if int(os.environ.get(key, "0")) > 0:
                 return int(os.environ[key])
         except ValueError:
             pass
-    cores = available_cores()
+    return None
+
+
+def _running_now() -> int | None:
+    """Runnable threads on the whole machine (``procs_running``), None without /proc/stat."""
     try:
-        busy = os.getloadavg()[0]
-    except (AttributeError, OSError):      # no load average (Windows): use every core
-        busy = 0.0
-    # Each whole core of load that others carry costs a thread: a thread beyond the free
-    # cores only waits for a core another process holds.
-    return max(1, min(MODEL_THREADS, cores - math.floor(busy)))
+        with open("/proc/stat", "rb") as f:
+            for line in f:
+                if line.startswith(b"procs_running"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _own_running() -> int:
+    """Threads of this process that are runnable now, the caller's own among them."""
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return 1
+    n = 0
+    for tid in tasks:
+        try:
+            with open(f"/proc/self/task/{tid}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:         # the thread ended meanwhile
+            continue
+        state = stat.rindex(b")") + 2          # the field after the thread's (name)
+        n += stat[state:state + 1] == b"R"
+    return max(n, 1)
+
+
+def others_running(samples: int = LOAD_SAMPLES, gap_s: float = LOAD_GAP_S) -> float | None:
+    """How many threads of other processes are runnable right now, the mean of ``samples``
+    counts ``gap_s`` apart (a few milliseconds in all); None where the OS does not say (no
+    /proc). Unlike the load average, which trails by a minute, this sees a training job the
+    moment it starts and forgets it the moment it stops."""
+    counts = []
+    for i in range(max(1, samples)):
+        if i:
+            time.sleep(gap_s)
+        total = _running_now()
+        if total is None:
+            return None
+        counts.append(max(0, total - _own_running()))
+    return sum(counts) / len(counts)
+
+
+def threads_for(cores: int, others: float, cap: int = MODEL_THREADS) -> int:
+    """Threads for one model run on ``cores`` cores while ``others`` threads of other processes
+    want to run: one per core they leave free, at most ``cap``, at least one. Another process
+    takes a core once it is runnable more than ``BUSY_SHARE`` of the time."""
+    taken = max(0, math.ceil(others - BUSY_SHARE))
+    return max(1, min(cap, cores - taken))
+
+
+def sensible_threads() -> int:
+    """Threads for one model run now: what ``prepare_process``'s caller or the user fixed
+    (``STICKGEN_THREADS``, ``OMP_NUM_THREADS``), else one per core that other processes leave
+    free at this moment (``others_running``; where the OS has no /proc, the 1-minute load
+    average), at most ``MODEL_THREADS``."""
+    fixed = _fixed or (None if _auto else user_threads())
+    if fixed:
+        return fixed
+    others = others_running()
+    if others is None:
+        try:
+            others = os.getloadavg()[0]
+        except (AttributeError, OSError):      # no load average (Windows): one thread
+            return 1
+    return threads_for(available_cores(), others)
 
 
 def prepare_process(threads: int | None = None) -> int:
-    """Set up this process to run the model: idle OpenMP threads sleep instead of spinning, and
-    torch uses ``threads`` threads (default ``sensible_threads()``). Call it before torch is
-    imported: OpenMP reads both settings when it loads (values the user set are kept), and
-    nothing here imports torch, so a command that never needs it does not pay for it.
-    Returns the thread count.
+    """Set up this process to run the model on ``threads`` threads or, by default, on as many
+    as the machine has free at each generation (``fit_threads``; ``STICKGEN_THREADS`` or
+    ``OMP_NUM_THREADS`` fix the count). Call it before torch is imported: OpenMP reads the
+    thread count it starts with when it loads, and nothing here imports torch, so a command
+    that never needs it does not pay for it. Idle OpenMP threads spin for a moment before they
+    sleep (libgomp's default), unless the user set ``OMP_WAIT_POLICY``. Returns the thread
+    count it starts with.
     """
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    n = int(threads) if threads else sensible_threads()
+    global _fixed, _auto
+    _fixed, _auto = (int(threads) if threads else user_threads()), False
+    n = sensible_threads()
+    _auto = _fixed is None
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(n)
-    else:
-        os.environ.setdefault("OMP_NUM_THREADS", str(n))
+    elif _auto or "OMP_NUM_THREADS" not in os.environ:
+        os.environ["OMP_NUM_THREADS"] = str(n)
     return n
 
 
-def set_threads(threads: int | None = None) -> int:
-    """``torch.set_num_threads`` to ``threads`` (default: ``sensible_threads()``); returns it."""
+def fit_threads() -> int:
+    """Just before a generation, in a process that ``prepare_process`` left to choose: torch's
+    thread count set to ``sensible_threads()``, for what runs on the machine now. Elsewhere
+    the count stays as it is. Returns the count the generation runs on."""
     import torch
 
-    n = int(threads) if threads else sensible_threads()
-    torch.set_num_threads(n)
+    if not _auto:
+        return torch.get_num_threads()
+    n = sensible_threads()
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)
     return n
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from .actions import default_expression
 from .energy import liven
 from .head_turn import head_yaw_for, shake_in_step
+from .cpu import fit_threads
 from .controls import hold_postures, plan_controls, posture_holds
 from .motion import Motion
 from .physics import PhysicsConfig, postprocess
@@ -66,6 +67,7 @@ class GenerationResult:
     contacts: np.ndarray           # (T, 2) bool planted feet after physics
     seed: int
     timings: dict[str, float] = field(default_factory=dict)
+    threads: int = 0               # torch threads the sampler ran on (engine.cpu.fit_threads)
 
     @property
     def warnings(self) -> list[str]:
@@ -159,6 +161,7 @@ class Generator:
         are a ValueError."""
         t0 = time.perf_counter()
         self.load(sub_progress(progress, 0.0, 0.1))
+        threads = fit_threads()
         plan = plan or self.plan(prompt, seconds)
         t_plan = time.perf_counter()
         cond, bounds = self._conditioning(plan)
@@ -182,6 +185,7 @@ class Generator:
         result.timings = {"plan": t_plan - t0, "sample": t_sample - t_plan,
                           "physics": time.perf_counter() - t_sample,
                           "total": time.perf_counter() - t0}
+        result.threads = threads
         report(progress, 1.0, "done")
         return result
 
@@ -204,6 +208,7 @@ class Generator:
         from .model.sampler import regenerate
 
         self.load()
+        fit_threads()
         T = motion.num_frames
         if not 0 <= start < stop <= T:
             raise ValueError(f"frame range [{start}, {stop}) is not inside [0, {T})")
@@ -234,6 +239,7 @@ class Generator:
         from .model.sampler import sample
 
         self.load()
+        fit_threads()
         plan = _plan_from_motion(motion)
         cond, bounds = self._conditioning(plan, total=motion.num_frames, base=motion)
         width = _key_blend_frames(key_blend_s)

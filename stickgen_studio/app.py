@@ -24,12 +24,12 @@ def _install_excepthook(window) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from engine.cpu import MODEL_THREADS, prepare_process
+    from engine.cpu import prepare_process
 
-    # Before torch loads: generation runs on MODEL_THREADS threads whatever the load (a training
-    # job started from the app runs at a lower priority, engine.cpu), and idle threads sleep
-    # instead of spinning.
-    prepare_process(MODEL_THREADS)
+    # Before torch loads: each generation runs on the cores free at that moment (two when the
+    # machine is free, one beside a training job, which the app starts at a lower priority with
+    # sleeping threads: engine.cpu).
+    prepare_process()
     from PySide6.QtWidgets import QApplication
 
     parser = argparse.ArgumentParser(prog="stickgen-studio",
