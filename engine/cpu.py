@@ -17,6 +17,7 @@ import math
 import os
 import shutil
 import sys
+import threading
 import time
 
 BACKGROUND_NICE = 10   # POSIX niceness of background jobs: the scheduler then gives such a
@@ -68,11 +69,15 @@ def _running_now() -> int | None:
 
 
 def _own_running() -> int:
-    """Threads of this process that are runnable now, the caller's own among them."""
+    """Threads of this process that are runnable now and take no core from the model: the
+    caller and threads Python did not start (the model's own OpenMP threads among them). The
+    main thread, when another thread asks, is not among them: the app's window draws there."""
     try:
         tasks = os.listdir("/proc/self/task")
     except OSError:
         return 1
+    main = threading.main_thread().native_id
+    caller = threading.get_native_id()
     n = 0
     for tid in tasks:
         try:
@@ -81,14 +86,15 @@ def _own_running() -> int:
         except OSError:         # the thread ended meanwhile
             continue
         state = stat.rindex(b")") + 2          # the field after the thread's (name)
-        n += stat[state:state + 1] == b"R"
+        if stat[state:state + 1] == b"R" and not (int(tid) == main != caller):
+            n += 1
     return max(n, 1)
 
 
 def others_running(samples: int = LOAD_SAMPLES, gap_s: float = LOAD_GAP_S) -> float | None:
-    """How many threads of other processes are runnable right now, the mean of ``samples``
-    counts ``gap_s`` apart (a few milliseconds in all); None where the OS does not say (no
-    /proc). Unlike the load average, which trails by a minute, this sees a training job the
+    """How many threads of other processes (and this process's main thread, when another thread
+    asks) are runnable right now, the mean of ``samples`` counts ``gap_s`` apart (a few
+    milliseconds in all); None where the OS does not say (no /proc). Unlike the load average, which trails by a minute, this sees a training job the
     moment it starts and forgets it the moment it stops."""
     counts = []
     for i in range(max(1, samples)):

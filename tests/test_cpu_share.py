@@ -162,3 +162,28 @@ def test_a_trainer_started_from_the_app_yields_the_cores(qtbot, tmp_path, tiny_d
         job.kill()
         qtbot.waitUntil(lambda: tr.lock_owner(run) is None, timeout=90_000)
         job.close()
+
+
+@proc_stat
+def test_a_busy_main_thread_counts_when_the_model_runs_on_another():
+    """In the app the model runs off the main thread, where the window draws: while the main
+    thread works, a generation leaves it its core."""
+    code = """if True:
+        import hashlib, threading
+        from engine.cpu import others_running
+        data, go, done, out = bytes(64 << 20), threading.Event(), threading.Event(), []
+        def model_lane():
+            out.append(others_running(samples=40))
+            go.set()
+            out.append(others_running(samples=40))
+            done.set()
+        threading.Thread(target=model_lane).start()
+        go.wait()
+        while not done.is_set():
+            hashlib.sha256(data).digest()      # works without holding the GIL
+        print(out[0], out[1])
+        """
+    out = subprocess.run([sys.executable, "-c", code], env=_child_env(), capture_output=True,
+                         text=True, check=True, timeout=300).stdout.split()
+    before, during = map(float, out)
+    assert during >= before + 0.6, (before, during)
