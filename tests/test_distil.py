@@ -429,3 +429,54 @@ def test_bone_error_holds_the_targets_body_to_one_size_and_counts_at_the_last_pa
     assert float(want) > 0
     assert torch.isclose(p1["pose"] - p0["pose"], want, rtol=1e-3, atol=1e-7)
     assert torch.isclose(p1["physics"], p0["physics"]) and torch.isclose(p1["root"], p0["root"])
+
+
+def test_settled_targets_keep_a_planted_foot_still_and_touch_only_the_marked_rows(
+        tiny_checkpoint):
+    """``settle_targets`` replaces the marked rows' real frames with what the app's physics
+    makes of them: a planted foot that creeps along the floor stays put, the bones keep their
+    lengths; other rows and padded frames are left as they were."""
+    import numpy as np
+
+    from engine.model.features import from_features, to_features
+    from engine.skeleton import REST_BONE_LENGTHS, bone_lengths
+    from engine.start_pose import standing_pose
+    from training.distil import FOOT_JOINTS, settle_targets
+
+    model, _ = load_model(tiny_checkpoint)
+    T, real = 40, 32
+    pos = np.repeat(standing_pose()[None], T, 0).astype(np.float32)
+    pos[:, FOOT_JOINTS[0], 0] += 0.004 * np.arange(T)       # the left foot creeps sideways
+    mean, std = model.feature_mean, model.feature_std
+    x = (torch.from_numpy(to_features(pos)) - mean) / std
+    target = torch.stack([x, x + 0.1, x])                     # (3, T, C)
+    valid = torch.ones(3, T)
+    valid[0, real:] = 0                                       # row 0 is padded after 32 frames
+    rows = torch.tensor([True, False, True])
+    out = settle_targets(target, rows, valid, model)
+
+    assert torch.equal(out[1], target[1])                     # not marked
+    assert torch.equal(out[0, real:], target[0, real:])       # padding
+    def travel(row, n):
+        p = from_features((row[:n] * std + mean).numpy())
+        return float(np.linalg.norm(np.diff(p[:, FOOT_JOINTS[0], [0, 2]], axis=0), axis=-1).sum())
+    assert travel(target[2], T) > 0.15
+    assert travel(out[2], T) < 0.2 * travel(target[2], T)
+    assert travel(out[0], real) < 0.2 * travel(target[0], real)
+    settled = from_features((out[2] * std + mean).numpy())
+    assert np.abs(bone_lengths(settled)[:, 1:] - REST_BONE_LENGTHS[1:]).max() < 1e-3
+
+
+def test_a_settling_student_learns_the_settled_target_at_its_last_pass(tiny_checkpoint):
+    """With ``settle`` the loss of the last pass's rows is measured against the settled
+    target: the same batch and draws give another loss than without it."""
+    model, _ = load_model(tiny_checkpoint)
+    teacher, _ = load_model(tiny_checkpoint)
+    sched = CosineSchedule(model.cfg.diffusion_steps)
+    spec = DistilSpec(student_steps=2, refine=True)
+    batch = _batch(model, B=4, T=16)
+    plain, _ = distil_losses(model, teacher, batch, sched, spec,
+                             torch.Generator().manual_seed(5))
+    settled, _ = distil_losses(model, teacher, batch, sched, replace(spec, settle=True),
+                               torch.Generator().manual_seed(5))
+    assert abs(float(settled.detach()) - float(plain.detach())) > 1e-4

@@ -83,6 +83,11 @@ class DistilSettings:
     that wobble from frame to frame become sliding feet once the physics restores the lengths.
     At 20, 800 steps from the shipped student: foot skate a little lower, but a higher FID and a
     slower run (the motion stiffens), so the preset leaves it off."""
+    settle: bool = False
+    """Teach the student's last pass its target after the physics post-processing the app
+    applies (``engine.physics.postprocess``: smoothing, bone lengths, ground, planted feet
+    held), so the motion it ends with keeps its planted feet still before the physics sees it.
+    The physics then has less to pull back, which is where the student loses to its teacher."""
 
 
 @dataclass

@@ -42,6 +42,7 @@ class DistilSpec:
     feet: float = 0.0            # weight of the feet's world-step error where the target plants
     feet_all: bool = False       # that error also on the pass at end_at, before the clean-up
     bones: float = 0.0           # weight of the last pass's bone-length error against its target
+    settle: bool = False         # the last pass learns its target after the physics post-processing
 
     def student_times(self, schedule: CosineSchedule) -> list[int]:
         """The diffusion steps the student samples at: ``student_steps`` evenly spaced from the
@@ -282,6 +283,32 @@ def bone_error(pred: torch.Tensor, target: torch.Tensor, w: torch.Tensor, net) -
     return (err * w).sum() / w.sum().clamp(min=1.0)
 
 
+@torch.no_grad()
+def settle_targets(target: torch.Tensor, rows: torch.Tensor, valid: torch.Tensor, net
+                   ) -> torch.Tensor:
+    """``target`` (B, T, C) with each row that ``rows`` (B,) marks replaced, on its real frames
+    (``valid`` (B, T) > 0), by what the app's physics post-processing makes of it
+    (``engine.physics.postprocess``: smoothed, the bones at their lengths, on the ground, planted
+    feet held). A student taught that at its last pass ends with feet that stay planted
+    already, instead of leaving the physics to pull back the ones that slide."""
+    from engine.model.features import from_features, to_features
+    from engine.physics import postprocess
+
+    mean = net.feature_mean.detach().cpu().numpy()
+    std = net.feature_std.detach().cpu().numpy()
+    out = target.clone()
+    for b in torch.nonzero(rows).flatten().tolist():
+        real = torch.nonzero(valid[b] > 0).flatten()
+        if len(real) < 2:
+            continue
+        frames = slice(int(real[0]), int(real[-1]) + 1)
+        feats = target[b, frames].float().cpu().numpy() * std + mean
+        pos, _ = postprocess(from_features(feats), 25.0)
+        settled = (to_features(pos) - mean) / std
+        out[b, frames] = torch.from_numpy(settled).to(out.dtype).to(out.device)
+    return out
+
+
 def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec: DistilSpec,
                   generator: torch.Generator | None = None, action_weight: float = 0.2
                   ) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
@@ -308,6 +335,9 @@ def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec
                   batch.segments, batch.segment_index, nodrop)
     w = batch.valid
     last = s == spec.student_times(schedule)[-1]                      # (B,) the final rows
+    if spec.settle and bool(last.any()):
+        km = batch.known_mask
+        target = km * batch.x0 + (1 - km) * settle_targets(target, last, w, net)
     rows = None
     if spec.last_weight != 1.0:       # the last step's rows count more (or less) than the rest
         rows = torch.where(last, spec.last_weight, 1.0).to(w.dtype)
@@ -336,7 +366,8 @@ def distil_spec(settings) -> DistilSpec:
                       float(settings.text_jitter), float(settings.on_path),
                       str(settings.path_walker), float(settings.velocity),
                       float(settings.last_weight), bool(settings.refine),
-                      float(settings.feet), bool(settings.feet_all), float(settings.bones))
+                      float(settings.feet), bool(settings.feet_all), float(settings.bones),
+                      bool(settings.settle))
 
 
 def load_teacher(path: str, table, device) -> tuple[torch.nn.Module, str]:
