@@ -34,7 +34,8 @@ LOAD_SAMPLES = 6
 LOAD_GAP_S = 0.0004
 
 _fixed: int | None = None   # threads fixed by prepare_process's caller or by the user
-_auto = False               # prepare_process chose "per generation" (its OMP_NUM_THREADS is ours)
+_written: str | None = None  # the OMP_NUM_THREADS that prepare_process wrote (not the user's)
+_prepared = False           # prepare_process has run: generations then set torch's count
 
 
 def available_cores() -> int:
@@ -48,9 +49,12 @@ def available_cores() -> int:
 def user_threads() -> int | None:
     """The thread count the user set (``STICKGEN_THREADS``, else ``OMP_NUM_THREADS``), if any."""
     for key in ("STICKGEN_THREADS", "OMP_NUM_THREADS"):
+        value = os.environ.get(key, "0")
+        if key == "OMP_NUM_THREADS" and value == _written:
+            continue                # prepare_process's own, for OpenMP's start
         try:
-            if int(os.environ.get(key, "0")) > 0:
-                return int(os.environ[key])
+            if int(value) > 0:
+                return int(value)
         except ValueError:
             pass
     return None
@@ -120,7 +124,7 @@ def sensible_threads() -> int:
     (``STICKGEN_THREADS``, ``OMP_NUM_THREADS``), else one per core that other processes leave
     free at this moment (``others_running``; where the OS has no /proc, the 1-minute load
     average), at most ``MODEL_THREADS``."""
-    fixed = _fixed or (None if _auto else user_threads())
+    fixed = _fixed or user_threads()
     if fixed:
         return fixed
     others = others_running()
@@ -141,24 +145,25 @@ def prepare_process(threads: int | None = None) -> int:
     sleep (libgomp's default), unless the user set ``OMP_WAIT_POLICY``. Returns the thread
     count it starts with.
     """
-    global _fixed, _auto
-    _fixed, _auto = (int(threads) if threads else user_threads()), False
+    global _fixed, _written, _prepared
+    _fixed = int(threads) if threads else None
     n = sensible_threads()
-    _auto = _fixed is None
+    _prepared = True
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(n)
-    elif _auto or "OMP_NUM_THREADS" not in os.environ:
-        os.environ["OMP_NUM_THREADS"] = str(n)
+    elif os.environ.get("OMP_NUM_THREADS", _written) == _written:   # not the user's own
+        _written = os.environ["OMP_NUM_THREADS"] = str(n)
     return n
 
 
 def fit_threads() -> int:
-    """Just before a generation, in a process that ``prepare_process`` left to choose: torch's
-    thread count set to ``sensible_threads()``, for what runs on the machine now. Elsewhere
-    the count stays as it is. Returns the count the generation runs on."""
+    """Just before a generation, in a process that ``prepare_process`` set up: torch's thread
+    count set to ``sensible_threads()`` (for what runs on the machine now, unless the count is
+    fixed). Elsewhere (tests, training) the count stays as it is. Returns the count the
+    generation runs on."""
     import torch
 
-    if not _auto:
+    if not _prepared:
         return torch.get_num_threads()
     n = sensible_threads()
     if torch.get_num_threads() != n:

@@ -26,6 +26,7 @@ def _child_env(**extra: str) -> dict[str, str]:
 
 
 def test_thread_count_comes_from_the_user_when_set(monkeypatch):
+    monkeypatch.setattr(cpu, "_fixed", None)
     monkeypatch.setenv("STICKGEN_THREADS", "3")
     assert sensible_threads() == 3
     monkeypatch.delenv("STICKGEN_THREADS")
@@ -49,7 +50,6 @@ def test_the_model_runs_on_the_cores_others_leave_free_up_to_its_cap():
 def test_without_proc_the_load_average_stands_in(monkeypatch):
     for key in ("STICKGEN_THREADS", "OMP_NUM_THREADS"):
         monkeypatch.delenv(key, raising=False)
-    monkeypatch.setattr(cpu, "_auto", False)
     monkeypatch.setattr(cpu, "_fixed", None)
     monkeypatch.setattr(cpu, "others_running", lambda: None)
     monkeypatch.setattr(cpu, "available_cores", lambda: 4)
@@ -83,8 +83,8 @@ def auto_threads(monkeypatch):
     for key in ("STICKGEN_THREADS", "OMP_NUM_THREADS"):
         monkeypatch.delenv(key, raising=False)
     was = torch.get_num_threads()
-    monkeypatch.setattr(cpu, "_auto", False)
-    monkeypatch.setattr(cpu, "_fixed", None)
+    for name, value in (("_prepared", False), ("_fixed", None), ("_written", None)):
+        monkeypatch.setattr(cpu, name, value)
     cpu.prepare_process()
     yield
     torch.set_num_threads(was)
@@ -127,6 +127,13 @@ def test_prepare_process_reaches_torch_when_called_before_it_loads():
     out = child("")
     assert out[0] == out[1] and 1 <= int(out[0]) <= min(cpu.MODEL_THREADS, cpu.available_cores())
     assert 1 <= int(out[2]) <= cpu.MODEL_THREADS
+    # a second call does not take the OMP_NUM_THREADS the first one wrote for the user's
+    code = ("import engine.cpu as c; c.prepare_process(); c.prepare_process(); import torch; "
+            "c.available_cores = lambda: 2; c.others_running = lambda: 0.0; a = c.fit_threads(); "
+            "c.others_running = lambda: 1.0; print(a, c.fit_threads())")
+    out = subprocess.run([sys.executable, "-c", code], env=_child_env(), capture_output=True,
+                         text=True, check=True, timeout=300).stdout.split()
+    assert out == ["2", "1"]
 
 
 @posix_only
