@@ -246,3 +246,21 @@ def test_my_clips_table_preview_captions_and_a_run_on_them(qtbot, tmp_path, clip
     assert manifest["procedural_samples"] == 20 and manifest["left_out"]
     assert json.loads((run / "job.json").read_text())["data"]["source"] == MIX
     assert (run / "model.pt").exists()
+
+
+def test_the_training_tab_is_built_when_first_shown(qtbot, tmp_path, window):
+    """Start-up does not build the Training tab (animating does not need it); clicking its tab
+    builds it in place, shows it, and it reports to the window like any other panel."""
+    win = window
+    bar = win.tabs.tabBar()
+    assert [win.tabs.tabText(i) for i in range(win.tabs.count())] == ["Animate", "Training"]
+    assert not isinstance(win.tabs.widget(1), TrainingPanel)
+    qtbot.mouseClick(bar, Qt.LeftButton, pos=bar.tabRect(1).center())
+    panel = win.tabs.currentWidget()
+    assert isinstance(panel, TrainingPanel) and win.training is panel
+    assert win.tabs.tabText(1) == "Training" and panel.root == tmp_path / "runs"
+    with qtbot.waitSignal(panel.message, timeout=5_000):
+        panel.message.emit("a note from the Training tab", "warning")
+    assert "a note from the Training tab" in win.message_bar.text.text()
+    qtbot.mouseClick(bar, Qt.LeftButton, pos=bar.tabRect(0).center())
+    assert win.tabs.currentWidget() is win.page and win.training is panel

@@ -8,6 +8,7 @@ window owns the one ``Runner`` that every view submits its background jobs to.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -26,8 +27,10 @@ from .export_dialog import ExportDialog
 from .message_bar import MessageBar
 from .project_files import ProjectFiles
 from .story_panel import StoryPanel
-from .training_panel import TrainingPanel
 from .transport import Player
+
+if TYPE_CHECKING:
+    from .training_panel import TrainingPanel
 
 STATE_COLORS = {READY: "#2f9e44", LOADING: "#e8890c", MISSING: "#c92a2a", FAILED: "#c92a2a"}
 
@@ -59,9 +62,13 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.page, "Animate")
-        self.training = TrainingPanel(runs_root=Path(runs_root) if runs_root else None,
-                                      settings=self.settings, runner=self.runner)
-        self.tabs.addTab(self.training, "Training")
+        # The Training tab is built when it is first shown (or asked for): animating does not
+        # need it, and building it at start-up made the window usable 0.2 s later.
+        self._runs_root = Path(runs_root) if runs_root else None
+        self._training: TrainingPanel | None = None
+        self._training_stub = QWidget(self)
+        self.tabs.addTab(self._training_stub, "Training")
+        self.tabs.currentChanged.connect(self._tab_shown)
         central = QWidget(self)
         lay = QVBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -204,11 +211,34 @@ class MainWindow(QMainWindow):
             lambda actor, frame, key: g.follow_pose_keys(actor, key))
         self.camera_editor.look_through.connect(self.act_shot.setChecked)
         self.page.expression_panel.error.connect(lambda text: self.show_message(text, "error"))
-        self.training.use_model.connect(self.use_trained_model)
         self.story_panel.message.connect(self.show_message)
         self.story.staged.connect(lambda _scene: self.viewport.frame_all())
-        self.training.message.connect(lambda text, level: self.show_message(text, level))
         self._sync_style()
+
+    # -- the Training tab, built on first use ---------------------------------------------------
+    @property
+    def training(self) -> "TrainingPanel":
+        """The Training tab's panel, built (in the stand-in tab's place) the first time."""
+        if self._training is None:
+            from .training_panel import TrainingPanel
+
+            panel = TrainingPanel(runs_root=self._runs_root, settings=self.settings,
+                                  runner=self.runner)
+            panel.use_model.connect(self.use_trained_model)
+            panel.message.connect(lambda text, level: self.show_message(text, level))
+            self._training = panel
+            index, current = self.tabs.indexOf(self._training_stub), self.tabs.currentIndex()
+            self.tabs.blockSignals(True)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, panel, "Training")
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            self._training_stub.deleteLater()
+        return self._training
+
+    def _tab_shown(self, index: int) -> None:
+        if self._training is None and self.tabs.widget(index) is self._training_stub:
+            self.training   # noqa: B018 -- builds it
 
     # -- the Story panel: a tab beside the prompt panel ------------------------------------------
     def _add_story_tab(self) -> None:
@@ -341,6 +371,7 @@ class MainWindow(QMainWindow):
         self.player.pause()
         self.save_layout()
         self.files.remove_autosave()
-        self.training.shutdown()
+        if self._training is not None:
+            self._training.shutdown()
         self.runner.shutdown()   # cancels a running export and model work, waits for them
         event.accept()
