@@ -198,3 +198,27 @@ def test_planner_settings_persist_without_the_key_and_a_refused_server_falls_bac
     qtbot.addWidget(fresh)
     s = fresh.settings()
     assert (s.backend, s.url, s.model, s.timeout_s) == ("openai", url, "tiny-llm", 5.0)
+
+
+def test_the_story_tab_is_built_when_first_shown_and_shows_an_opened_scene(
+        window, qtbot, tmp_path, tiny_checkpoint):
+    """Start-up does not build the Story tab; a project with a scene opened before it is built
+    shows its script as soon as the tab is opened."""
+    from test_app_support import make_window
+
+    script = plan(qtbot, window)
+    stage(qtbot, window)
+    path = tmp_path / "scene.stickgen"
+    assert window.files.save_to(path)
+
+    win = make_window(qtbot, tmp_path / "second", tiny_checkpoint)
+    area = win.left_tabs.widget(1)
+    assert win.left_tabs.tabText(1) == "Story" and area.widget() is None   # not built yet
+    assert win.files.open_path(path)
+    bar = win.left_tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.LeftButton, pos=bar.tabRect(1).center())
+    assert area.widget() is win.story_panel
+    assert script_to_json(win.story_panel.editor.script()) == script_to_json(script)
+    stage_before = win.doc.undo_stack.index()
+    qtbot.mouseClick(win.story_panel.stage_button, Qt.LeftButton)   # it works like any other
+    qtbot.waitUntil(lambda: win.doc.undo_stack.index() > stage_before, timeout=GEN_TIMEOUT)

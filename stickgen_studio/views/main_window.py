@@ -21,15 +21,15 @@ from ..document import Document, edits
 from ..jobs.generation import GenerationController
 from ..jobs.model_service import FAILED, LOADING, MISSING, READY, ModelService
 from ..jobs.runner import Runner
-from ..jobs.story import StoryController
 from .editor_page import EditorPage
 from .export_dialog import ExportDialog
 from .message_bar import MessageBar
 from .project_files import ProjectFiles
-from .story_panel import StoryPanel
 from .transport import Player
 
 if TYPE_CHECKING:
+    from ..jobs.story import StoryController
+    from .story_panel import StoryPanel
     from .training_panel import TrainingPanel
 
 STATE_COLORS = {READY: "#2f9e44", LOADING: "#e8890c", MISSING: "#c92a2a", FAILED: "#c92a2a"}
@@ -55,8 +55,9 @@ class MainWindow(QMainWindow):
         self.page = EditorPage(self.doc, self.generation, self.player, self)
         self.viewport, self.timeline = self.page.viewport, self.page.timeline
         self.prompt_panel, self.camera_editor = self.page.prompt_panel, self.page.camera_editor
-        self.story = StoryController(self.doc, self.service, self)
-        self.story_panel = StoryPanel(self.doc, self.story, self.settings)
+        # The Story tab, like the Training tab, is built when first shown (or asked for).
+        self._story: StoryController | None = None
+        self._story_panel: StoryPanel | None = None
         self._add_story_tab()
         self.message_bar = MessageBar(self)
         self.tabs = QTabWidget(self)
@@ -211,8 +212,6 @@ class MainWindow(QMainWindow):
             lambda actor, frame, key: g.follow_pose_keys(actor, key))
         self.camera_editor.look_through.connect(self.act_shot.setChecked)
         self.page.expression_panel.error.connect(lambda text: self.show_message(text, "error"))
-        self.story_panel.message.connect(self.show_message)
-        self.story.staged.connect(lambda _scene: self.viewport.frame_all())
         self._sync_style()
 
     # -- the Training tab, built on first use ---------------------------------------------------
@@ -247,8 +246,7 @@ class MainWindow(QMainWindow):
         self.left_tabs = QTabWidget()
         self.left_tabs.setDocumentMode(True)
         self.left_tabs.addTab(prompt_pane, "Prompt")   # re-parenting takes it out of the split
-        area = QScrollArea()
-        area.setWidget(self.story_panel)
+        self._story_area = area = QScrollArea()
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.NoFrame)
         self.left_tabs.addTab(area, "Story")
@@ -256,7 +254,33 @@ class MainWindow(QMainWindow):
         split.setSizes([330, 900, 380])
         self.left_tabs.currentChanged.connect(self._left_tab_changed)
 
+    @property
+    def story(self) -> "StoryController":
+        """The Story tab's controller (planning and staging scenes), built the first time."""
+        self._build_story()
+        return self._story
+
+    @property
+    def story_panel(self) -> "StoryPanel":
+        """The Story tab's panel, built the first time it is shown or asked for."""
+        self._build_story()
+        return self._story_panel
+
+    def _build_story(self) -> None:
+        if self._story_panel is not None:
+            return
+        from ..jobs.story import StoryController
+        from .story_panel import StoryPanel
+
+        self._story = StoryController(self.doc, self.service, self)
+        self._story_panel = StoryPanel(self.doc, self._story, self.settings)
+        self._story_panel.message.connect(self.show_message)
+        self._story.staged.connect(lambda _scene: self.viewport.frame_all())
+        self._story_area.setWidget(self._story_panel)
+
     def _left_tab_changed(self, index: int) -> None:
+        if self.left_tabs.widget(index) is self._story_area:
+            self._build_story()
         # The script's tables have a dozen columns: give them room when the Story tab opens.
         split = self.page.top_split
         sizes = split.sizes()

@@ -72,6 +72,8 @@ class StoryPanel(QWidget):
         doc.project_replaced.connect(self._project_replaced)
         doc.undo_stack.indexChanged.connect(self._undo_moved)
         self._busy(PLAN, False)
+        if doc.project.script is not None:   # built after a project with a scene was opened
+            self._show_project_script(keep_draft=False)
 
     def _buttons_row(self) -> QHBoxLayout:
         row = QHBoxLayout()
