@@ -33,7 +33,7 @@ BUSY_SHARE = 0.25
 LOAD_SAMPLES = 6
 LOAD_GAP_S = 0.0004
 
-_fixed: int | None = None   # threads fixed by prepare_process's caller or by the user
+_fixed: int | None = None   # threads fixed by prepare_process's caller
 _written: str | None = None  # the OMP_NUM_THREADS that prepare_process wrote (not the user's)
 _prepared = False           # prepare_process has run: generations then set torch's count
 
@@ -98,8 +98,9 @@ def _own_running() -> int:
 def others_running(samples: int = LOAD_SAMPLES, gap_s: float = LOAD_GAP_S) -> float | None:
     """How many threads of other processes (and this process's main thread, when another thread
     asks) are runnable right now, the mean of ``samples`` counts ``gap_s`` apart (a few
-    milliseconds in all); None where the OS does not say (no /proc). Unlike the load average, which trails by a minute, this sees a training job the
-    moment it starts and forgets it the moment it stops."""
+    milliseconds in all); None where the OS does not say (no /proc). Unlike the load average,
+    which trails by a minute, this sees a training job the moment it starts and forgets it the
+    moment it stops."""
     counts = []
     for i in range(max(1, samples)):
         if i:
