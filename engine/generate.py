@@ -208,7 +208,7 @@ class Generator:
         from .model.sampler import regenerate
 
         self.load()
-        fit_threads()
+        threads = fit_threads()
         T = motion.num_frames
         if not 0 <= start < stop <= T:
             raise ValueError(f"frame range [{start}, {stop}) is not inside [0, {T})")
@@ -223,7 +223,9 @@ class Generator:
                          **self.guide(self.steps))
         keep = np.ones(T, bool)
         keep[start:stop] = False
-        return self._finish(plan, gen.positions, bounds, seed, physics, base=motion, keep=keep)
+        result = self._finish(plan, gen.positions, bounds, seed, physics, base=motion, keep=keep)
+        result.threads = threads
+        return result
 
     def through_keyposes(self, motion: Motion, keyposes: dict[int, np.ndarray], seed: int = 0,
                          physics: PhysicsConfig = PhysicsConfig(), progress=None,
@@ -239,7 +241,7 @@ class Generator:
         from .model.sampler import sample
 
         self.load()
-        fit_threads()
+        threads = fit_threads()
         plan = _plan_from_motion(motion)
         cond, bounds = self._conditioning(plan, total=motion.num_frames, base=motion)
         width = _key_blend_frames(key_blend_s)
@@ -255,6 +257,7 @@ class Generator:
                                              margin)
         # Keys pin joints only: the head keeps turning as it did.
         result.motion.head_yaw = motion.head_yaw.copy()
+        result.threads = threads
         return result
 
     # -- internals ------------------------------------------------------------------------

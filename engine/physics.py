@@ -95,8 +95,9 @@ def _runs(c: np.ndarray) -> list[tuple[int, int]]:
 
 def lock_feet(positions: np.ndarray, contacts: np.ndarray, lengths: np.ndarray,
               blend: int = 3) -> np.ndarray:
-    """Hold each planted foot at one spot on the floor (the run's median), easing in and out over
-    ``blend`` frames, and solve the knee with two-bone IK. (T, J, 3) -> new array.
+    """Hold each planted foot at one spot (the run's median, at its own height up to
+    ``HOLD_HEIGHT`` above the floor), easing in and out over ``blend`` frames, and solve the knee
+    with two-bone IK. (T, J, 3) -> new array.
 
     The ease is a smoothstep, so the foot's speed has no step where the hold begins or ends: a
     linear ease made a kink there (jerk) and let the foot slide on into its first planted frame

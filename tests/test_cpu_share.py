@@ -106,6 +106,7 @@ def test_each_generation_runs_on_the_cores_free_at_that_moment(auto_threads, mon
     monkeypatch.setattr(cpu, "others_running", lambda: 0.0)   # ... and stops
     out = gen.regenerate(shared.motion, 10, 30, "jumps", seed=1)
     assert torch.get_num_threads() == 2 and out.motion.num_frames == shared.motion.num_frames
+    assert out.threads == 2
     # the thread count does not change the motion
     np.testing.assert_allclose(shared.motion.positions, free.motion.positions, atol=1e-4)
 

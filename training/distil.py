@@ -291,7 +291,7 @@ def settle_targets(target: torch.Tensor, rows: torch.Tensor, valid: torch.Tensor
     (``engine.physics.postprocess``: smoothed, the bones at their lengths, on the ground, planted
     feet held). A student taught that at its last pass ends with feet that stay planted
     already, instead of leaving the physics to pull back the ones that slide."""
-    from engine.model.features import from_features, to_features
+    from engine.model.features import FPS, from_features, to_features
     from engine.physics import postprocess
 
     mean = net.feature_mean.detach().cpu().numpy()
@@ -303,7 +303,7 @@ def settle_targets(target: torch.Tensor, rows: torch.Tensor, valid: torch.Tensor
             continue
         frames = slice(int(real[0]), int(real[-1]) + 1)
         feats = target[b, frames].float().cpu().numpy() * std + mean
-        pos, _ = postprocess(from_features(feats), 25.0)
+        pos, _ = postprocess(from_features(feats), FPS)
         settled = (to_features(pos) - mean) / std
         out[b, frames] = torch.from_numpy(settled).to(out.dtype).to(out.device)
     return out
@@ -346,8 +346,8 @@ def distil_losses(student, teacher, batch: Batch, schedule: CosineSchedule, spec
     labelled = (w > 0) & (batch.actions < cfg.num_actions)
     action = (F.cross_entropy(out["action_logits"][labelled].float(), batch.actions[labelled])
               if labelled.any() else out["action_logits"].sum() * 0.0)
-    feet_rows = (s <= spec.end_at) if spec.feet_all else last
-    if spec.feet > 0 and bool(feet_rows.any()):
+    feet_rows = ((s <= spec.end_at) if spec.feet_all else last) if spec.feet > 0 else None
+    if feet_rows is not None and bool(feet_rows.any()):
         # the planted feet of the motion the student ends with (and with feet_all of the pass
         # before its clean-up, which makes that motion): its extra foot skate
         contacts = contacts + spec.feet * feet_error(out["x0"][feet_rows], target[feet_rows],
